@@ -43,6 +43,8 @@ export interface KubeconfigEntry {
   readonly userName?: string;
   /** kubelet.conf: rotated by the kubelet, never renewed by kubeadm. */
   readonly rotatedByKubelet: boolean;
+  /** Absent on some healthy nodes (super-admin.conf exists only where `kubeadm init` ran, >= 1.29): no finding when missing. */
+  readonly optional?: boolean;
 }
 
 export const CA_KEY_USAGE: readonly KeyUsageName[] = ['digitalSignature', 'keyEncipherment', 'keyCertSign'];
@@ -164,6 +166,7 @@ export const KUBEADM_KUBECONFIGS: readonly KubeconfigEntry[] = [
     commonName: 'kubernetes-super-admin',
     organizations: ['system:masters'],
     rotatedByKubelet: false,
+    optional: true,
   },
   {
     kind: 'kubeconfig',

@@ -95,7 +95,10 @@ interface SigningMaterial {
 }
 
 export async function generateKey(spec: KeySpec = DEFAULT_KEY): Promise<KeyObject> {
-  const pair = await webcrypto.subtle.generateKey(webcryptoKeyAlgorithm(spec, 'SHA-256'), true, ['sign', 'verify']);
+  const pair = await webcrypto.subtle.generateKey(webcryptoKeyAlgorithm(spec, 'SHA-256'), true, [
+    'sign',
+    'verify',
+  ]);
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', (pair as CryptoKeyPair).privateKey);
   return createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
 }
@@ -104,7 +107,8 @@ export async function generateKey(spec: KeySpec = DEFAULT_KEY): Promise<KeyObjec
 export function privateKeyToPem(key: KeyObject, format?: KeyFormat): string {
   const type = key.asymmetricKeyType;
   const wanted = format ?? (type === 'rsa' ? 'pkcs1' : type === 'ec' ? 'sec1' : 'pkcs8');
-  const usable = (wanted === 'pkcs1' && type === 'rsa') || (wanted === 'sec1' && type === 'ec') ? wanted : 'pkcs8';
+  const usable =
+    (wanted === 'pkcs1' && type === 'rsa') || (wanted === 'sec1' && type === 'ec') ? wanted : 'pkcs8';
   return key.export({ format: 'pem', type: usable }).toString();
 }
 
@@ -118,14 +122,18 @@ export async function issueCertificate(req: IssueRequest): Promise<IssuedCertifi
 
   const extensions: x509.Extension[] = [];
   if (req.basicConstraints) {
-    extensions.push(new x509.BasicConstraintsExtension(req.basicConstraints.ca, req.basicConstraints.pathLen, true));
+    extensions.push(
+      new x509.BasicConstraintsExtension(req.basicConstraints.ca, req.basicConstraints.pathLen, true),
+    );
   }
   if (req.keyUsage?.length) {
     const flags = req.keyUsage.reduce((acc, name) => acc | KEY_USAGE_FLAGS[name], 0);
     extensions.push(new x509.KeyUsagesExtension(flags, true));
   }
   if (req.extKeyUsage?.length) {
-    extensions.push(new x509.ExtendedKeyUsageExtension(req.extKeyUsage.map((u) => EXT_KEY_USAGE_OIDS[u] ?? u)));
+    extensions.push(
+      new x509.ExtendedKeyUsageExtension(req.extKeyUsage.map((u) => EXT_KEY_USAGE_OIDS[u] ?? u)),
+    );
   }
   const sanNames = sanGeneralNames(req.sans);
   if (sanNames.length) extensions.push(new x509.SubjectAlternativeNameExtension(sanNames));
@@ -214,7 +222,10 @@ async function signingMaterial(key: KeyObject, hash: SignatureHash): Promise<Sig
   return { privateKey, publicKey, algorithm: spec.algorithm };
 }
 
-function webcryptoKeyAlgorithm(spec: KeySpec, hash: SignatureHash): RsaHashedKeyGenParams | EcKeyGenParams | Algorithm {
+function webcryptoKeyAlgorithm(
+  spec: KeySpec,
+  hash: SignatureHash,
+): RsaHashedKeyGenParams | EcKeyGenParams | Algorithm {
   switch (spec.algorithm) {
     case 'RSA':
       return {
@@ -230,7 +241,10 @@ function webcryptoKeyAlgorithm(spec: KeySpec, hash: SignatureHash): RsaHashedKey
   }
 }
 
-function webcryptoSigningAlgorithm(algorithm: KeySpec['algorithm'], hash: SignatureHash): Algorithm | EcdsaParams {
+function webcryptoSigningAlgorithm(
+  algorithm: KeySpec['algorithm'],
+  hash: SignatureHash,
+): Algorithm | EcdsaParams {
   switch (algorithm) {
     case 'RSA':
       return { name: 'RSASSA-PKCS1-v1_5', hash } as Algorithm;
@@ -242,13 +256,19 @@ function webcryptoSigningAlgorithm(algorithm: KeySpec['algorithm'], hash: Signat
 }
 
 function toName(subject: SubjectSpec): x509.Name {
-  if ('der' in subject) return new x509.Name(subject.der);
-  const parts: x509.JsonName = [];
-  if (subject.country) parts.push({ C: [subject.country] });
-  for (const o of subject.organizations ?? []) parts.push({ O: [o] });
-  for (const ou of subject.organizationalUnits ?? []) parts.push({ OU: [ou] });
-  if (subject.commonName !== undefined) parts.push({ CN: [subject.commonName] });
+  if ('der' in subject) return new x509.Name(new Uint8Array(subject.der));
+  const parts: x509.JsonAttributeAndObjectValue[] = [];
+  if (subject.country) parts.push({ C: [nameValue(subject.country)] });
+  for (const o of subject.organizations ?? []) parts.push({ O: [nameValue(o)] });
+  for (const ou of subject.organizationalUnits ?? []) parts.push({ OU: [nameValue(ou)] });
+  if (subject.commonName !== undefined) parts.push({ CN: [nameValue(subject.commonName)] });
   return new x509.Name(parts);
+}
+
+// An explicit string type: given a bare string, peculiar reads quotes and a leading '#' as syntax
+// and silently alters the value. PrintableString when possible, as Go (kubeadm) encodes names.
+function nameValue(value: string): x509.JsonAttributeObject {
+  return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value) ? { printableString: value } : { utf8String: value };
 }
 
 function sanGeneralNames(sans: SanSpec | undefined): x509.JsonGeneralName[] {

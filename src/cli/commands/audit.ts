@@ -1,0 +1,147 @@
+// `kubecerts audit [PATH…]`: kubeconfigs, certificate files and directories → findings.
+import * as l10n from '@vscode/l10n';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { auditCertificateFiles } from '../../core/audit/files';
+import { analyzeKubeconfig } from '../../core/audit/kubeconfig';
+import type { CertificateReport } from '../../core/audit/report';
+import { compareFindings, severityAtLeast, type Finding } from '../../core/findings/finding';
+import type { Severity } from '../../core/findings/catalog';
+import { mergeKubeconfigs } from '../../core/kubeconfig/merge';
+import { splitKubeconfigEnv } from '../../core/kubeconfig/paths';
+import { caCertificates, collectAuditInputs, InputReadError, kubeadmAnchors } from '../../node/fs/auditInputs';
+import type { CliCommand, CliContext } from '../command';
+import { InputError, UsageError } from '../io';
+import { formatJson } from '../output/json';
+import { SourceTexts } from '../output/locations';
+import { renderFindings, type AuditResult } from '../output/report';
+import { formatSarif } from '../output/sarif';
+import { formatTable } from '../output/table';
+
+const FORMATS = ['table', 'json', 'sarif'] as const;
+const FAIL_ON = ['error', 'warning', 'never'] as const;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export interface AuditArgs {
+  readonly paths: string[];
+  readonly format: (typeof FORMATS)[number];
+  readonly warnDays: number;
+  readonly now?: Date;
+  readonly failOn: (typeof FAIL_ON)[number];
+}
+
+export function parseAuditArgs(args: readonly string[]): AuditArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', default: 'table' },
+        'warn-days': { type: 'string', default: '30' },
+        now: { type: 'string' },
+        'fail-on': { type: 'string', default: 'error' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const { format, 'warn-days': warnDays, now, 'fail-on': failOn } = parsed.values;
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  if (!(FAIL_ON as readonly string[]).includes(failOn))
+    throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
+  if (!/^\d{1,5}$/.test(warnDays)) throw new UsageError('--warn-days must be a whole number of days');
+  let instant: Date | undefined;
+  if (now !== undefined) {
+    instant = new Date(now);
+    if (!ISO_8601.test(now) || Number.isNaN(instant.getTime()))
+      throw new UsageError('--now must be an ISO-8601 date, e.g. 2025-06-01T00:00:00Z');
+  }
+  return {
+    paths: parsed.positionals,
+    format: format as AuditArgs['format'],
+    warnDays: Number(warnDays),
+    ...(instant ? { now: instant } : {}),
+    failOn: failOn as AuditArgs['failOn'],
+  };
+}
+
+export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number> {
+  const { io } = ctx;
+  const now = args.now ?? new Date();
+  const resolve = (p: string): string => path.resolve(io.cwd, p);
+  let inputs;
+  try {
+    inputs = await collectAuditInputs(args.paths.map(resolve), {
+      kubeconfigEnv: splitKubeconfigEnv(io.env.KUBECONFIG ?? '', io.platform).map(resolve),
+      defaultKubeconfig: path.join(io.homedir, '.kube', 'config'),
+    });
+  } catch (error) {
+    if (error instanceof InputReadError) throw new InputError(error.message);
+    throw error;
+  }
+  const sources = new SourceTexts(io.cwd);
+  const findings: Finding[] = [];
+  const certificates: CertificateReport[] = [];
+  const decoder = new TextDecoder();
+
+  const fileAudit = auditCertificateFiles(inputs.certificateFiles, { now, warnDays: args.warnDays });
+  for (const input of inputs.certificateFiles) sources.add(input.file, decoder.decode(input.bytes));
+  // CAs given as files also anchor the kubeconfigs' client certificates.
+  const inputCas = caCertificates(inputs.certificateFiles.map((f) => f.bytes));
+  for (const kubeconfig of inputs.kubeconfigs) {
+    for (const doc of kubeconfig.documents) sources.add(doc.file, doc.text);
+    const extraAnchors = [...inputCas, ...(await kubeadmAnchors(kubeconfig.documents.map((d) => d.file)))];
+    const audit = analyzeKubeconfig(mergeKubeconfigs(kubeconfig.documents), {
+      now,
+      warnDays: args.warnDays,
+      files: inputs.files,
+      extraAnchors,
+    });
+    findings.push(...audit.findings);
+    certificates.push(...audit.certificates);
+  }
+  findings.push(...fileAudit.findings);
+  certificates.push(...fileAudit.certificates);
+  findings.sort(compareFindings);
+
+  const result: AuditResult = { findings: renderFindings(findings, sources, ctx.t), certificates, sources };
+  const colour = io.stdout.isTTY === true && !io.env.NO_COLOR;
+  const output =
+    args.format === 'json'
+      ? formatJson(result)
+      : args.format === 'sarif'
+        ? formatSarif(result, ctx.version)
+        : formatTable(result, colour, now);
+  io.stdout.write(output);
+  if (args.failOn === 'never') return 0;
+  return findings.some((f) => severityAtLeast(f.severity, args.failOn as Severity)) ? 1 : 0;
+}
+
+export const auditCommand: CliCommand = {
+  summary: () =>
+    l10n.t('Audit kubeconfigs and certificate files for expired, mis-signed and insecure credentials.'),
+  help: () =>
+    [
+      l10n.t('Usage: kubecerts audit [PATH…] [options]'),
+      '',
+      l10n.t(
+        'PATH: kubeconfig files, PEM/CRT files or directories (recursive). Default: $KUBECONFIG (merged), else ~/.kube/config.',
+      ),
+      '',
+      '  --format table|json|sarif   ' + l10n.t('output format (default table)'),
+      '  --warn-days N               ' +
+        l10n.t('warn about certificates expiring within N days (default 30)'),
+      '  --now ISO-8601              ' +
+        l10n.t('evaluate validity at this instant instead of the current time'),
+      '  --fail-on error|warning|never  ' +
+        l10n.t('exit with code 1 when a finding has at least this severity (default error)'),
+      '',
+      l10n.t(
+        'Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or input error.',
+      ),
+    ].join('\n') + '\n',
+  run: (args, ctx) => runAudit(parseAuditArgs(args), ctx),
+};

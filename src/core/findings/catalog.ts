@@ -1,0 +1,235 @@
+// The one table of finding codes. Codes are stable (used in settings, SARIF rule ids and JSON
+// output); messages are English templates with {named} parameters and double as l10n keys, so
+// every template must also be a key of l10n/bundle.l10n.zh-cn.json. Messages never carry secrets:
+// parameters name things (user, file, subject), never their token, password or key.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface FindingDefinition {
+  readonly severity: Severity;
+  readonly message: string;
+  readonly doc: string;
+}
+
+export const FINDING_CATALOG = {
+  'cert-expired': {
+    severity: 'error',
+    message: 'Certificate {subject} expired on {notAfter} ({days} days ago).',
+    doc: 'The certificate is past its notAfter date; clients and servers reject it.',
+  },
+  'cert-expiring': {
+    severity: 'warning',
+    message:
+      'Certificate {subject} expires on {notAfter}, in {days} days (warning threshold {threshold} days).',
+    doc: 'The certificate expires within the warning threshold (default 30 days); renew it.',
+  },
+  'cert-not-yet-valid': {
+    severity: 'error',
+    message: 'Certificate {subject} is not valid before {notBefore}.',
+    doc: 'The certificate notBefore date lies in the future (clock skew or a pre-dated certificate).',
+  },
+  'not-signed-by-ca': {
+    severity: 'error',
+    message: 'Certificate {subject} was not issued by {ca}: its issuer is {issuer}.',
+    doc: 'The certificate issuer does not match the CA it is checked against.',
+  },
+  'bad-signature': {
+    severity: 'error',
+    message:
+      'The signature of certificate {subject} does not verify with the key of {ca}, although the names match (was the CA regenerated?).',
+    doc: 'Issuer and CA names match but the signature does not verify with the CA key: typically a CA regenerated with the same name.',
+  },
+  'issuer-not-ca': {
+    severity: 'error',
+    message:
+      'Issuer {ca} of certificate {subject} is not a CA (basicConstraints CA:TRUE or keyCertSign missing).',
+    doc: 'The issuing certificate is not allowed to sign certificates.',
+  },
+  'path-length-exceeded': {
+    severity: 'error',
+    message: 'Certificate {subject} exceeds the path length allowed by {ca}.',
+    doc: 'A CA in the chain limits the number of intermediate CAs below it (pathLen) and the chain is longer.',
+  },
+  'key-mismatch': {
+    severity: 'error',
+    message: 'The private key of user {user} does not match its client certificate {subject}.',
+    doc: 'The client key is not the key of the client certificate; TLS client authentication fails.',
+  },
+  'weak-key': {
+    severity: 'warning',
+    message: 'Certificate {subject} has a weak {algorithm} key of {bits} bits (use at least 2048).',
+    doc: 'RSA keys shorter than 2048 bits are considered breakable.',
+  },
+  'weak-signature': {
+    severity: 'warning',
+    message: 'Certificate {subject} is signed with the weak algorithm {algorithm}.',
+    doc: 'SHA-1 and MD5 signatures can be forged and are rejected by current TLS stacks.',
+  },
+  'client-auth-missing': {
+    severity: 'error',
+    message:
+      'Client certificate {subject} of user {user} does not allow client authentication (its extended key usage lacks clientAuth).',
+    doc: 'A client certificate with an extended key usage extension must list clientAuth to be accepted by the API server.',
+  },
+  'redacted-data': {
+    severity: 'error',
+    message: '{field} holds the placeholder {placeholder} printed by kubectl config view, not real data.',
+    doc: 'The value was redacted by `kubectl config view` (DATA+OMITTED, REDACTED); use `--raw` to get a usable kubeconfig.',
+  },
+  'invalid-base64': {
+    severity: 'error',
+    message: '{field} is not valid base64.',
+    doc: 'A *-data value must be the base64 encoding of PEM data.',
+  },
+  'invalid-pem': {
+    severity: 'error',
+    message: '{field} does not hold a valid PEM certificate or key.',
+    doc: 'The data decodes but holds no parsable PEM certificate or private key.',
+  },
+  'file-not-found': {
+    severity: 'error',
+    message: 'File {path} named by {field} does not exist.',
+    doc: 'A path reference (certificate-authority, client-certificate, client-key, tokenFile) names a missing file.',
+  },
+  'data-and-path': {
+    severity: 'warning',
+    message: 'Both {dataField} and {pathField} are set; kubectl uses {dataField} and ignores the file.',
+    doc: 'When the embedded data and the path are both set, the data wins; the file is silently ignored.',
+  },
+  'insecure-skip-tls-verify': {
+    severity: 'warning',
+    message: 'Cluster {cluster} does not verify the API server certificate (insecure-skip-tls-verify: true).',
+    doc: 'TLS verification of the API server is disabled: anyone on the path can impersonate it.',
+  },
+  'plaintext-token': {
+    severity: 'warning',
+    message: 'User {user} has a token in plain text.',
+    doc: 'A bearer token is stored in the kubeconfig; prefer an exec credential plugin or a tokenFile with tight permissions.',
+  },
+  'plaintext-password': {
+    severity: 'warning',
+    message: 'User {user} has a password in plain text.',
+    doc: 'Basic-auth passwords are stored in clear text (and basic auth is removed from current Kubernetes).',
+  },
+  'bootstrap-token': {
+    severity: 'warning',
+    message: 'User {user} authenticates with bootstrap token {tokenId}; it is meant only for joining nodes.',
+    doc: 'A bootstrap token (abcdef.0123456789abcdef) grants node-joining rights and should be short-lived.',
+  },
+  'exec-plugin': {
+    severity: 'info',
+    message: 'User {user} runs the credential plugin {command}.',
+    doc: 'The kubeconfig runs a program (exec credential plugin) each time it is used; check that you trust it.',
+  },
+  'system-masters': {
+    severity: 'warning',
+    message:
+      'Client certificate {subject} grants the group system:masters, which bypasses all RBAC and cannot be revoked.',
+    doc: 'O=system:masters in a client certificate is a break-glass credential; kubeadm >= 1.29 uses kubeadm:cluster-admins for admin.conf.',
+  },
+  'dangling-reference': {
+    severity: 'error',
+    message: 'Context {context} refers to {kind} {name}, which is not defined.',
+    doc: 'A context names a cluster or user that does not exist in the (merged) kubeconfig.',
+  },
+  'missing-current-context': {
+    severity: 'error',
+    message: 'current-context {name} is not defined.',
+    doc: 'current-context names a context that does not exist.',
+  },
+  'duplicate-name': {
+    severity: 'error',
+    message: '{kind} {name} is defined more than once in this file; kubectl refuses to load it.',
+    doc: 'Two entries of the same list in one file share a name: client-go fails with "duplicate name in list".',
+  },
+  'invalid-yaml': {
+    severity: 'error',
+    message: 'The kubeconfig is not valid YAML ({reason}).',
+    doc: 'The file cannot be parsed as YAML; kubectl refuses it.',
+  },
+  'invalid-field': {
+    severity: 'error',
+    message: '{field} should be {expected}.',
+    doc: 'A kubeconfig field has the wrong type (for example a list where a map is expected).',
+  },
+  // PKI folder (src/core/pki): inventory, static pod wiring and CIS file checks.
+  'pki-missing': {
+    severity: 'warning',
+    message: 'Expected file {path} ({name}) does not exist.',
+    doc: 'A file of the kubeadm PKI layout (certificate, key or kubeconfig) is missing; the component that reads it will not start.',
+  },
+  'pki-ca-key-missing': {
+    severity: 'info',
+    message:
+      'CA {name} has no private key ({path}): it is externally managed, the certificates it signs cannot be renewed locally.',
+    doc: 'A CA certificate without its .key is "externally managed" (kubeadm external CA mode): kubeadm certs renew cannot re-issue what it signed.',
+  },
+  'pki-key-mismatch': {
+    severity: 'error',
+    message: 'The private key {keyPath} does not match the certificate {path} ({subject}).',
+    doc: 'The .key next to a certificate is not its key: the component using the pair fails its TLS handshake.',
+  },
+  'pki-issuer-unknown': {
+    severity: 'info',
+    message: 'Certificate {subject} in {path} was not issued by any CA in this folder (issuer {issuer}).',
+    doc: 'No CA certificate in the folder verifies the signature of this certificate; its issuer is kept elsewhere.',
+  },
+  'sa-key-mismatch': {
+    severity: 'error',
+    message:
+      'The service-account public key {publicPath} is not the public half of {privatePath}: tokens signed with the private key will be rejected.',
+    doc: 'sa.pub (kube-apiserver --service-account-key-file) must be the public key of sa.key (--service-account-signing-key-file, kube-controller-manager --service-account-private-key-file).',
+  },
+  'wiring-file-missing': {
+    severity: 'error',
+    message: '{flag} names {path}, which does not exist.',
+    doc: 'A static pod manifest flag names a certificate, key or kubeconfig that is not there: the component will not start.',
+  },
+  'wiring-key-mismatch': {
+    severity: 'error',
+    message: '{keyFlag} ({keyPath}) is not the key of {certFlag} ({certPath}).',
+    doc: 'The key and certificate a manifest pairs do not belong together.',
+  },
+  'wiring-wrong-ca': {
+    severity: 'error',
+    message: 'The certificate of {certFlag} ({subject}) is not signed by the CA of {caFlag} ({ca}).',
+    doc: 'The certificate a flag names is not issued by the CA the same manifest pairs it with (e.g. --etcd-certfile by --etcd-cafile): the peer rejects it.',
+  },
+  'wiring-san-missing': {
+    severity: 'error',
+    message:
+      'The certificate of {certFlag} ({subject}) does not cover {address}, advertised by {sourceFlag}.',
+    doc: 'A serving certificate lacks a SAN for the address the manifest advertises: clients connecting to that address fail to verify it.',
+  },
+  'cis-file-permissions': {
+    severity: 'warning',
+    message: '{path} has mode {mode}; {benchmark} item {item} requires {expected} or more restrictive.',
+    doc: 'File permissions checked against the CIS Kubernetes Benchmark (section 1.1 and 4.1); the finding names the item and the benchmark revision.',
+  },
+  'cis-file-ownership': {
+    severity: 'warning',
+    message: '{path} is owned by {owner}; {benchmark} item {item} requires root:root.',
+    doc: 'File ownership checked against the CIS Kubernetes Benchmark; only reported when the scanned folder itself belongs to root (a copy of /etc/kubernetes owned by you is not flagged).',
+  },
+} as const satisfies Record<string, FindingDefinition>;
+
+export type FindingCode = keyof typeof FINDING_CATALOG;
+
+/** Templates of related-location messages (also l10n keys). */
+export const RELATED_MESSAGES = {
+  firstDefinition: 'First definition of {name}.',
+  caChecked: 'CA {ca} of cluster {cluster}, used for the check.',
+  clientKey: 'Client key of user {user}.',
+  dataWins: '{dataField} is used instead.',
+  pkiCaChecked: 'CA {ca} ({path}), used for the check.',
+  wiringCa: 'CA named by {caFlag}.',
+  wiringKey: 'Key named by {keyFlag}.',
+} as const;
+
+export const FINDING_CODES = Object.keys(FINDING_CATALOG) as FindingCode[];
+
+export function findingDefinition(code: string): FindingDefinition | undefined {
+  return Object.prototype.hasOwnProperty.call(FINDING_CATALOG, code)
+    ? (FINDING_CATALOG as Record<string, FindingDefinition>)[code]
+    : undefined;
+}

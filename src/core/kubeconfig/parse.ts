@@ -1,0 +1,302 @@
+// Parses one kubeconfig file into the model. Never throws: bad YAML and wrong types become
+// findings whose span lies inside the document.
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { FINDING_CATALOG, RELATED_MESSAGES, type FindingCode } from '../findings/catalog';
+import type { Finding, FindingParams, Span } from '../findings/finding';
+import {
+  CLUSTER_FIELDS,
+  CONTEXT_FIELDS,
+  USER_FIELDS,
+  type ClusterEntry,
+  type ContextEntry,
+  type EntryKind,
+  type Field,
+  type FieldKind,
+  type KubeconfigDocument,
+  type UserEntry,
+} from './model';
+import { resolveReference } from './paths';
+
+/** Which top-level list holds which entry kind, and the fields each understands. */
+const LISTS = {
+  clusters: { kind: 'cluster', inner: 'cluster', fields: CLUSTER_FIELDS },
+  users: { kind: 'user', inner: 'user', fields: USER_FIELDS },
+  contexts: { kind: 'context', inner: 'context', fields: CONTEXT_FIELDS },
+} as const satisfies Record<string, { kind: EntryKind; inner: string; fields: Record<string, FieldKind> }>;
+
+type ListKey = keyof typeof LISTS;
+
+const EXPECTED: Record<FieldKind, string> = {
+  string: 'a string',
+  path: 'a string (a file path)',
+  boolean: 'true or false',
+  exec: 'a map (exec credential plugin)',
+  'auth-provider': 'a map (auth provider)',
+};
+
+class Builder {
+  readonly findings: Finding[] = [];
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly doc: Document.Parsed,
+  ) {}
+
+  spanOf(node: Node | null | undefined, fallback: Span): Span {
+    const range = node?.range;
+    if (!range) return fallback;
+    return this.clamp({ start: range[0], end: Math.max(range[0], range[1]) });
+  }
+
+  clamp(span: Span): Span {
+    const length = this.text.length;
+    const start = Math.min(Math.max(0, span.start), length);
+    return { start, end: Math.min(Math.max(start, span.end), length) };
+  }
+
+  deref(node: unknown): Node | null {
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      return target ?? null;
+    }
+    return (node as Node | null | undefined) ?? null;
+  }
+
+  report(
+    code: FindingCode,
+    span: Span,
+    params: FindingParams,
+    scope: { cluster?: string; user?: string; context?: string } = {},
+  ): void {
+    this.findings.push({
+      code,
+      severity: FINDING_CATALOG[code].severity,
+      params,
+      file: this.file,
+      span,
+      ...scope,
+    });
+  }
+
+  invalid(
+    field: string,
+    expected: string,
+    span: Span,
+    scope?: { cluster?: string; user?: string; context?: string },
+  ): void {
+    this.report('invalid-field', span, { field, expected }, scope);
+  }
+}
+
+function keyText(pair: Pair): string | undefined {
+  const key = pair.key;
+  return isScalar(key) && (typeof key.value === 'string' || typeof key.value === 'number')
+    ? String(key.value)
+    : undefined;
+}
+
+function emptyDocument(file: string, text: string, findings: Finding[]): KubeconfigDocument {
+  return { file, text, clusters: [], users: [], contexts: [], findings };
+}
+
+export function parseKubeconfig(text: string, file: string): KubeconfigDocument {
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+  } catch {
+    // The parser itself gave up (e.g. nesting deeper than the stack): one finding on the first line.
+    const end = text.indexOf('\n');
+    return emptyDocument(file, text, [
+      {
+        code: 'invalid-yaml',
+        severity: FINDING_CATALOG['invalid-yaml'].severity,
+        params: { reason: 'RESOURCE_EXHAUSTION' },
+        file,
+        span: { start: 0, end: end === -1 ? text.length : end },
+      },
+    ]);
+  }
+  const b = new Builder(file, text, doc);
+  for (const error of doc.errors) {
+    b.report('invalid-yaml', b.clamp({ start: error.pos[0], end: error.pos[1] }), { reason: error.code });
+  }
+  const root = b.deref(doc.contents);
+  const whole = b.clamp({ start: 0, end: text.length });
+  if (root === null || (isScalar(root) && root.value === null)) return emptyDocument(file, text, b.findings);
+  if (!isMap(root)) {
+    b.invalid('The kubeconfig', 'a map', b.spanOf(root, whole));
+    return emptyDocument(file, text, b.findings);
+  }
+
+  const lists: { clusters: ClusterEntry[]; users: UserEntry[]; contexts: ContextEntry[] } = {
+    clusters: [],
+    users: [],
+    contexts: [],
+  };
+  let kind: Field<string> | undefined;
+  let currentContext: Field<string> | undefined;
+  for (const pair of root.items) {
+    const key = keyText(pair);
+    if (key === undefined) continue;
+    const value = b.deref(pair.value);
+    const keySpan = b.spanOf(pair.key as Node, whole);
+    if (key === 'kind' || key === 'current-context') {
+      const field = readField(b, key, 'string', keySpan, value);
+      if (key === 'kind') kind = field as Field<string> | undefined;
+      else currentContext = field as Field<string> | undefined;
+    } else if (Object.prototype.hasOwnProperty.call(LISTS, key)) {
+      readList(b, key as ListKey, keySpan, value, lists);
+    }
+  }
+  reportDuplicates(b, lists.clusters);
+  reportDuplicates(b, lists.users);
+  reportDuplicates(b, lists.contexts);
+  return { file, text, kind, currentContext, ...lists, findings: b.findings };
+}
+
+function readList(
+  b: Builder,
+  listKey: ListKey,
+  keySpan: Span,
+  value: Node | null,
+  out: { clusters: ClusterEntry[]; users: UserEntry[]; contexts: ContextEntry[] },
+): void {
+  if (value === null || (isScalar(value) && value.value === null)) return;
+  if (!isSeq(value)) {
+    b.invalid(listKey, 'a list', b.spanOf(value, keySpan));
+    return;
+  }
+  const spec = LISTS[listKey];
+  for (const rawItem of value.items) {
+    const item = b.deref(rawItem);
+    const itemSpan = b.spanOf(item, keySpan);
+    if (!isMap(item)) {
+      b.invalid(`An item of ${listKey}`, 'a map with name and ' + spec.inner, itemSpan);
+      continue;
+    }
+    let name = '';
+    let nameSpan: Span = { start: itemSpan.start, end: itemSpan.start };
+    let body: Node | null = null;
+    let bodyKeySpan: Span | undefined;
+    for (const pair of item.items) {
+      const key = keyText(pair);
+      const v = b.deref(pair.value);
+      if (key === 'name') {
+        if (isScalar(v) && v.value !== null && typeof v.value !== 'object') {
+          name = String(v.value);
+          nameSpan = b.spanOf(v, itemSpan);
+        } else {
+          b.invalid(`name of an item of ${listKey}`, 'a string', b.spanOf(v, itemSpan));
+        }
+      } else if (key === spec.inner) {
+        body = v;
+        bodyKeySpan = b.spanOf(pair.key as Node, itemSpan);
+      }
+    }
+    const scope = { [spec.kind]: name };
+    if (nameSpan.start === nameSpan.end && name === '') {
+      b.invalid(
+        `name of an item of ${listKey}`,
+        'a string',
+        { start: itemSpan.start, end: Math.min(itemSpan.end, itemSpan.start + 1) },
+        scope,
+      );
+    }
+    const fields: Record<string, Field> = {};
+    if (body !== null && !(isScalar(body) && body.value === null)) {
+      if (!isMap(body)) {
+        b.invalid(
+          `${spec.inner} of ${spec.kind} ${name}`,
+          'a map',
+          b.spanOf(body, bodyKeySpan ?? itemSpan),
+          scope,
+        );
+      } else {
+        const known = spec.fields as Record<string, FieldKind>;
+        for (const pair of body.items) {
+          const key = keyText(pair);
+          if (key === undefined || !Object.prototype.hasOwnProperty.call(known, key)) continue;
+          const field = readField(
+            b,
+            key,
+            known[key],
+            b.spanOf(pair.key as Node, itemSpan),
+            b.deref(pair.value),
+            scope,
+          );
+          if (field) fields[key] = field;
+        }
+      }
+    }
+    const entry = { kind: spec.kind, file: b.file, name, nameSpan, span: itemSpan, fields };
+    (out[listKey] as unknown[]).push(entry);
+  }
+}
+
+function readField(
+  b: Builder,
+  key: string,
+  kind: FieldKind,
+  keySpan: Span,
+  value: Node | null,
+  scope?: { cluster?: string; user?: string; context?: string },
+): Field | undefined {
+  // An empty value (`token:`) is the same as an absent one for kubectl.
+  if (value === null || (isScalar(value) && value.value === null)) return undefined;
+  const span = b.spanOf(value, keySpan);
+  const wrong = (): undefined => {
+    b.invalid(key, EXPECTED[kind], span, scope);
+    return undefined;
+  };
+  switch (kind) {
+    case 'string':
+    case 'path': {
+      if (!isScalar(value) || typeof value.value !== 'string') return wrong();
+      const field: Field<string> = { key, value: value.value, keySpan, span };
+      return kind === 'path' ? { ...field, resolvedPath: resolveReference(b.file, value.value) } : field;
+    }
+    case 'boolean':
+      if (!isScalar(value) || typeof value.value !== 'boolean') return wrong();
+      return { key, value: value.value, keySpan, span };
+    case 'exec':
+    case 'auth-provider': {
+      if (!isMap(value)) return wrong();
+      const info: Record<string, string> = {};
+      const wanted = kind === 'exec' ? ['command', 'apiVersion'] : ['name'];
+      for (const pair of value.items) {
+        const k = keyText(pair);
+        const v = b.deref(pair.value);
+        if (k !== undefined && wanted.includes(k) && isScalar(v) && typeof v.value === 'string')
+          info[k] = v.value;
+      }
+      return { key, value: info, keySpan, span };
+    }
+  }
+}
+
+function reportDuplicates(b: Builder, entries: readonly (ClusterEntry | UserEntry | ContextEntry)[]): void {
+  const first = new Map<string, ClusterEntry | UserEntry | ContextEntry>();
+  for (const entry of entries) {
+    const earlier = first.get(entry.name);
+    if (!earlier) {
+      first.set(entry.name, entry);
+      continue;
+    }
+    b.findings.push({
+      code: 'duplicate-name',
+      severity: FINDING_CATALOG['duplicate-name'].severity,
+      params: { kind: entry.kind, name: entry.name },
+      file: b.file,
+      span: entry.nameSpan,
+      [entry.kind]: entry.name,
+      related: [
+        {
+          file: b.file,
+          span: earlier.nameSpan,
+          message: RELATED_MESSAGES.firstDefinition,
+          params: { name: entry.name },
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,93 @@
+// Typed access to the `kubecerts.*` settings: one getter per setting over one private get(),
+// with the validation and defaults in one place.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_RENEWAL_DURATION_MS, parseGoDuration } from '../core/renew/duration';
+
+const SECTION = 'kubecerts';
+
+export type ConfigKey =
+  | 'expiryWarningDays'
+  | 'disabledFindings'
+  | 'pkiDirectories'
+  | 'kubeconfig'
+  | 'csr.maxExpirationSeconds'
+  | 'renew.duration';
+
+export interface ConfigChange {
+  /** True when the change touches `kubecerts.<key>`. */
+  affects(key: ConfigKey): boolean;
+}
+
+const DEFAULT_EXPIRY_WARNING_DAYS = 30;
+
+export class Config implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<ConfigChange>();
+  private readonly listener: vscode.Disposable;
+  /** Fires after a change to any `kubecerts.*` setting; no setting needs a reload. */
+  readonly onDidChange = this.emitter.event;
+
+  constructor() {
+    this.listener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      this.emitter.fire({ affects: (key) => e.affectsConfiguration(`${SECTION}.${key}`) });
+    });
+  }
+
+  /** Days before notAfter from which a certificate is reported as expiring. */
+  get expiryWarningDays(): number {
+    const days = this.get<number>('expiryWarningDays');
+    return typeof days === 'number' && Number.isFinite(days) && days >= 0
+      ? Math.floor(days)
+      : DEFAULT_EXPIRY_WARNING_DAYS;
+  }
+
+  /** Finding codes the user switched off. */
+  get disabledFindings(): ReadonlySet<string> {
+    return new Set(stringList(this.get('disabledFindings')));
+  }
+
+  /** Absolute folders to show in the PKI view (`~` expanded); missing folders are the caller's concern. */
+  get pkiDirectories(): string[] {
+    return stringList(this.get('pkiDirectories')).map(expandHome);
+  }
+
+  /** Kubeconfig used to reach the cluster; undefined means $KUBECONFIG, else ~/.kube/config. */
+  get kubeconfig(): string | undefined {
+    const value = this.get<string>('kubeconfig');
+    return typeof value === 'string' && value.trim() !== '' ? expandHome(value.trim()) : undefined;
+  }
+
+  /** Longest certificate lifetime (seconds) a CSR may request before the review flags it; undefined: no limit. */
+  get csrMaxExpirationSeconds(): number | undefined {
+    const seconds = this.get<number>('csr.maxExpirationSeconds');
+    return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+      ? Math.floor(seconds)
+      : undefined;
+  }
+
+  /** Validity of renewed certificates (Go duration, default 8760h); never beyond their CA. */
+  get renewDurationMs(): number {
+    return parseGoDuration(this.get<string>('renew.duration') ?? '') ?? DEFAULT_RENEWAL_DURATION_MS;
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+    this.emitter.dispose();
+  }
+
+  private get<T>(key: ConfigKey): T | undefined {
+    return vscode.workspace.getConfiguration(SECTION).get<T>(key);
+  }
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '')
+    : [];
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}

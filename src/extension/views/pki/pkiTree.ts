@@ -1,0 +1,349 @@
+// The PKI tree: one root per folder, under it the CAs with the certificates their key signed, the
+// certificates no CA of the folder signed, the service-account key pair, the kubeconfigs, the
+// wiring/permission findings, and the backups apart. Nodes are kept by id across rescans so a
+// rescan fires onDidChangeTreeData only for the nodes whose item changed.
+import * as vscode from 'vscode';
+import { renderFindingMessage, type Finding } from '../../../core/findings/finding';
+import { shortHumanDuration } from '../../../core/pki/expiration';
+import type { PkiInventory, PkiItem, PkiItemState } from '../../../core/pki/inventory';
+
+export type SectionKind = 'unknown-issuer' | 'key-pairs' | 'kubeconfigs' | 'checks' | 'backups';
+
+export interface RootNode {
+  readonly kind: 'root';
+  readonly folder: string;
+  inventory?: PkiInventory;
+  error?: string;
+}
+export interface SectionNode {
+  readonly kind: 'section';
+  readonly root: RootNode;
+  readonly section: SectionKind;
+}
+export interface ItemNode {
+  readonly kind: 'item';
+  readonly root: RootNode;
+  item: PkiItem;
+  /** CA items of a group have the group's leaves as children. */
+  children: readonly PkiItem[];
+}
+export interface FindingNode {
+  readonly kind: 'finding';
+  readonly root: RootNode;
+  readonly finding: Finding;
+  readonly id: string;
+}
+export type PkiTreeNode = RootNode | SectionNode | ItemNode | FindingNode;
+
+/** Icon and colour per state, as data. */
+export const STATE_ICONS: Readonly<Record<PkiItemState, { readonly icon: string; readonly color: string }>> = {
+  ok: { icon: 'pass', color: 'testing.iconPassed' },
+  expiring: { icon: 'warning', color: 'list.warningForeground' },
+  expired: { icon: 'error', color: 'list.errorForeground' },
+  'not-yet-valid': { icon: 'clock', color: 'list.warningForeground' },
+  'mis-signed': { icon: 'error', color: 'list.errorForeground' },
+  'key-mismatch': { icon: 'key', color: 'list.errorForeground' },
+  invalid: { icon: 'error', color: 'list.errorForeground' },
+  missing: { icon: 'question', color: 'list.errorForeground' },
+  'externally-managed': { icon: 'lock', color: 'charts.blue' },
+};
+
+const KIND_ICONS: Readonly<Record<PkiItem['kind'], string>> = {
+  ca: 'shield',
+  cert: 'file-certificate',
+  kubeconfig: 'file-code',
+  'key-pair': 'key',
+  backup: 'archive',
+};
+
+const SECTION_TITLES: Readonly<Record<SectionKind, () => string>> = {
+  'unknown-issuer': () => vscode.l10n.t('Issuer not in this folder'),
+  'key-pairs': () => vscode.l10n.t('Service account key pair'),
+  kubeconfigs: () => vscode.l10n.t('Kubeconfigs'),
+  checks: () => vscode.l10n.t('Wiring and permissions'),
+  backups: () => vscode.l10n.t('Backups'),
+};
+
+const SECTION_ICONS: Readonly<Record<SectionKind, string>> = {
+  'unknown-issuer': 'question',
+  'key-pairs': 'key',
+  kubeconfigs: 'file-code',
+  checks: 'checklist',
+  backups: 'archive',
+};
+
+/** "364d", "expired 3y ago", "MISSING", … */
+export function describeItem(item: PkiItem, now: Date): string {
+  const parts: string[] = [];
+  const cert = item.certificate;
+  if (item.state === 'missing') parts.push(vscode.l10n.t('MISSING'));
+  else if (cert) {
+    const seconds = Math.trunc((cert.notAfter.getTime() - now.getTime()) / 1000);
+    if (seconds < 0) parts.push(vscode.l10n.t('expired {0} ago', shortHumanDuration(-seconds)));
+    else if (cert.notBefore.getTime() > now.getTime()) parts.push(vscode.l10n.t('not valid before {0}', cert.notBefore.toISOString().slice(0, 10)));
+    else parts.push(shortHumanDuration(seconds));
+  }
+  if (item.state === 'mis-signed') parts.push(vscode.l10n.t('mis-signed'));
+  if (item.state === 'key-mismatch') parts.push(vscode.l10n.t('key mismatch'));
+  if (item.state === 'invalid') parts.push(vscode.l10n.t('unreadable'));
+  if (item.externallyManaged && item.kind === 'ca') parts.push(vscode.l10n.t('externally managed'));
+  if (item.rotatedByKubelet) parts.push(vscode.l10n.t('rotated by kubelet'));
+  return parts.join(' · ');
+}
+
+/** Tokens the menus match with `viewItem =~ /\btoken\b/`. */
+export function itemContextValue(item: PkiItem): string {
+  const tokens = ['pkiItem', item.kind];
+  if (item.state !== 'missing') tokens.push('file');
+  if (item.kind === 'ca' && item.certificate) tokens.push('pin');
+  if (item.catalog && item.certificate && !item.rotatedByKubelet && !item.externallyManaged && (item.kind === 'cert' || item.kind === 'kubeconfig')) {
+    tokens.push('renewable');
+  }
+  return tokens.join(' ');
+}
+
+function translate(template: string, params: Readonly<Record<string, string | number>>): string {
+  return vscode.l10n.t(template, params as Record<string, string | number>);
+}
+
+export function itemTooltip(item: PkiItem): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escape(item.name)}**`);
+  if (item.longName) md.appendMarkdown(` — ${escape(item.longName)}`);
+  md.appendMarkdown('\n\n');
+  const rows: [string, string][] = [[vscode.l10n.t('File'), item.absolutePath]];
+  if (item.keyAbsolutePath) rows.push([item.kind === 'key-pair' ? vscode.l10n.t('Public key') : vscode.l10n.t('Key'), item.keyAbsolutePath]);
+  const cert = item.certificate;
+  if (cert) {
+    rows.push(
+      [vscode.l10n.t('Subject'), cert.subject.display],
+      [vscode.l10n.t('Issuer'), cert.issuer.display],
+      [vscode.l10n.t('Valid from'), cert.notBefore.toISOString()],
+      [vscode.l10n.t('Valid until'), cert.notAfter.toISOString()],
+      [vscode.l10n.t('Serial'), cert.serialHex],
+      [vscode.l10n.t('Key'), `${cert.publicKey.algorithm}${cert.publicKey.bits ? ` ${cert.publicKey.bits}` : ''}${cert.publicKey.curve ? ` ${cert.publicKey.curve}` : ''}`],
+      [vscode.l10n.t('SHA-256'), cert.sha256Fingerprint],
+    );
+    const sans = [...cert.sans.dns, ...cert.sans.ip];
+    if (sans.length) rows.push([vscode.l10n.t('SANs'), sans.join(', ')]);
+    if (cert.extKeyUsage?.length) rows.push([vscode.l10n.t('Usages'), cert.extKeyUsage.join(', ')]);
+    if (item.kind === 'ca') rows.push([vscode.l10n.t('SPKI pin'), cert.spkiPin]);
+  }
+  if (item.caName) rows.push([vscode.l10n.t('Certificate authority'), item.caName]);
+  if (item.checkedWith) rows.push([vscode.l10n.t('Signature checked with'), `${item.checkedWith.name} (${item.checkedWith.path})`]);
+  if (item.externallyManaged) rows.push([vscode.l10n.t('Externally managed'), vscode.l10n.t('the CA key is not here: cannot be renewed locally')]);
+  if (item.rotatedByKubelet) rows.push([vscode.l10n.t('Renewal'), vscode.l10n.t('rotated by the kubelet, not by kubeadm')]);
+  if (item.reason) rows.push([vscode.l10n.t('Problem'), item.reason]);
+  md.appendMarkdown(rows.map(([k, v]) => `${escape(k)}: \`${v.replace(/`/g, "'")}\``).join('  \n'));
+  if (item.findings.length) {
+    md.appendMarkdown('\n\n---\n\n');
+    md.appendMarkdown(item.findings.map((f) => `- ${escape(renderFindingMessage(f, translate))} \`${f.code}\``).join('\n'));
+  }
+  return md;
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
+}
+
+export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<PkiTreeNode | undefined | void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private roots: RootNode[] = [];
+  /** Nodes by id, kept across rescans so refresh(node) targets the element VS Code already holds. */
+  private readonly nodes = new Map<string, ItemNode | SectionNode | FindingNode>();
+
+  constructor(private readonly now: () => Date) {}
+
+  get rootNodes(): readonly RootNode[] {
+    return this.roots;
+  }
+
+  /** Replaces the list of folders (a full refresh). */
+  setRoots(folders: readonly string[]): RootNode[] {
+    const kept = new Map(this.roots.map((r) => [r.folder, r]));
+    this.roots = folders.map((folder) => kept.get(folder) ?? { kind: 'root', folder });
+    this.emitter.fire();
+    return this.roots;
+  }
+
+  /** Fires only for what changed: the item nodes whose version moved, or the root when the shape did. */
+  update(root: RootNode, inventory: PkiInventory | undefined, error?: string): void {
+    const before = root.inventory;
+    root.inventory = inventory;
+    root.error = error;
+    if (!before || !inventory || shapeOf(before) !== shapeOf(inventory)) {
+      this.emitter.fire(root);
+      return;
+    }
+    for (const item of inventory.items.values()) {
+      const node = this.nodes.get(nodeId(root, item.id));
+      if (node?.kind !== 'item') continue;
+      const previous = before.items.get(item.id);
+      node.item = item;
+      node.children = inventory.groups.find((g) => g.ca.id === item.id)?.children ?? [];
+      if (previous?.version !== item.version) this.emitter.fire(node);
+    }
+  }
+
+  refresh(node?: PkiTreeNode): void {
+    this.emitter.fire(node);
+  }
+
+  getChildren(node?: PkiTreeNode): PkiTreeNode[] {
+    if (!node) return this.roots;
+    if (node.kind === 'root') {
+      const inv = node.inventory;
+      if (!inv) return [];
+      const out: PkiTreeNode[] = inv.groups.map((g) => this.itemNode(node, g.ca, g.children));
+      const sections: [SectionKind, number][] = [
+        ['unknown-issuer', inv.unknownIssuer.length],
+        ['key-pairs', inv.keyPairs.length],
+        ['kubeconfigs', inv.kubeconfigs.length],
+        ['checks', checkFindings(inv).length],
+        ['backups', inv.backups.length],
+      ];
+      for (const [section, count] of sections) if (count) out.push(this.sectionNode(node, section));
+      return out;
+    }
+    if (node.kind === 'item') return node.children.map((child) => this.itemNode(node.root, child, []));
+    if (node.kind === 'section') {
+      const inv = node.root.inventory;
+      if (!inv) return [];
+      const items: Record<Exclude<SectionKind, 'checks'>, readonly PkiItem[]> = {
+        'unknown-issuer': inv.unknownIssuer,
+        'key-pairs': inv.keyPairs,
+        kubeconfigs: inv.kubeconfigs,
+        backups: inv.backups,
+      };
+      if (node.section === 'checks') return checkFindings(inv).map((f, i) => this.findingNode(node.root, f, i));
+      return items[node.section].map((item) => this.itemNode(node.root, item, []));
+    }
+    return [];
+  }
+
+  getParent(node: PkiTreeNode): PkiTreeNode | undefined {
+    if (node.kind === 'root') return undefined;
+    if (node.kind === 'finding') return this.nodes.get(`${node.root.folder}|section:checks`);
+    if (node.kind === 'section') return node.root;
+    const item = node.item;
+    if (item.kind === 'ca') return node.root;
+    if (item.kind === 'backup') return this.nodes.get(`${node.root.folder}|section:backups`);
+    if (item.kind === 'kubeconfig') return this.nodes.get(`${node.root.folder}|section:kubeconfigs`);
+    if (item.kind === 'key-pair') return this.nodes.get(`${node.root.folder}|section:key-pairs`);
+    return item.caId ? this.nodes.get(nodeId(node.root, item.caId)) : this.nodes.get(`${node.root.folder}|section:unknown-issuer`);
+  }
+
+  getTreeItem(node: PkiTreeNode): vscode.TreeItem {
+    if (node.kind === 'root') {
+      const t = new vscode.TreeItem(node.folder, vscode.TreeItemCollapsibleState.Expanded);
+      t.id = `root|${node.folder}`;
+      t.iconPath = new vscode.ThemeIcon('folder-library');
+      t.contextValue = 'pkiRoot';
+      t.resourceUri = vscode.Uri.file(node.folder);
+      t.description = node.error ?? (node.inventory ? layoutLabel(node.inventory.layout) : vscode.l10n.t('scanning…'));
+      return t;
+    }
+    if (node.kind === 'section') {
+      const t = new vscode.TreeItem(
+        SECTION_TITLES[node.section](),
+        node.section === 'backups' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+      );
+      t.id = `${node.root.folder}|section:${node.section}`;
+      t.iconPath = new vscode.ThemeIcon(SECTION_ICONS[node.section]);
+      t.contextValue = `pkiSection ${node.section}`;
+      if (node.section === 'backups') t.description = vscode.l10n.t('not checked');
+      return t;
+    }
+    if (node.kind === 'finding') {
+      const f = node.finding;
+      const t = new vscode.TreeItem(renderFindingMessage(f, translate), vscode.TreeItemCollapsibleState.None);
+      t.id = node.id;
+      t.description = f.code;
+      t.tooltip = `${f.file}\n${renderFindingMessage(f, translate)}`;
+      t.iconPath = new vscode.ThemeIcon(f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info');
+      t.contextValue = 'pkiFinding';
+      t.command = { command: 'kubecerts.pki.openFile', title: vscode.l10n.t('Open File'), arguments: [node] };
+      return t;
+    }
+    const item = node.item;
+    const t = new vscode.TreeItem(
+      item.name,
+      node.children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
+    t.id = nodeId(node.root, item.id);
+    t.description = describeItem(item, this.now());
+    const look = STATE_ICONS[item.state];
+    t.iconPath = new vscode.ThemeIcon(item.state === 'ok' ? KIND_ICONS[item.kind] : look.icon, new vscode.ThemeColor(look.color));
+    t.tooltip = itemTooltip(item);
+    t.contextValue = itemContextValue(item);
+    if (item.state !== 'missing') t.resourceUri = vscode.Uri.file(item.absolutePath);
+    return t;
+  }
+
+  private itemNode(root: RootNode, item: PkiItem, children: readonly PkiItem[]): ItemNode {
+    const id = nodeId(root, item.id);
+    const existing = this.nodes.get(id);
+    if (existing?.kind === 'item') {
+      existing.item = item;
+      existing.children = children;
+      return existing;
+    }
+    const node: ItemNode = { kind: 'item', root, item, children };
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  private sectionNode(root: RootNode, section: SectionKind): SectionNode {
+    const id = `${root.folder}|section:${section}`;
+    const existing = this.nodes.get(id);
+    if (existing?.kind === 'section') return existing;
+    const node: SectionNode = { kind: 'section', root, section };
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  private findingNode(root: RootNode, finding: Finding, index: number): FindingNode {
+    const id = `${root.folder}|finding:${finding.code}:${finding.file}:${finding.span.start}:${index}`;
+    const node: FindingNode = { kind: 'finding', root, finding, id };
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+/** Findings not attached to an item: static pod wiring and CIS file checks. */
+export function checkFindings(inventory: PkiInventory): Finding[] {
+  return inventory.findings.filter((f) => f.code.startsWith('wiring-') || f.code.startsWith('cis-'));
+}
+
+function nodeId(root: RootNode, itemId: string): string {
+  return `${root.folder}|${itemId}`;
+}
+
+/** Which items hang where, and the wiring/CIS findings listed: when it changes, the whole folder is redrawn. */
+function shapeOf(inventory: PkiInventory): string {
+  return [
+    inventory.groups.map((g) => `${g.ca.id}[${g.children.map((c) => c.id).join(',')}]`).join(';'),
+    inventory.unknownIssuer.map((i) => i.id).join(','),
+    inventory.kubeconfigs.map((i) => i.id).join(','),
+    inventory.keyPairs.map((i) => i.id).join(','),
+    inventory.backups.map((i) => i.id).join(','),
+    checkFindings(inventory)
+      .map((f) => `${f.code}:${f.file}:${f.span.start}:${JSON.stringify(f.params)}`)
+      .join(','),
+  ].join('|');
+}
+
+function layoutLabel(layout: PkiInventory['layout']): string {
+  const labels: Record<PkiInventory['layout'], () => string> = {
+    kubeadm: () => vscode.l10n.t('kubeadm control plane'),
+    'kubeadm-node': () => vscode.l10n.t('kubeadm node'),
+    cfssl: () => vscode.l10n.t('cfssl'),
+    generic: () => vscode.l10n.t('certificates'),
+  };
+  return labels[layout]();
+}

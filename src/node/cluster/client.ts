@@ -1,0 +1,231 @@
+// The cluster client kubecerts uses: a thin wrapper over @kubernetes/client-node 1.x (loaded on first
+// connect, it is heavy) for CertificateSigningRequests and Nodes. Objects handed out are plain JSON
+// (src/core/csr/model); approval follows kubectl certificate approve|deny.
+import type { CertificatesV1Api, CoreV1Api, KubeConfig, V1CertificateSigningRequest } from '@kubernetes/client-node';
+import type { Csr, KubeNode } from '../../core/csr/model';
+import { ClusterError, toClusterError } from './errors';
+import { loadKubeconfig, type LoadOptions } from './kubeconfig';
+
+export type ConnectOptions = LoadOptions;
+
+export type ApprovalDecision = 'Approved' | 'Denied';
+
+export interface ApprovalOptions {
+  /** Condition reason; kubectl uses KubectlApprove / KubectlDeny. */
+  readonly reason?: string;
+  readonly message?: string;
+  /**
+   * kubectl's --force: re-send the condition although it is already there, and send an approval of
+   * a Denied CSR (or denial of an Approved one) to the server, which refuses it (422).
+   */
+  readonly force?: boolean;
+}
+
+export interface ApprovalOutcome {
+  readonly csr: Csr;
+  /** False when the condition was already there and nothing was sent (kubectl's no-op). */
+  readonly changed: boolean;
+  /** Update attempts made (more than one after 409 conflicts). */
+  readonly attempts: number;
+}
+
+/** kubectl retries an approval that hit an update conflict this many times. */
+export const MAX_APPROVAL_ATTEMPTS = 10;
+
+const CSR_PATH = '/apis/certificates.k8s.io/v1/certificatesigningrequests';
+
+const DEFAULT_REASONS: Readonly<Record<ApprovalDecision, string>> = { Approved: 'KubecertsApprove', Denied: 'KubecertsDeny' };
+const DEFAULT_MESSAGES: Readonly<Record<ApprovalDecision, string>> = {
+  Approved: 'This CSR was approved by kubecerts.',
+  Denied: 'This CSR was denied by kubecerts.',
+};
+const OPPOSITE: Readonly<Record<ApprovalDecision, ApprovalDecision>> = { Approved: 'Denied', Denied: 'Approved' };
+
+/** What a watch stream delivers, as the API server sends it. */
+export interface WatchEvent {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  readonly object: unknown;
+}
+
+export interface CsrList {
+  readonly items: readonly Csr[];
+  readonly resourceVersion: string;
+}
+
+type ClientNode = typeof import('@kubernetes/client-node');
+
+let clientNode: Promise<ClientNode> | undefined;
+
+/** Loads @kubernetes/client-node once, on first use. */
+export function loadClientNode(): Promise<ClientNode> {
+  clientNode ??= import('@kubernetes/client-node');
+  return clientNode;
+}
+
+export async function connectCluster(options: ConnectOptions = {}): Promise<ClusterClient> {
+  const k8s = await loadClientNode();
+  const loaded = loadKubeconfig(k8s, options);
+  return new ClusterClient(k8s, loaded.kc, {
+    context: loaded.context,
+    contexts: loaded.contexts,
+    server: loaded.cluster.server,
+    userName: loaded.user.name,
+    files: loaded.files,
+  });
+}
+
+export class ClusterClient {
+  private readonly certificates: CertificatesV1Api;
+  private readonly core: CoreV1Api;
+
+  constructor(
+    private readonly k8s: ClientNode,
+    private readonly kc: KubeConfig,
+    readonly info: {
+      readonly context: string;
+      readonly contexts: readonly string[];
+      readonly server: string;
+      /** The kubeconfig user entry's name (not the cluster-side identity). */
+      readonly userName: string;
+      readonly files: readonly string[];
+    },
+  ) {
+    this.certificates = kc.makeApiClient(k8s.CertificatesV1Api);
+    this.core = kc.makeApiClient(k8s.CoreV1Api);
+  }
+
+  async listCsrs(): Promise<CsrList> {
+    try {
+      const list = await this.certificates.listCertificateSigningRequest();
+      return { items: list.items.map(toPlain), resourceVersion: list.metadata?.resourceVersion ?? '' };
+    } catch (err) {
+      throw toClusterError(err, 'list certificatesigningrequests', ['list and watch on certificatesigningrequests.certificates.k8s.io']);
+    }
+  }
+
+  async getCsr(name: string): Promise<Csr> {
+    return toPlain(await this.readModel(name));
+  }
+
+  async createCsr(csr: { metadata: { name?: string; generateName?: string }; spec: Pick<Csr['spec'], 'request' | 'signerName' | 'usages' | 'expirationSeconds'> }): Promise<Csr> {
+    try {
+      // Requester fields (username, groups, …) are set by the API server; only the request is sent.
+      const { request, signerName, usages, expirationSeconds } = csr.spec;
+      const body: V1CertificateSigningRequest = {
+        apiVersion: 'certificates.k8s.io/v1',
+        kind: 'CertificateSigningRequest',
+        metadata: csr.metadata,
+        spec: { request, signerName, usages: usages ? [...usages] : undefined, expirationSeconds },
+      };
+      return toPlain(await this.certificates.createCertificateSigningRequest({ body }));
+    } catch (err) {
+      throw toClusterError(err, 'create certificatesigningrequest', ['create on certificatesigningrequests.certificates.k8s.io']);
+    }
+  }
+
+  async deleteCsr(name: string): Promise<void> {
+    try {
+      await this.certificates.deleteCertificateSigningRequest({ name });
+    } catch (err) {
+      throw toClusterError(err, `delete certificatesigningrequest ${name}`, ['delete on certificatesigningrequests.certificates.k8s.io']);
+    }
+  }
+
+  async getNode(name: string): Promise<KubeNode> {
+    try {
+      return toPlain(await this.core.readNode({ name })) as KubeNode;
+    } catch (err) {
+      throw toClusterError(err, `get node ${name}`, ['get on nodes']);
+    }
+  }
+
+  /**
+   * kubectl certificate approve|deny: read, add the condition, update the /approval subresource;
+   * on 409 read again and retry, up to MAX_APPROVAL_ATTEMPTS. An Approved CSR cannot become Denied
+   * nor the reverse (the API answers 422); without `force` this is refused before sending.
+   */
+  async setApproval(name: string, decision: ApprovalDecision, options: ApprovalOptions = {}): Promise<ApprovalOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readModel(name);
+      const conditions = current.status?.conditions ?? [];
+      const has = (type: string): boolean => conditions.some((c) => c.type === type && c.status !== 'False');
+      if (has(OPPOSITE[decision]) && !options.force) {
+        throw new ClusterError(
+          'refused',
+          `certificatesigningrequest ${name} is already ${OPPOSITE[decision]}; it can never be ${decision} (the requester must submit a new CSR).`,
+        );
+      }
+      if (has(decision) && !options.force) return { csr: toPlain(current), changed: false, attempts: attempt - 1 };
+
+      const now = new Date();
+      current.status = {
+        ...current.status,
+        conditions: [
+          ...conditions,
+          {
+            type: decision,
+            status: 'True',
+            reason: options.reason || DEFAULT_REASONS[decision],
+            message: options.message || DEFAULT_MESSAGES[decision],
+            lastUpdateTime: now,
+            lastTransitionTime: now,
+          },
+        ],
+      };
+      try {
+        const updated = await this.certificates.replaceCertificateSigningRequestApproval({ name, body: current });
+        return { csr: toPlain(updated), changed: true, attempts: attempt };
+      } catch (err) {
+        const error = toClusterError(err, `${decision === 'Approved' ? 'approve' : 'deny'} certificatesigningrequest ${name}`, [
+          'update on certificatesigningrequests.certificates.k8s.io/approval',
+          `approve on signers.certificates.k8s.io with resourceName ${current.spec.signerName} (or ${signerDomain(current.spec.signerName)}/*)`,
+        ]);
+        if (error.kind !== 'conflict' || attempt >= MAX_APPROVAL_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * Opens a watch on CSRs from `resourceVersion`. `onEvent` gets each event; `onClose` is called
+   * once when the stream ends (err undefined: closed by the server or by stop()).
+   */
+  async watchCsrs(resourceVersion: string, onEvent: (event: WatchEvent) => void, onClose: (err?: ClusterError) => void): Promise<() => void> {
+    const watch = new this.k8s.Watch(this.kc);
+    let stopped = false;
+    const controller = await watch.watch(
+      CSR_PATH,
+      { resourceVersion, allowWatchBookmarks: true },
+      (type, object) => onEvent({ type: type as WatchEvent['type'], object }),
+      (err: unknown) => {
+        if (stopped) return;
+        stopped = true;
+        onClose(err && !isAbort(err) ? toClusterError(err, 'watch certificatesigningrequests', ['watch on certificatesigningrequests.certificates.k8s.io']) : undefined);
+      },
+    );
+    return () => {
+      stopped = true;
+      controller.abort();
+    };
+  }
+
+  private async readModel(name: string): Promise<V1CertificateSigningRequest> {
+    try {
+      return await this.certificates.readCertificateSigningRequest({ name });
+    } catch (err) {
+      throw toClusterError(err, `get certificatesigningrequest ${name}`, ['get on certificatesigningrequests.certificates.k8s.io']);
+    }
+  }
+}
+
+function signerDomain(signerName: string): string {
+  return signerName.split('/')[0];
+}
+
+function isAbort(err: unknown): boolean {
+  return (err as { name?: unknown }).name === 'AbortError' || (err as { type?: unknown }).type === 'aborted';
+}
+
+/** client-node model objects carry Date instances; the rest of kubecerts works on the JSON form. */
+function toPlain(model: object): Csr {
+  return JSON.parse(JSON.stringify(model)) as Csr;
+}

@@ -1,0 +1,48 @@
+// Against the VSIX installed with --install-extension (no development path): a packaging mistake
+// (missing file in .vscodeignore's allow-list, bad manifest) fails here.
+import assert from 'node:assert/strict';
+import { WORKSPACE_FILES } from '../../fixtures/workspace';
+import { ui } from '../ui/session';
+import {
+  hoverValue,
+  normalize,
+  openFromExplorer,
+  pollUntil,
+  runFromPalette,
+  screenshot,
+  waitForActivation,
+  waitForWorkbench,
+} from '../ui/workbench';
+import { EXTENSION_ID } from '../manifest';
+
+describe('installed VSIX', () => {
+  before(waitForWorkbench);
+
+  it('activates when a kubeconfig is opened', async () => {
+    await openFromExplorer(WORKSPACE_FILES.admin.file, 'client-certificate-data');
+    const line = await waitForActivation(EXTENSION_ID);
+    assert.match(line, /activationEvent/);
+  });
+
+  it('writes its activation to the Kube Certs log (Show Log command)', async () => {
+    await runFromPalette('Kube Certs: Show Log');
+    const output = ui()
+      .page.locator('.part.panel .output-view, .part.panel [id="workbench.panel.output"]')
+      .first();
+    await output.waitFor({ timeout: 15_000 });
+    const text = await pollUntil(
+      async () => normalize(await output.innerText()),
+      (t) => /kubecerts \d+\.\d+\.\d+ activated/.test(t),
+    );
+    await screenshot('log');
+    assert.match(text, /kubecerts \d+\.\d+\.\d+ activated/);
+  });
+
+  it('shows the decoded client certificate on hover', async () => {
+    const { admin } = WORKSPACE_FILES;
+    await openFromExplorer(admin.file, 'client-certificate-data');
+    const text = await hoverValue('client-certificate-data', admin.commonName);
+    await screenshot('hover');
+    assert.ok(text.includes(admin.commonName), `hover text: ${text || '(no hover shown)'}`);
+  });
+});

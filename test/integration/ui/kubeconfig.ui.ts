@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { WORKSPACE_FILES } from '../../fixtures/workspace';
+import { ui } from './session';
+import {
+  hoverValue,
+  openFromExplorer,
+  openProblemsPanel,
+  pollUntil,
+  problemRows,
+  screenshot,
+  waitForWorkbench,
+} from './workbench';
+
+describe('kubeconfig', () => {
+  before(waitForWorkbench);
+
+  it('hover shows the decoded client certificate', async () => {
+    const { admin } = WORKSPACE_FILES;
+    await openFromExplorer(admin.file, 'client-certificate-data');
+    await screenshot('kubeconfig-open');
+    const text = await hoverValue('client-certificate-data', admin.commonName);
+    await screenshot('kubeconfig-hover');
+    assert.ok(text.includes(admin.commonName), `hover text: ${text || '(no hover shown)'}`);
+    for (const group of admin.organizations)
+      assert.ok(text.includes(group), `group ${group} in hover: ${text}`);
+  });
+
+  it('Problems panel lists cert-expired for the expired client certificate', async () => {
+    const { expired } = WORKSPACE_FILES;
+    await openFromExplorer(expired.file, 'client-certificate-data');
+    await ui().page.mouse.move(5, 5);
+    await openProblemsPanel();
+    const rows = await pollUntil(problemRows, (r) => r.some((row) => row.text.includes('cert-expired')));
+    await screenshot('problems');
+    const row = rows.find((r) => r.text.includes('cert-expired'));
+    assert.ok(row, `Problems rows: ${JSON.stringify(rows)}`);
+    assert.match(row.label, /error/i, `severity of ${row.text}`);
+  });
+});

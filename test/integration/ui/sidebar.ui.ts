@@ -1,0 +1,13 @@
+import assert from 'node:assert/strict';
+import { openKubeCertsSideBar, screenshot, waitForWorkbench } from './workbench';
+
+describe('side bar', () => {
+  before(waitForWorkbench);
+
+  it('shows the PKI and Certificate Signing Requests views in the Kube Certs container', async () => {
+    const sidebar = await openKubeCertsSideBar();
+    await screenshot('sidebar');
+    const title = await sidebar.locator('.composite.title').innerText();
+    assert.match(title, /kube certs/i);
+  });
+});

@@ -1,0 +1,126 @@
+// Starts a demo cluster in-process: files, store, controllers and the TLS server on 127.0.0.1.
+// `main.ts` wraps it for the command line; tests, the CSR view and the bench call it directly.
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { KeySpec } from '../../src/core/x509/issue';
+import { ApiHandler } from './api';
+import { prepareClusterFiles, pointKubeconfigsAt } from './clusterFiles';
+import { CertificateControllers, UPSTREAM_GC_POLICY, type GcPolicy } from './controllers';
+import { buildNodes } from './nodes';
+import { seedCsrs } from './seed';
+import { loadClusterCa } from './signers';
+import { CsrStore } from './store';
+
+export interface DemoClusterOptions {
+  readonly dir: string;
+  /** 0 (default) = any free port. */
+  readonly port?: number;
+  readonly seed?: boolean;
+  /** A fixed time or a clock; default the system clock. */
+  readonly now?: Date | (() => Date);
+  /** Key type of a new PKI; kubeadm's RSA-2048 by default, tests use EC P-256 to stay fast. */
+  readonly key?: KeySpec;
+  /** kube-controller-manager's --cluster-signing-duration; default one year. */
+  readonly signingDurationMs?: number;
+  /** Enables the CSR cleaner; `true` = upstream ages, checked every minute. */
+  readonly gc?: boolean | ({ readonly intervalMs: number } & GcPolicy);
+  /** Request and error log lines (never bodies). */
+  readonly log?: (line: string) => void;
+}
+
+export interface DemoCluster {
+  readonly url: string;
+  readonly port: number;
+  readonly dir: string;
+  /** Path of a kubeconfig in the cluster directory: `admin.conf`, `viewer.conf`, `node-1.conf`, … */
+  kubeconfig(name: string): string;
+  readonly caFile: string;
+  /** Resolves once the controllers have handled every pending change. */
+  idle(): Promise<void>;
+  /** Runs one garbage-collection pass now; returns the deleted CSR names. */
+  collectGarbage(policy?: GcPolicy): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
+
+export async function startDemoCluster(options: DemoClusterOptions): Promise<DemoCluster> {
+  const dir = path.resolve(options.dir);
+  const fixed = options.now;
+  const now: () => Date = typeof fixed === 'function' ? fixed : fixed ? () => new Date(fixed.getTime()) : () => new Date();
+  const files = await prepareClusterFiles(dir, now(), options.key ?? { algorithm: 'RSA', bits: 2048 });
+  const store = await CsrStore.open(path.join(dir, 'state'));
+  const ca = await loadClusterCa(files.caCertPem, files.caKeyPem);
+  const gc = options.gc === true ? { intervalMs: 60_000, ...UPSTREAM_GC_POLICY } : options.gc || undefined;
+  const controllers = new CertificateControllers({
+    store,
+    ca,
+    now,
+    signingDurationMs: options.signingDurationMs ?? ONE_YEAR_MS,
+    gc,
+    onError: (err) => options.log?.(`controller error: ${(err as Error)?.message ?? String(err)}`),
+  });
+
+  let port = 0;
+  const api = new ApiHandler({
+    store,
+    nodes: buildNodes(files.createdAt),
+    now,
+    tokens: files.tokens,
+    serverAddress: () => `127.0.0.1:${port}`,
+    log: options.log,
+  });
+  const server: Server = createServer(
+    {
+      cert: files.serverCertPem,
+      key: files.serverKeyPem,
+      ca: files.caCertPem,
+      requestCert: true,
+      // Anonymous callers get a 401 Status from the handler instead of a TLS alert.
+      rejectUnauthorized: false,
+    },
+    api.handle,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `https://127.0.0.1:${port}`;
+  try {
+    await pointKubeconfigsAt(dir, url);
+    controllers.start();
+    if (options.seed) {
+      await seedCsrs({ store, now: now(), bootstrapTokenId: files.tokens[0].id, controllers });
+    }
+    await controllers.idle();
+  } catch (err) {
+    server.close();
+    await controllers.stop();
+    throw err;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    dir,
+    kubeconfig: (name) => path.join(dir, name),
+    caFile: path.join(dir, 'pki/ca.crt'),
+    idle: () => controllers.idle(),
+    collectGarbage: (policy) => controllers.collectGarbage(policy),
+    stop: () =>
+      (stopping ??= (async () => {
+        api.closeWatches();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await controllers.stop();
+        await store.flush();
+        await closed;
+      })()),
+  };
+}
