@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { CSR_RISK_CATALOG } from '../src/core/csr/risk';
 import { FINDING_CATALOG, RELATED_MESSAGES } from '../src/core/findings/catalog';
+import { RENEW_TEMPLATES } from '../src/core/renew/l10n';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const BUNDLE = path.join(ROOT, 'l10n', 'bundle.l10n.json');
@@ -53,6 +54,7 @@ export function expectedBundle(): Record<string, string> {
     ...Object.values(FINDING_CATALOG).map((d) => d.message),
     ...Object.values(CSR_RISK_CATALOG).map((d) => d.message),
     ...Object.values(RELATED_MESSAGES),
+    ...RENEW_TEMPLATES,
   ]);
   return Object.fromEntries([...messages].sort().map((m) => [m, m]));
 }

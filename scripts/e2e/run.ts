@@ -192,10 +192,15 @@ async function devStage(
     console.log(formatResult(`extension-host suite (VS Code 1.100.3 in code-server)`, result));
     failures += result.failed;
 
+    await page.context().close();
+
     console.log('\nUI tests (Chromium on the workbench)');
-    await page.goto(server.url(workspace, { extensionDevelopmentPath: ROOT }));
+    // A new browser context: the workbench keeps its layout in the browser's storage, and the
+    // suite's open editors and views must not be restored into the UI tests.
+    const uiPage = await newPage(browser, server, consoleLog);
+    await uiPage.goto(server.url(workspace, { extensionDevelopmentPath: ROOT }));
     const session: UiSession = {
-      page,
+      page: uiPage,
       workspace,
       userDataDir: dirs.userDataDir,
       resultsDir: RESULTS,
@@ -204,7 +209,7 @@ async function devStage(
     const ui = await runUiTests(session, uiFiles(path.join(ROOT, 'test/integration/ui')));
     console.log(ui.lines.join('\n'));
     failures += ui.failed;
-    await page.context().close();
+    await uiPage.context().close();
     return failures;
   } catch (err) {
     failures += 1;

@@ -4,12 +4,16 @@ import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { registerKubeconfigFeatures } from './kubeconfig/register';
+import { registerRenew } from './renew/register';
 import { registerCsrView } from './views/csr/csrView';
+import { registerPkiView } from './views/pki/pkiView';
 
 const FEATURES: readonly ((ctx: Ctx) => void)[] = [
   registerCommands,
   registerKubeconfigFeatures,
   registerCsrView,
+  registerPkiView,
+  registerRenew,
 ];
 
 export function activate(context: vscode.ExtensionContext): void {

@@ -9,8 +9,11 @@ import './suites/activation.test';
 import './suites/commands.test';
 import './suites/views.test';
 import './suites/settings.test';
+import './suites/pkiView.test';
 import './suites/hover.test';
 import './suites/diagnostics.test';
+import './suites/csrView.test';
+import './suites/renew.test';
 import { RESULT_FILE_ENV, type SuiteResult, type TestOutcome } from './result';
 
 export async function run(): Promise<void> {

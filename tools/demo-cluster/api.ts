@@ -4,7 +4,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { authenticate, type BootstrapToken } from './authn';
 import { authorize, forbidden, type Attributes, type Decision, type ResourceAttributes } from './authz';
-import { applyUpdate, checkKind, checkNameMatches, createCsr, unknownFields, type CsrSubresource } from './csrApi';
+import {
+  applyUpdate,
+  checkKind,
+  checkNameMatches,
+  createCsr,
+  unknownFields,
+  type CsrSubresource,
+} from './csrApi';
 import { discoveryDocument } from './discovery';
 import { SERVER_VERSION } from './discovery';
 import { ApiError, badRequest, notFound, type ResourceRef } from './errors';
@@ -102,10 +109,14 @@ export class ApiHandler {
           : path === '/openapi/v3'
             ? openApiIndex()
             : (openApiDocument(path) ?? discoveryDocument(path, this.deps.serverAddress()));
-      if (doc === undefined) throw new ApiError('NotFound', 'the server could not find the requested resource', {});
+      if (doc === undefined)
+        throw new ApiError('NotFound', 'the server could not find the requested resource', {});
       return this.send(res, 200, doc);
     }
-    const handler = this.handlers[`${resourcePath.group ? resourcePath.group + '/' : ''}${resourcePath.version}/${resourcePath.resource}`];
+    const handler =
+      this.handlers[
+        `${resourcePath.group ? resourcePath.group + '/' : ''}${resourcePath.version}/${resourcePath.resource}`
+      ];
     if (!handler) throw new ApiError('NotFound', 'the server could not find the requested resource', {});
     const verb = verbOf(req.method ?? 'GET', resourcePath, url.searchParams);
     const attrs: ResourceAttributes = {
@@ -145,11 +156,28 @@ export class ApiHandler {
       case 'watch': {
         const matches = csrFilter(query, own);
         if (verb === 'watch') return this.watch(call, CSR_TABLE, matches);
-        return this.sendList(call, CSR_TABLE, 'CertificateSigningRequestList', 'certificates.k8s.io/v1', store.list().filter(matches), store.resourceVersion);
+        return this.sendList(
+          call,
+          CSR_TABLE,
+          'CertificateSigningRequestList',
+          'certificates.k8s.io/v1',
+          store.list().filter(matches),
+          store.resourceVersion,
+        );
       }
       case 'create': {
-        if (path.name) throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
-        const created = await createCsr(store, user, checkFields(call, await readBody(call.req)), now(), dryRun);
+        if (path.name)
+          throw new ApiError(
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          );
+        const created = await createCsr(
+          store,
+          user,
+          checkFields(call, await readBody(call.req)),
+          now(),
+          dryRun,
+        );
         return this.send(res, 201, created);
       }
       case 'update':
@@ -160,11 +188,18 @@ export class ApiHandler {
           incoming = checkKind(checkFields(call, await readBody(call.req)));
         } else {
           const current = readOwned(name);
-          const patched = applyPatch(call.req.headers['content-type'] ?? '', structuredClone(current), await readBody(call.req, true));
+          const patched = applyPatch(
+            call.req.headers['content-type'] ?? '',
+            structuredClone(current),
+            await readBody(call.req, true),
+          );
           incoming = checkKind(checkFields(call, patched));
           // A patch without a resourceVersion applies to whatever is current.
           if (incoming.metadata?.resourceVersion === current.metadata.resourceVersion) {
-            incoming = { ...incoming, metadata: { ...(incoming.metadata as ObjectMeta), resourceVersion: '' } };
+            incoming = {
+              ...incoming,
+              metadata: { ...(incoming.metadata as ObjectMeta), resourceVersion: '' },
+            };
           }
         }
         checkNameMatches(incoming, name);
@@ -183,7 +218,8 @@ export class ApiHandler {
       case 'delete': {
         const name = path.name as string;
         readOwned(name);
-        const options = (await readBody(call.req, false, true)) as { preconditions?: { uid?: string; resourceVersion?: string } } | undefined;
+        const options = (await readBody(call.req, false, true)) as
+          { preconditions?: { uid?: string; resourceVersion?: string } } | undefined;
         const deleted = dryRun ? readOwned(name) : await store.delete(name, options?.preconditions);
         return this.send(res, 200, successStatus(deleted));
       }
@@ -195,7 +231,10 @@ export class ApiHandler {
         return this.send(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
       }
       default:
-        throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        throw new ApiError(
+          'MethodNotAllowed',
+          'the server does not allow this method on the requested resource',
+        );
     }
   }
 
@@ -203,11 +242,13 @@ export class ApiHandler {
 
   private async nodes(call: Call): Promise<void> {
     const { path, verb, query } = call;
-    if (path.subresource) throw new ApiError('NotFound', 'the server could not find the requested resource', {});
+    if (path.subresource)
+      throw new ApiError('NotFound', 'the server could not find the requested resource', {});
     const fields = parseFieldSelector(query.get('fieldSelector') ?? '', NODE_FIELDS);
     const labels = parseLabelSelector(query.get('labelSelector') ?? '');
     const matches = (node: KubeNode) =>
-      fieldsMatch(fields, { 'metadata.name': node.metadata.name }) && labelsMatch(labels, node.metadata.labels);
+      fieldsMatch(fields, { 'metadata.name': node.metadata.name }) &&
+      labelsMatch(labels, node.metadata.labels);
     switch (verb) {
       case 'get': {
         const node = this.deps.nodes.find((n) => n.metadata.name === path.name);
@@ -215,17 +256,31 @@ export class ApiHandler {
         return this.sendObject(call, NODE_TABLE, node);
       }
       case 'list':
-        return this.sendList(call, NODE_TABLE, 'NodeList', 'v1', this.deps.nodes.filter(matches), this.deps.store.resourceVersion);
+        return this.sendList(
+          call,
+          NODE_TABLE,
+          'NodeList',
+          'v1',
+          this.deps.nodes.filter(matches),
+          this.deps.store.resourceVersion,
+        );
       case 'watch':
         return this.watchStatic(call, NODE_TABLE, this.deps.nodes.filter(matches));
       default:
-        throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        throw new ApiError(
+          'MethodNotAllowed',
+          'the server does not allow this method on the requested resource',
+        );
     }
   }
 
   /** The demo cluster records no events; describe asks for them. */
   private async events(call: Call): Promise<void> {
-    if (call.verb !== 'list') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    if (call.verb !== 'list')
+      throw new ApiError(
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
     return this.send(call.res, 200, {
       kind: 'EventList',
       apiVersion: 'v1',
@@ -237,7 +292,11 @@ export class ApiHandler {
   // --- self reviews ------------------------------------------------------------------------------
 
   private async selfSubjectAccessReview(call: Call): Promise<void> {
-    if (call.verb !== 'create') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    if (call.verb !== 'create')
+      throw new ApiError(
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
     const body = (await readBody(call.req)) as { spec?: Record<string, Record<string, string> | undefined> };
     const spec = body?.spec ?? {};
     const resource = spec.resourceAttributes;
@@ -254,11 +313,18 @@ export class ApiHandler {
     } else if (nonResource) {
       attrs = { verb: nonResource.verb ?? '', path: nonResource.path ?? '' };
     } else {
-      throw badRequest('SelfSubjectAccessReview: exactly one of nonResourceAttributes or resourceAttributes must be specified');
+      throw badRequest(
+        'SelfSubjectAccessReview: exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      );
     }
     const decision = authorize(call.user, attrs);
     let allowed = decision === 'allow';
-    if (decision === 'own-objects-only' && 'resource' in attrs && attrs.resource === 'certificatesigningrequests' && attrs.name) {
+    if (
+      decision === 'own-objects-only' &&
+      'resource' in attrs &&
+      attrs.resource === 'certificatesigningrequests' &&
+      attrs.name
+    ) {
       allowed = this.deps.store.get(attrs.name)?.spec.username === call.user.name;
     }
     return this.send(call.res, 201, {
@@ -271,7 +337,11 @@ export class ApiHandler {
   }
 
   private async selfSubjectReview(call: Call): Promise<void> {
-    if (call.verb !== 'create') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    if (call.verb !== 'create')
+      throw new ApiError(
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
     return this.send(call.res, 201, {
       kind: 'SelfSubjectReview',
       apiVersion: 'authentication.k8s.io/v1',
@@ -292,7 +362,9 @@ export class ApiHandler {
   private sendObject<T extends { metadata: ObjectMeta }>(call: Call, printer: TablePrinter<T>, obj: T): void {
     const table = tableVersion(call.req);
     if (!table) return this.send(call.res, 200, obj);
-    const result = toTable(printer, [obj], this.deps.now(), includeObject(call.query), { resourceVersion: obj.metadata.resourceVersion });
+    const result = toTable(printer, [obj], this.deps.now(), includeObject(call.query), {
+      resourceVersion: obj.metadata.resourceVersion,
+    });
     return this.send(call.res, 200, { ...result, apiVersion: `meta.k8s.io/${table}` });
   }
 
@@ -362,7 +434,14 @@ export class ApiHandler {
       send: (type: WatchEventType, obj: T) => {
         if (!table) return write(type, obj);
         // Like the API server, only the first event carries column definitions (kubectl reuses them).
-        const converted = toTable(printer, [obj], this.deps.now(), includeObject(query), { resourceVersion: obj.metadata.resourceVersion }, first);
+        const converted = toTable(
+          printer,
+          [obj],
+          this.deps.now(),
+          includeObject(query),
+          { resourceVersion: obj.metadata.resourceVersion },
+          first,
+        );
         first = false;
         write(type, { ...converted, apiVersion: `meta.k8s.io/${table}` });
       },
@@ -375,19 +454,29 @@ export class ApiHandler {
 
   private send(res: ServerResponse, code: number, body: unknown): void {
     const text = JSON.stringify(body);
-    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+    res.writeHead(code, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-cache, private',
+    });
     res.end(text);
   }
 
   private sendText(res: ServerResponse, code: number, text: string): void {
-    res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.writeHead(code, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
   private sendError(res: ServerResponse, err: unknown): void {
     const apiError =
-      err instanceof ApiError ? err : new ApiError('InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`);
-    if (!(err instanceof ApiError)) this.deps.log?.(`internal error: ${(err as Error)?.stack ?? String(err)}`);
+      err instanceof ApiError
+        ? err
+        : new ApiError('InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`);
+    if (!(err instanceof ApiError))
+      this.deps.log?.(`internal error: ${(err as Error)?.stack ?? String(err)}`);
     if (res.headersSent) {
       res.end();
       return;
@@ -447,12 +536,17 @@ function checkFields(call: Call, body: unknown): unknown {
     const list = unknown.map((f) => `unknown field "${f}"`);
     throw badRequest(`strict decoding error: ${list.join(', ')}`);
   }
-  call.res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f}\\""`));
+  call.res.setHeader(
+    'Warning',
+    unknown.map((f) => `299 - "unknown field \\"${f}\\""`),
+  );
   return body;
 }
 
 function refOf(path: ResourcePath): ResourceRef {
-  return path.resource === CSR_RESOURCE.resource ? CSR_RESOURCE : { resource: path.resource, group: path.group, kind: path.resource };
+  return path.resource === CSR_RESOURCE.resource
+    ? CSR_RESOURCE
+    : { resource: path.resource, group: path.group, kind: path.resource };
 }
 
 function attrsOf(call: Call): ResourceAttributes {
@@ -480,7 +574,11 @@ interface ContinueToken {
 }
 
 /** limit/continue: a continue token names the last item returned; items are in name order. */
-function paginate<T extends { metadata: ObjectMeta }>(all: readonly T[], query: URLSearchParams, resourceVersion: number) {
+function paginate<T extends { metadata: ObjectMeta }>(
+  all: readonly T[],
+  query: URLSearchParams,
+  resourceVersion: number,
+) {
   let items = all;
   const token = query.get('continue');
   let rv = resourceVersion;
@@ -499,7 +597,9 @@ function paginate<T extends { metadata: ObjectMeta }>(all: readonly T[], query: 
   const meta: Record<string, unknown> = { resourceVersion: String(rv) };
   if (limit > 0 && items.length > limit) {
     const last = items[limit - 1].metadata.name;
-    meta.continue = Buffer.from(JSON.stringify({ rv, start: last } satisfies ContinueToken)).toString('base64url');
+    meta.continue = Buffer.from(JSON.stringify({ rv, start: last } satisfies ContinueToken)).toString(
+      'base64url',
+    );
     meta.remainingItemCount = items.length - limit;
     items = items.slice(0, limit);
   }
@@ -515,7 +615,8 @@ function tableVersion(req: IncomingMessage): string | undefined {
         .slice(1)
         .map((p) => p.trim().split('=') as [string, string]),
     );
-    if (params.as === 'Table' && params.g === 'meta.k8s.io' && (params.v === 'v1' || params.v === 'v1beta1')) return params.v;
+    if (params.as === 'Table' && params.g === 'meta.k8s.io' && (params.v === 'v1' || params.v === 'v1beta1'))
+      return params.v;
   }
   return undefined;
 }
@@ -531,7 +632,12 @@ function successStatus(csr: Csr) {
     apiVersion: 'v1',
     metadata: {},
     status: 'Success',
-    details: { name: csr.metadata.name, group: CSR_RESOURCE.group, kind: CSR_RESOURCE.resource, uid: csr.metadata.uid },
+    details: {
+      name: csr.metadata.name,
+      group: CSR_RESOURCE.group,
+      kind: CSR_RESOURCE.resource,
+      uid: csr.metadata.uid,
+    },
   };
 }
 

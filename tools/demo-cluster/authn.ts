@@ -16,15 +16,25 @@ export interface BootstrapToken {
 
 const BOOTSTRAP_TOKEN = /^([a-z0-9]{6})\.([a-z0-9]{16})$/;
 
-export function authenticate(req: IncomingMessage, tokens: readonly BootstrapToken[], now: Date): UserInfo | undefined {
+export function authenticate(
+  req: IncomingMessage,
+  tokens: readonly BootstrapToken[],
+  now: Date,
+): UserInfo | undefined {
   const socket = req.socket as TLSSocket;
   if (socket.authorized) {
-    const subject = socket.getPeerCertificate().subject as unknown as Record<string, string | string[] | undefined>;
+    const subject = socket.getPeerCertificate().subject as unknown as Record<
+      string,
+      string | string[] | undefined
+    >;
     const cn = subject?.CN;
     const name = Array.isArray(cn) ? cn[0] : cn;
     if (name) {
       const o = subject.O;
-      return { name, groups: [...(o === undefined ? [] : Array.isArray(o) ? o : [o]), 'system:authenticated'] };
+      return {
+        name,
+        groups: [...(o === undefined ? [] : Array.isArray(o) ? o : [o]), 'system:authenticated'],
+      };
     }
   }
   const header = req.headers.authorization;

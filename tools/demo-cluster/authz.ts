@@ -53,9 +53,24 @@ export const BINDINGS: readonly Binding[] = [
     rules: [
       {
         verbs: ['get'],
-        nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/version', '/version/', '/healthz', '/livez', '/readyz', '/openapi/*'],
+        nonResourceURLs: [
+          '/api',
+          '/api/*',
+          '/apis',
+          '/apis/*',
+          '/version',
+          '/version/',
+          '/healthz',
+          '/livez',
+          '/readyz',
+          '/openapi/*',
+        ],
       },
-      { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
+      {
+        verbs: ['create'],
+        apiGroups: ['authorization.k8s.io'],
+        resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+      },
       { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
     ],
   },
@@ -75,7 +90,12 @@ export const BINDINGS: readonly Binding[] = [
     ],
     rules: [
       { verbs: ['create'], apiGroups: [CERTS], resources: ['certificatesigningrequests'] },
-      { verbs: CSR_READ, apiGroups: [CERTS], resources: ['certificatesigningrequests'], ownObjectsOnly: true },
+      {
+        verbs: CSR_READ,
+        apiGroups: [CERTS],
+        resources: ['certificatesigningrequests'],
+        ownObjectsOnly: true,
+      },
     ],
   },
   {
@@ -92,7 +112,9 @@ export const BINDINGS: readonly Binding[] = [
   {
     name: 'kubeadm:node-autoapprove-certificate-rotation',
     subjects: [{ kind: 'Group', name: 'system:nodes' }],
-    rules: [{ verbs: ['create'], apiGroups: [CERTS], resources: ['certificatesigningrequests/selfnodeclient'] }],
+    rules: [
+      { verbs: ['create'], apiGroups: [CERTS], resources: ['certificatesigningrequests/selfnodeclient'] },
+    ],
   },
 ];
 
@@ -108,10 +130,17 @@ export type Attributes = ResourceAttributes | { readonly verb: string; readonly 
 
 export type Decision = 'allow' | 'own-objects-only' | 'deny';
 
-export function authorize(user: UserInfo, attrs: Attributes, bindings: readonly Binding[] = BINDINGS): Decision {
+export function authorize(
+  user: UserInfo,
+  attrs: Attributes,
+  bindings: readonly Binding[] = BINDINGS,
+): Decision {
   let decision: Decision = 'deny';
   for (const binding of bindings) {
-    if (!binding.subjects.some((s) => (s.kind === 'User' ? s.name === user.name : user.groups.includes(s.name)))) continue;
+    if (
+      !binding.subjects.some((s) => (s.kind === 'User' ? s.name === user.name : user.groups.includes(s.name)))
+    )
+      continue;
     for (const rule of binding.rules) {
       if (!ruleMatches(rule, attrs)) continue;
       if (!rule.ownObjectsOnly) return 'allow';
@@ -124,7 +153,9 @@ export function authorize(user: UserInfo, attrs: Attributes, bindings: readonly 
 function ruleMatches(rule: PolicyRule, attrs: Attributes): boolean {
   if (!rule.verbs.includes('*') && !rule.verbs.includes(attrs.verb)) return false;
   if ('path' in attrs) {
-    return (rule.nonResourceURLs ?? []).some((p) => p === attrs.path || (p.endsWith('*') && attrs.path.startsWith(p.slice(0, -1))));
+    return (rule.nonResourceURLs ?? []).some(
+      (p) => p === attrs.path || (p.endsWith('*') && attrs.path.startsWith(p.slice(0, -1))),
+    );
   }
   if (!rule.resources || !rule.apiGroups) return false;
   if (!rule.apiGroups.includes('*') && !rule.apiGroups.includes(attrs.apiGroup)) return false;
@@ -139,7 +170,11 @@ function ruleMatches(rule: PolicyRule, attrs: Attributes): boolean {
 /** The 403 for an RBAC denial, worded as the API server words it. */
 export function forbidden(user: UserInfo, attrs: Attributes, ref?: ResourceRef, name?: string): ApiError {
   if ('path' in attrs) {
-    return new ApiError('Forbidden', `forbidden: User "${user.name}" cannot ${attrs.verb} path "${attrs.path}"`, {});
+    return new ApiError(
+      'Forbidden',
+      `forbidden: User "${user.name}" cannot ${attrs.verb} path "${attrs.path}"`,
+      {},
+    );
   }
   const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
   const why = `User "${user.name}" cannot ${attrs.verb} resource "${resource}" in API group "${attrs.apiGroup}" at the cluster scope`;
@@ -150,7 +185,11 @@ export function forbidden(user: UserInfo, attrs: Attributes, ref?: ResourceRef, 
 export function forbiddenWith(ref: ResourceRef, name: string | undefined, why: string): ApiError {
   const subject = qualifiedResource(ref);
   const message = name ? `${subject} "${name}" is forbidden: ${why}` : `${subject} is forbidden: ${why}`;
-  return new ApiError('Forbidden', message, { ...(name ? { name } : {}), group: ref.group, kind: ref.resource });
+  return new ApiError('Forbidden', message, {
+    ...(name ? { name } : {}),
+    group: ref.group,
+    kind: ref.resource,
+  });
 }
 
 /** A signer permission (`approve`, `sign`) for a signer name or its `domain/*` wildcard, as upstream checks it. */

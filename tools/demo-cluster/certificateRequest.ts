@@ -11,8 +11,6 @@ export interface ParsedRequest {
   readonly ip: readonly string[];
   readonly email: readonly string[];
   readonly uri: readonly string[];
-  /** RSA modulus bits, or 0 for other keys. */
-  readonly rsaBits: number;
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
@@ -44,10 +42,10 @@ export async function parseRequest(requestBase64: string): Promise<ParsedRequest
   } catch {
     verified = false;
   }
-  if (!verified) throw new Error(VERIFY_FAILURE[csr.publicKey.algorithm.name] ?? 'x509: signature verification failure');
+  if (!verified)
+    throw new Error(VERIFY_FAILURE[csr.publicKey.algorithm.name] ?? 'x509: signature verification failure');
 
   const names = (csr.getExtension(SAN_OID) as x509.SubjectAlternativeNameExtension | null)?.names.items ?? [];
-  const algorithm = csr.publicKey.algorithm as RsaHashedKeyAlgorithm;
   return {
     csr,
     commonName: csr.subjectName.getField('CN')[0] ?? '',
@@ -56,6 +54,5 @@ export async function parseRequest(requestBase64: string): Promise<ParsedRequest
     ip: names.filter((n) => n.type === 'ip').map((n) => n.value),
     email: names.filter((n) => n.type === 'email').map((n) => n.value),
     uri: names.filter((n) => n.type === 'url').map((n) => n.value),
-    rsaBits: algorithm.name?.startsWith('RSA') ? (algorithm.modulusLength ?? 0) : 0,
   };
 }

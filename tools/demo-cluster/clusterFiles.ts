@@ -51,8 +51,11 @@ export async function prepareClusterFiles(dir: string, now: Date, key: KeySpec):
       },
     });
     // The CA last: its presence marks a complete tree.
-    const ordered = [...tree.entries()].sort(([a], [b]) => Number(a === 'pki/ca.crt') - Number(b === 'pki/ca.crt'));
-    for (const [relative, file] of ordered) await writeNew(path.join(dir, relative), file.contents, file.mode);
+    const ordered = [...tree.entries()].sort(
+      ([a], [b]) => Number(a === 'pki/ca.crt') - Number(b === 'pki/ca.crt'),
+    );
+    for (const [relative, file] of ordered)
+      await writeNew(path.join(dir, relative), file.contents, file.mode);
   }
   const caCertPem = await fs.readFile(caCert, 'utf8');
   const caKeyPem = await fs.readFile(path.join(dir, 'pki/ca.key'), 'utf8');
@@ -124,7 +127,11 @@ async function bootstrapTokens(dir: string): Promise<BootstrapToken[]> {
   if (await exists(file)) return JSON.parse(await fs.readFile(file, 'utf8')) as BootstrapToken[];
   // kubeadm's default token TTL is 24h; a demo must survive being restarted days later.
   const tokens: BootstrapToken[] = [
-    { id: randomToken(6), secret: randomToken(16), extraGroups: ['system:bootstrappers:kubeadm:default-node-token'] },
+    {
+      id: randomToken(6),
+      secret: randomToken(16),
+      extraGroups: ['system:bootstrappers:kubeadm:default-node-token'],
+    },
   ];
   await writeNew(file, JSON.stringify(tokens, null, 2) + '\n', 0o600);
   return tokens;

@@ -39,7 +39,11 @@ const NODE_CLIENT_RECOGNIZERS = [
     self: true,
     message: 'Auto approving self kubelet client certificate after SubjectAccessReview.',
   },
-  { subresource: 'nodeclient', self: false, message: 'Auto approving kubelet client certificate after SubjectAccessReview.' },
+  {
+    subresource: 'nodeclient',
+    self: false,
+    message: 'Auto approving kubelet client certificate after SubjectAccessReview.',
+  },
 ] as const;
 
 const KUBELET_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';
@@ -58,7 +62,10 @@ export class CertificateControllers {
     this.unsubscribe = store.watch(store.resourceVersion, (event) => this.onEvent(event));
     for (const csr of store.list()) this.enqueue(csr.metadata.name);
     if (this.options.gc) {
-      this.gcTimer = setInterval(() => void this.collectGarbage().catch((e) => this.options.onError?.(e)), this.options.gc.intervalMs);
+      this.gcTimer = setInterval(
+        () => void this.collectGarbage().catch((e) => this.options.onError?.(e)),
+        this.options.gc.intervalMs,
+      );
       this.gcTimer.unref();
     }
   }
@@ -108,7 +115,8 @@ export class CertificateControllers {
       await this.autoApprove(csr);
       return;
     }
-    if (hasCondition(csr, 'Approved') && !hasCondition(csr, 'Failed') && !csr.status.certificate) await this.sign(csr);
+    if (hasCondition(csr, 'Approved') && !hasCondition(csr, 'Failed') && !csr.status.certificate)
+      await this.sign(csr);
   }
 
   private async autoApprove(csr: Csr): Promise<void> {
@@ -126,7 +134,12 @@ export class CertificateControllers {
         subresource: recognizer.subresource,
       });
       if (decision !== 'allow') continue;
-      await this.addCondition(csr, { type: 'Approved', status: 'True', reason: 'AutoApproved', message: recognizer.message });
+      await this.addCondition(csr, {
+        type: 'Approved',
+        status: 'True',
+        reason: 'AutoApproved',
+        message: recognizer.message,
+      });
       return;
     }
   }
@@ -159,7 +172,12 @@ export class CertificateControllers {
   }
 
   private async fail(csr: Csr, message: string): Promise<void> {
-    await this.addCondition(csr, { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message });
+    await this.addCondition(csr, {
+      type: 'Failed',
+      status: 'True',
+      reason: 'SignerValidationFailure',
+      message,
+    });
   }
 
   private async addCondition(csr: Csr, condition: CsrCondition): Promise<void> {
@@ -168,7 +186,10 @@ export class CertificateControllers {
       ...current,
       status: {
         ...current.status,
-        conditions: [...(current.status.conditions ?? []), { ...condition, lastUpdateTime: stamp, lastTransitionTime: stamp }],
+        conditions: [
+          ...(current.status.conditions ?? []),
+          { ...condition, lastUpdateTime: stamp, lastTransitionTime: stamp },
+        ],
       },
     }));
   }

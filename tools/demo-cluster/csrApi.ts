@@ -3,10 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import { authorizedForSigner, forbiddenWith } from './authz';
 import { badRequest, invalid } from './errors';
-import { parseRequest } from './certificateRequest';
+import type { ParsedRequest } from './certificateRequest';
 import { CSR_RESOURCE, rfc3339, type CsrStore } from './store';
 import type { Csr, CsrCondition, UserInfo } from './types';
-import { validateCertificateUpdate, validateConditionUpdate, validateCreate, validateName } from './validation';
+import {
+  validateCertificateUpdate,
+  validateConditionUpdate,
+  validateCreate,
+  validateName,
+} from './validation';
 
 export type CsrSubresource = 'main' | 'status' | 'approval';
 
@@ -16,18 +21,29 @@ const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** Checks the envelope of a posted or put object. */
 export function checkKind(body: unknown): Partial<Csr> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body of the request was in an unknown format');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('the body of the request was in an unknown format');
   const obj = body as Partial<Csr>;
   if (obj.kind !== undefined && obj.kind !== 'CertificateSigningRequest') {
-    throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (certificates.k8s.io/v1)`);
+    throw badRequest(
+      `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (certificates.k8s.io/v1)`,
+    );
   }
   if (obj.apiVersion !== undefined && obj.apiVersion !== 'certificates.k8s.io/v1') {
-    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (certificates.k8s.io/v1)`);
+    throw badRequest(
+      `the API version in the data (${obj.apiVersion}) does not match the expected API version (certificates.k8s.io/v1)`,
+    );
   }
   return obj;
 }
 
-export async function createCsr(store: CsrStore, user: UserInfo, body: unknown, now: Date, dryRun: boolean): Promise<Csr> {
+export async function createCsr(
+  store: CsrStore,
+  user: UserInfo,
+  body: unknown,
+  now: Date,
+  dryRun: boolean,
+): Promise<Csr> {
   const obj = checkKind(body);
   const meta = obj.metadata ?? ({} as Csr['metadata']);
   let name = meta.name ?? '';
@@ -50,25 +66,28 @@ export async function createCsr(store: CsrStore, user: UserInfo, body: unknown, 
       request: spec.request,
       signerName: spec.signerName,
       usages: spec.usages,
-      ...(spec.expirationSeconds !== undefined && spec.expirationSeconds !== null ? { expirationSeconds: spec.expirationSeconds } : {}),
+      ...(spec.expirationSeconds !== undefined && spec.expirationSeconds !== null
+        ? { expirationSeconds: spec.expirationSeconds }
+        : {}),
       username: user.name,
       ...(user.uid ? { uid: user.uid } : {}),
       groups: [...user.groups],
-      ...(user.extra ? { extra: Object.fromEntries(Object.entries(user.extra).map(([k, v]) => [k, [...v]])) } : {}),
+      ...(user.extra
+        ? { extra: Object.fromEntries(Object.entries(user.extra).map(([k, v]) => [k, [...v]])) }
+        : {}),
     },
     status: {},
   };
-  const errors = await validateCreate(csr);
-  if (errors.length) throw invalid(CSR_RESOURCE, name, errors);
-  await admitSubjectRestriction(csr);
+  const { errors, parsed } = await validateCreate(csr);
+  if (errors.length || !parsed) throw invalid(CSR_RESOURCE, name, errors);
+  admitSubjectRestriction(csr, parsed);
   if (dryRun) return { ...csr, metadata: { ...csr.metadata, creationTimestamp: rfc3339(now) } };
   return store.create(csr, now);
 }
 
 /** The certificatesubjectrestriction admission plugin. */
-async function admitSubjectRestriction(csr: Csr): Promise<void> {
+function admitSubjectRestriction(csr: Csr, parsed: ParsedRequest): void {
   if (csr.spec.signerName !== KUBE_APISERVER_CLIENT) return;
-  const parsed = await parseRequest(csr.spec.request);
   if (parsed.organizations.includes('system:masters')) {
     throw forbiddenWith(
       CSR_RESOURCE,
@@ -80,7 +99,9 @@ async function admitSubjectRestriction(csr: Csr): Promise<void> {
 
 async function freeGeneratedName(store: CsrStore, prefix: string): Promise<string> {
   for (;;) {
-    const suffix = [...randomBytes(5)].map((b) => GENERATE_NAME_ALPHABET[b % GENERATE_NAME_ALPHABET.length]).join('');
+    const suffix = [...randomBytes(5)]
+      .map((b) => GENERATE_NAME_ALPHABET[b % GENERATE_NAME_ALPHABET.length])
+      .join('');
     const name = `${prefix}${suffix}`;
     if (!store.has(name)) return name;
   }
@@ -90,7 +111,13 @@ async function freeGeneratedName(store: CsrStore, prefix: string): Promise<strin
  * Applies an update of `subresource` to `current` as the REST strategies do: each path may change
  * only its own fields, everything else is kept from the stored object.
  */
-export function applyUpdate(subresource: CsrSubresource, current: Csr, incoming: Partial<Csr>, user: UserInfo, now: Date): Csr {
+export function applyUpdate(
+  subresource: CsrSubresource,
+  current: Csr,
+  incoming: Partial<Csr>,
+  user: UserInfo,
+  now: Date,
+): Csr {
   const meta = incoming.metadata;
   const next: Csr = structuredClone(current);
   if (subresource === 'main') {
@@ -147,7 +174,11 @@ function admitSigner(subresource: CsrSubresource, current: Csr, next: Csr, user:
 }
 
 /** populateConditionTimestamps: a new or changed condition gets now, an unchanged one keeps its times. */
-function stampConditions(conditions: readonly CsrCondition[], old: readonly CsrCondition[], now: Date): CsrCondition[] {
+function stampConditions(
+  conditions: readonly CsrCondition[],
+  old: readonly CsrCondition[],
+  now: Date,
+): CsrCondition[] {
   const stamp = rfc3339(now);
   return conditions.map((c) => {
     const before = old.find((o) => o.type === c.type);
@@ -155,7 +186,9 @@ function stampConditions(conditions: readonly CsrCondition[], old: readonly CsrC
     return {
       ...c,
       lastUpdateTime: c.lastUpdateTime ?? stamp,
-      lastTransitionTime: unchanged ? (before.lastTransitionTime ?? c.lastTransitionTime ?? stamp) : (c.lastTransitionTime ?? stamp),
+      lastTransitionTime: unchanged
+        ? (before.lastTransitionTime ?? c.lastTransitionTime ?? stamp)
+        : (c.lastTransitionTime ?? stamp),
     };
   });
 }
@@ -166,7 +199,6 @@ export function checkNameMatches(incoming: Partial<Csr>, name: string): void {
     throw badRequest(`the name of the object (${bodyName}) does not match the name on the URL (${name})`);
   }
 }
-
 
 /** The CSR schema's field names, for `fieldValidation` (Strict: 400, Warn: a warning header). */
 const KNOWN_FIELDS: Readonly<Record<string, readonly string[]>> = {

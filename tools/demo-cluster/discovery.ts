@@ -24,8 +24,22 @@ export const SERVED_APIS: readonly GroupVersion[] = [
     group: '',
     version: 'v1',
     resources: [
-      { name: 'nodes', singularName: 'node', kind: 'Node', namespaced: false, verbs: ['get', 'list', 'watch'], shortNames: ['no'] },
-      { name: 'events', singularName: 'event', kind: 'Event', namespaced: true, verbs: ['list'], shortNames: ['ev'] },
+      {
+        name: 'nodes',
+        singularName: 'node',
+        kind: 'Node',
+        namespaced: false,
+        verbs: ['get', 'list', 'watch'],
+        shortNames: ['no'],
+      },
+      {
+        name: 'events',
+        singularName: 'event',
+        kind: 'Event',
+        namespaced: true,
+        verbs: ['list'],
+        shortNames: ['ev'],
+      },
     ],
   },
   {
@@ -40,22 +54,46 @@ export const SERVED_APIS: readonly GroupVersion[] = [
         verbs: CSR_VERBS,
         shortNames: ['csr'],
       },
-      { name: 'certificatesigningrequests/approval', singularName: '', kind: 'CertificateSigningRequest', namespaced: false, verbs: ['get', 'patch', 'update'] },
-      { name: 'certificatesigningrequests/status', singularName: '', kind: 'CertificateSigningRequest', namespaced: false, verbs: ['get', 'patch', 'update'] },
+      {
+        name: 'certificatesigningrequests/approval',
+        singularName: '',
+        kind: 'CertificateSigningRequest',
+        namespaced: false,
+        verbs: ['get', 'patch', 'update'],
+      },
+      {
+        name: 'certificatesigningrequests/status',
+        singularName: '',
+        kind: 'CertificateSigningRequest',
+        namespaced: false,
+        verbs: ['get', 'patch', 'update'],
+      },
     ],
   },
   {
     group: 'authorization.k8s.io',
     version: 'v1',
     resources: [
-      { name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] },
+      {
+        name: 'selfsubjectaccessreviews',
+        singularName: 'selfsubjectaccessreview',
+        kind: 'SelfSubjectAccessReview',
+        namespaced: false,
+        verbs: ['create'],
+      },
     ],
   },
   {
     group: 'authentication.k8s.io',
     version: 'v1',
     resources: [
-      { name: 'selfsubjectreviews', singularName: 'selfsubjectreview', kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] },
+      {
+        name: 'selfsubjectreviews',
+        singularName: 'selfsubjectreview',
+        kind: 'SelfSubjectReview',
+        namespaced: false,
+        verbs: ['create'],
+      },
     ],
   },
 ];
@@ -91,7 +129,8 @@ export function discoveryDocument(path: string, serverAddress: string): unknown 
     };
   }
   for (const gv of SERVED_APIS) {
-    if (gv.group && path === `/apis/${gv.group}`) return { kind: 'APIGroup', apiVersion: 'v1', ...groupDocument(gv) };
+    if (gv.group && path === `/apis/${gv.group}`)
+      return { kind: 'APIGroup', apiVersion: 'v1', ...groupDocument(gv) };
     if (path === (gv.group ? `/apis/${groupVersion(gv)}` : '/api/v1')) {
       return {
         kind: 'APIResourceList',

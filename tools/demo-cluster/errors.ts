@@ -105,11 +105,15 @@ export function alreadyExists(ref: ResourceRef, name: string): ApiError {
 }
 
 export function conflict(ref: ResourceRef, name: string, why: string): ApiError {
-  return new ApiError('Conflict', `Operation cannot be fulfilled on ${qualifiedResource(ref)} "${name}": ${why}`, {
-    name,
-    group: ref.group,
-    kind: ref.resource,
-  });
+  return new ApiError(
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualifiedResource(ref)} "${name}": ${why}`,
+    {
+      name,
+      group: ref.group,
+      kind: ref.resource,
+    },
+  );
 }
 
 export const STALE_OBJECT =
@@ -117,7 +121,12 @@ export const STALE_OBJECT =
 
 /** One failed field check, rendered as Kubernetes' field.Error does. */
 export interface FieldError {
-  readonly type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueDuplicate';
+  readonly type:
+    | 'FieldValueRequired'
+    | 'FieldValueInvalid'
+    | 'FieldValueNotSupported'
+    | 'FieldValueForbidden'
+    | 'FieldValueDuplicate';
   readonly field: string;
   readonly detail: string;
   /** Rendered in the message for Invalid/NotSupported/Duplicate. */
@@ -145,7 +154,11 @@ export function invalid(ref: ResourceRef, name: string, errors: readonly FieldEr
     name,
     group: ref.group,
     kind: ref.kind,
-    causes: errors.map((e) => ({ reason: e.type, message: fieldErrorText(e).slice(e.field.length + 2), field: e.field })),
+    causes: errors.map((e) => ({
+      reason: e.type,
+      message: fieldErrorText(e).slice(e.field.length + 2),
+      field: e.field,
+    })),
   });
 }
 

@@ -7,11 +7,18 @@ const gvPath = (gv: GroupVersion): string => (gv.group ? `apis/${gv.group}/${gv.
 
 export function openApiIndex(): unknown {
   return {
-    paths: Object.fromEntries(SERVED_APIS.map((gv) => [gvPath(gv), { serverRelativeURL: `/openapi/v3/${gvPath(gv)}` }])),
+    paths: Object.fromEntries(
+      SERVED_APIS.map((gv) => [gvPath(gv), { serverRelativeURL: `/openapi/v3/${gvPath(gv)}` }]),
+    ),
   };
 }
 
-const QUERY = (name: string, description: string) => ({ name, in: 'query', description, schema: { type: 'string', uniqueItems: true } });
+const QUERY = (name: string, description: string) => ({
+  name,
+  in: 'query',
+  description,
+  schema: { type: 'string', uniqueItems: true },
+});
 const WRITE_PARAMETERS = [
   QUERY('dryRun', 'When present, indicates that modifications should not be persisted. Valid value: All.'),
   QUERY('fieldManager', 'A name associated with the actor or entity that is making these changes.'),
@@ -46,5 +53,10 @@ export function openApiDocument(path: string): unknown {
     if (Object.keys(collection).length && !sub) paths[base] = collection;
     if (Object.keys(item).length) paths[sub ? `${base}/{name}/${sub}` : `${base}/{name}`] = item;
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes (kubecerts demo cluster)', version: 'v1.32.4' }, paths, components: {} };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes (kubecerts demo cluster)', version: 'v1.32.4' },
+    paths,
+    components: {},
+  };
 }

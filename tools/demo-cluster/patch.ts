@@ -14,10 +14,14 @@ export function applyPatch(contentType: string, target: unknown, patch: unknown)
   if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') {
     return mergePatch(target, patch);
   }
-  throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
+  throw new ApiError(
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+  );
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** RFC 7386. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -55,7 +59,10 @@ export function jsonPatch(target: unknown, patch: unknown): unknown {
         break;
       case 'test':
         if (JSON.stringify(get(doc, pointer(op.path))) !== JSON.stringify(op.value)) {
-          throw new ApiError('Invalid', `the server rejected our request due to an error in our request: testing value ${op.path} failed`);
+          throw new ApiError(
+            'Invalid',
+            `the server rejected our request due to an error in our request: testing value ${op.path} failed`,
+          );
         }
         break;
       case 'move': {
@@ -76,7 +83,10 @@ export function jsonPatch(target: unknown, patch: unknown): unknown {
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw badRequest(`invalid JSON pointer ${JSON.stringify(path)}`);
-  return path.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function get(doc: unknown, tokens: string[]): unknown {
@@ -84,7 +94,11 @@ function get(doc: unknown, tokens: string[]): unknown {
   for (const t of tokens) {
     if (Array.isArray(node) && /^\d+$/.test(t) && Number(t) < node.length) node = node[Number(t)];
     else if (isObject(node) && Object.prototype.hasOwnProperty.call(node, t)) node = node[t];
-    else throw new ApiError('Invalid', `the server rejected our request due to an error in our request: path /${tokens.join('/')} not found`);
+    else
+      throw new ApiError(
+        'Invalid',
+        `the server rejected our request due to an error in our request: path /${tokens.join('/')} not found`,
+      );
   }
   return node;
 }

@@ -79,7 +79,11 @@ const SELF_SUBJECT_ACCESS_REVIEW: MessageSpec = {
           7: { name: 'name', type: 'string' },
         },
       },
-      2: { name: 'nonResourceAttributes', type: 'message', message: { 1: { name: 'path', type: 'string' }, 2: { name: 'verb', type: 'string' } } },
+      2: {
+        name: 'nonResourceAttributes',
+        type: 'message',
+        message: { 1: { name: 'path', type: 'string' }, 2: { name: 'verb', type: 'string' } },
+      },
     },
   },
 };
@@ -93,7 +97,11 @@ const KINDS: Readonly<Record<string, MessageSpec>> = {
 
 /** runtime.Unknown, the envelope after the `k8s\0` magic. */
 const UNKNOWN: MessageSpec = {
-  1: { name: 'typeMeta', type: 'message', message: { 1: { name: 'apiVersion', type: 'string' }, 2: { name: 'kind', type: 'string' } } },
+  1: {
+    name: 'typeMeta',
+    type: 'message',
+    message: { 1: { name: 'apiVersion', type: 'string' }, 2: { name: 'kind', type: 'string' } },
+  },
   2: { name: 'raw', type: 'bytes' },
 };
 
@@ -103,8 +111,12 @@ export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
 
 /** Decodes a protobuf-encoded object into its JSON form (bytes fields as base64). */
 export function decodeProtobuf(body: Buffer): unknown {
-  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) throw badRequest('the body of the request was in an unknown format: missing protobuf magic');
-  const envelope = decodeMessage(body.subarray(4), UNKNOWN) as { typeMeta?: { apiVersion?: string; kind?: string }; raw?: string };
+  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC))
+    throw badRequest('the body of the request was in an unknown format: missing protobuf magic');
+  const envelope = decodeMessage(body.subarray(4), UNKNOWN) as {
+    typeMeta?: { apiVersion?: string; kind?: string };
+    raw?: string;
+  };
   const { apiVersion, kind } = envelope.typeMeta ?? {};
   const spec = kind ? KINDS[kind] : undefined;
   if (!spec) throw badRequest(`protobuf decoding of ${kind ?? 'an unknown kind'} is not supported`);
@@ -152,17 +164,27 @@ function decodeField(reader: Reader, wireType: number, field: FieldSpec): unknow
     case 'message':
       return decodeMessage(bytes, field.message as MessageSpec);
     case 'time': {
-      const t = decodeMessage(bytes, { 1: { name: 'seconds', type: 'int' }, 2: { name: 'nanos', type: 'int' } });
+      const t = decodeMessage(bytes, {
+        1: { name: 'seconds', type: 'int' },
+        2: { name: 'nanos', type: 'int' },
+      });
       return new Date(Number(t.seconds ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     }
     case 'stringMap': {
-      const entry = decodeMessage(bytes, { 1: { name: 'key', type: 'string' }, 2: { name: 'value', type: 'string' } });
+      const entry = decodeMessage(bytes, {
+        1: { name: 'key', type: 'string' },
+        2: { name: 'value', type: 'string' },
+      });
       return [entry.key ?? '', entry.value ?? ''];
     }
     case 'extraMap': {
       const entry = decodeMessage(bytes, {
         1: { name: 'key', type: 'string' },
-        2: { name: 'value', type: 'message', message: { 1: { name: 'items', type: 'string', repeated: true } } },
+        2: {
+          name: 'value',
+          type: 'message',
+          message: { 1: { name: 'items', type: 'string', repeated: true } },
+        },
       });
       return [entry.key ?? '', (entry.value as { items?: string[] } | undefined)?.items ?? []];
     }

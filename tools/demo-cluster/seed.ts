@@ -1,6 +1,11 @@
 // `--seed`: the mix of requests an approver meets on a real cluster, each made through the same
 // create/approve paths a client would use, so validation, the approver and the signer all run.
-import { buildCertificateRequest, generateKey, privateKeyToPem, type SanSpec } from '../../src/core/x509/issue';
+import {
+  buildCertificateRequest,
+  generateKey,
+  privateKeyToPem,
+  type SanSpec,
+} from '../../src/core/x509/issue';
 import { applyUpdate, createCsr } from './csrApi';
 import type { CertificateControllers } from './controllers';
 import { rfc3339, type CsrStore } from './store';
@@ -24,7 +29,10 @@ interface SeedEntry {
   readonly legacy?: boolean;
 }
 
-const ADMIN: UserInfo = { name: 'kubernetes-admin', groups: ['kubeadm:cluster-admins', 'system:authenticated'] };
+const ADMIN: UserInfo = {
+  name: 'kubernetes-admin',
+  groups: ['kubeadm:cluster-admins', 'system:authenticated'],
+};
 const CLIENT_KUBELET = 'kubernetes.io/kube-apiserver-client-kubelet';
 const KUBELET_SERVING = 'kubernetes.io/kubelet-serving';
 const APISERVER_CLIENT = 'kubernetes.io/kube-apiserver-client';
@@ -33,17 +41,15 @@ const SERVING_USAGES = ['digital signature', 'server auth'];
 
 export const SEED_CSRS: readonly SeedEntry[] = [
   // TLS bootstrapping: auto-approved and issued.
-  ...['node-2', 'node-3'].map(
-    (node, i): SeedEntry => ({
-      name: `node-csr-${node}-bootstrap`,
-      requester: 'bootstrap',
-      commonName: `system:node:${node}`,
-      organizations: ['system:nodes'],
-      signerName: CLIENT_KUBELET,
-      usages: NODE_CLIENT_USAGES,
-      minutesAgo: 95 - i * 3,
-    }),
-  ),
+  ...['node-2', 'node-3'].map((node, i): SeedEntry => ({
+    name: `node-csr-${node}-bootstrap`,
+    requester: 'bootstrap',
+    commonName: `system:node:${node}`,
+    organizations: ['system:nodes'],
+    signerName: CLIENT_KUBELET,
+    usages: NODE_CLIENT_USAGES,
+    minutesAgo: 95 - i * 3,
+  })),
   {
     name: 'csr-node-1-serving',
     requester: { node: 'node-1' },
@@ -154,13 +160,30 @@ export async function seedCsrs({ store, now, bootstrapTokenId, controllers }: Se
     const decidedAt = new Date(created.getTime() + 2 * 60_000);
     const condition =
       entry.decision === 'approve'
-        ? { type: 'Approved', status: 'True', reason: 'KubectlApprove', message: 'This CSR was approved by kubectl certificate approve.' }
-        : { type: 'Denied', status: 'True', reason: 'KubectlDeny', message: 'This CSR was denied by kubectl certificate deny.' };
+        ? {
+            type: 'Approved',
+            status: 'True',
+            reason: 'KubectlApprove',
+            message: 'This CSR was approved by kubectl certificate approve.',
+          }
+        : {
+            type: 'Denied',
+            status: 'True',
+            reason: 'KubectlDeny',
+            message: 'This CSR was denied by kubectl certificate deny.',
+          };
     await store.update(entry.name, undefined, (current) =>
       applyUpdate(
         'approval',
         current,
-        { status: { conditions: [...(current.status.conditions ?? []), { ...condition, lastUpdateTime: rfc3339(decidedAt) }] } },
+        {
+          status: {
+            conditions: [
+              ...(current.status.conditions ?? []),
+              { ...condition, lastUpdateTime: rfc3339(decidedAt) },
+            ],
+          },
+        },
         ADMIN,
         decidedAt,
       ),
@@ -174,10 +197,15 @@ function requesterOf(actor: Actor, tokenId: string): UserInfo {
   if (actor === 'bootstrap') {
     return {
       name: `system:bootstrap:${tokenId}`,
-      groups: ['system:bootstrappers', 'system:bootstrappers:kubeadm:default-node-token', 'system:authenticated'],
+      groups: [
+        'system:bootstrappers',
+        'system:bootstrappers:kubeadm:default-node-token',
+        'system:authenticated',
+      ],
     };
   }
-  if ('node' in actor) return { name: `system:node:${actor.node}`, groups: ['system:nodes', 'system:authenticated'] };
+  if ('node' in actor)
+    return { name: `system:node:${actor.node}`, groups: ['system:nodes', 'system:authenticated'] };
   return actor;
 }
 

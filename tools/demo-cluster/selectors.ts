@@ -22,13 +22,18 @@ export function parseLabelSelector(text: string): Requirement[] {
     } else if ((m = /^([^\s!=(),]+)$/.exec(term))) {
       requirements.push({ op: 'exists', key: m[1] });
     } else {
-      throw badRequest(`unable to parse requirement: found '${term}', expected: identifier, '!', 'in', 'notin', '=', '==' or '!='`);
+      throw badRequest(
+        `unable to parse requirement: found '${term}', expected: identifier, '!', 'in', 'notin', '=', '==' or '!='`,
+      );
     }
   }
   return requirements;
 }
 
-export function labelsMatch(requirements: readonly Requirement[], labels: Readonly<Record<string, string>> = {}): boolean {
+export function labelsMatch(
+  requirements: readonly Requirement[],
+  labels: Readonly<Record<string, string>> = {},
+): boolean {
   return requirements.every((r) => {
     const has = Object.prototype.hasOwnProperty.call(labels, r.key);
     switch (r.op) {
@@ -63,7 +68,10 @@ export function parseFieldSelector(text: string, supported: readonly string[]): 
   return out;
 }
 
-export function fieldsMatch(requirements: readonly FieldRequirement[], fields: Readonly<Record<string, string>>): boolean {
+export function fieldsMatch(
+  requirements: readonly FieldRequirement[],
+  fields: Readonly<Record<string, string>>,
+): boolean {
   return requirements.every((r) => (fields[r.field] === r.value) === r.equals);
 }
 

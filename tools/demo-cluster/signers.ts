@@ -67,7 +67,11 @@ export function signerRule(signerName: string): SignerRule | undefined {
 }
 
 /** Why the signer refuses this request, worded as upstream; undefined when it is acceptable. */
-export function signerValidationError(rule: SignerRule, req: ParsedRequest, usages: readonly string[]): string | undefined {
+export function signerValidationError(
+  rule: SignerRule,
+  req: ParsedRequest,
+  usages: readonly string[],
+): string | undefined {
   if (rule.organizations && !sameList(rule.organizations, req.organizations)) {
     return `subject organization is not ${rule.organizations.join(',')}`;
   }
@@ -93,7 +97,9 @@ export function signerValidationError(rule: SignerRule, req: ParsedRequest, usag
 function checkUsages(rule: SignerRule, usages: readonly string[]): string | undefined {
   const { exactly, required = [], optional = [] } = rule.usages;
   if (exactly) {
-    return exactly.some((set) => sameSet(set, usages)) ? undefined : `usages did not match [${[...exactly[0]].sort().join(' ')}]`;
+    return exactly.some((set) => sameSet(set, usages))
+      ? undefined
+      : `usages did not match [${[...exactly[0]].sort().join(' ')}]`;
   }
   const stray = usages.find((u) => !required.includes(u) && !optional.includes(u));
   if (stray) return `invalid usage for client certificate: ${stray}`;
@@ -149,14 +155,24 @@ export async function loadClusterCa(certPem: string, keyPem: string): Promise<Cl
   const key = createPrivateKey(keyPem);
   const pkcs8 = key.export({ format: 'der', type: 'pkcs8' });
   const type = key.asymmetricKeyType;
-  const curve = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' }[String(key.asymmetricKeyDetails?.namedCurve)];
+  const curve = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' }[
+    String(key.asymmetricKeyDetails?.namedCurve)
+  ];
   const [importAlgorithm, signingAlgorithm] =
     type === 'rsa'
-      ? [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }]
+      ? [
+          { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+          { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+        ]
       : type === 'ec'
-        ? [{ name: 'ECDSA', namedCurve: curve }, { name: 'ECDSA', hash: 'SHA-256' }]
+        ? [
+            { name: 'ECDSA', namedCurve: curve },
+            { name: 'ECDSA', hash: 'SHA-256' },
+          ]
         : [{ name: 'Ed25519' }, { name: 'Ed25519' }];
-  const signingKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, importAlgorithm as Algorithm, false, ['sign']);
+  const signingKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, importAlgorithm as Algorithm, false, [
+    'sign',
+  ]);
   return { certPem, cert: new x509.X509Certificate(certPem), signingKey, signingAlgorithm };
 }
 

@@ -25,6 +25,8 @@ export const CSR_RESOURCE: ResourceRef = {
 /** Watch history kept in memory; older resourceVersions get 410 Gone, as after an etcd compaction. */
 const HISTORY_LIMIT = 20_000;
 
+const LOAD_BATCH = 128;
+
 export class TooOldResourceVersionError extends Error {}
 
 export class CsrStore {
@@ -38,17 +40,28 @@ export class CsrStore {
   private constructor(
     private readonly dir: string,
     private readonly metaFile: string,
+    private readonly fsync: boolean,
   ) {}
 
-  static async open(stateDir: string): Promise<CsrStore> {
-    const store = new CsrStore(path.join(stateDir, 'certificatesigningrequests'), path.join(stateDir, 'meta.json'));
+  /** `fsync: false` trades power-loss safety for bulk speed (benchmarks); writes stay atomic. */
+  static async open(stateDir: string, options: { fsync?: boolean } = {}): Promise<CsrStore> {
+    const store = new CsrStore(
+      path.join(stateDir, 'certificatesigningrequests'),
+      path.join(stateDir, 'meta.json'),
+      options.fsync ?? true,
+    );
     await fs.mkdir(store.dir, { recursive: true, mode: 0o700 });
     store.revision = await readRevision(stateDir);
-    for (const file of await fs.readdir(store.dir)) {
-      if (!file.endsWith('.json') || file.startsWith('.')) continue;
-      const csr = JSON.parse(await fs.readFile(path.join(store.dir, file), 'utf8')) as Csr;
-      store.objects.set(csr.metadata.name, csr);
-      store.revision = Math.max(store.revision, Number(csr.metadata.resourceVersion));
+    // Leftover temp files of an interrupted write start with a dot and are ignored.
+    const files = (await fs.readdir(store.dir)).filter((f) => f.endsWith('.json') && !f.startsWith('.'));
+    for (let i = 0; i < files.length; i += LOAD_BATCH) {
+      const batch = files.slice(i, i + LOAD_BATCH);
+      const texts = await Promise.all(batch.map((f) => fs.readFile(path.join(store.dir, f), 'utf8')));
+      for (const text of texts) {
+        const csr = JSON.parse(text) as Csr;
+        store.objects.set(csr.metadata.name, csr);
+        store.revision = Math.max(store.revision, Number(csr.metadata.resourceVersion));
+      }
     }
     return store;
   }
@@ -98,7 +111,11 @@ export class CsrStore {
    * Replaces an object with `change(current)`. When the caller names a resourceVersion it must be
    * the current one (optimistic concurrency); `change` may throw to refuse the update.
    */
-  async update(name: string, expectedVersion: string | undefined, change: (current: Csr) => Csr): Promise<Csr> {
+  async update(
+    name: string,
+    expectedVersion: string | undefined,
+    change: (current: Csr) => Csr,
+  ): Promise<Csr> {
     return this.serialized(async () => {
       const current = this.objects.get(name);
       if (!current) throw notFound(CSR_RESOURCE, name);
@@ -130,7 +147,10 @@ export class CsrStore {
           `Precondition failed: UID in precondition: ${precondition.uid}, UID in object meta: ${current.metadata.uid}`,
         );
       }
-      if (precondition?.resourceVersion && precondition.resourceVersion !== current.metadata.resourceVersion) {
+      if (
+        precondition?.resourceVersion &&
+        precondition.resourceVersion !== current.metadata.resourceVersion
+      ) {
         throw conflict(
           CSR_RESOURCE,
           name,
@@ -139,7 +159,9 @@ export class CsrStore {
       }
       const rv = this.revision + 1;
       // The revision must survive the object, or a restart could hand out a resourceVersion twice.
-      await atomicWriteFile(this.metaFile, JSON.stringify({ resourceVersion: rv }) + '\n');
+      await atomicWriteFile(this.metaFile, JSON.stringify({ resourceVersion: rv }) + '\n', {
+        fsync: this.fsync,
+      });
       await fs.rm(this.fileOf(name), { force: true });
       const deleted: Csr = { ...current, metadata: { ...current.metadata, resourceVersion: String(rv) } };
       this.commit('DELETED', deleted, rv);
@@ -154,7 +176,8 @@ export class CsrStore {
   watch(fromVersion: number, listener: (event: StoreEvent) => void): () => void {
     if (fromVersion < this.revision) {
       const oldestKept = this.history.length ? this.history[0].resourceVersion - 1 : this.revision;
-      if (fromVersion < oldestKept) throw new TooOldResourceVersionError(`too old resource version: ${fromVersion} (${oldestKept})`);
+      if (fromVersion < oldestKept)
+        throw new TooOldResourceVersionError(`too old resource version: ${fromVersion} (${oldestKept})`);
       for (const event of this.history) if (event.resourceVersion > fromVersion) listener(event);
     }
     this.listeners.add(listener);
@@ -177,7 +200,7 @@ export class CsrStore {
   }
 
   private async persist(csr: Csr): Promise<void> {
-    await atomicWriteFile(this.fileOf(csr.metadata.name), JSON.stringify(csr) + '\n');
+    await atomicWriteFile(this.fileOf(csr.metadata.name), JSON.stringify(csr) + '\n', { fsync: this.fsync });
   }
 
   private commit(type: WatchEventType, object: Csr, rv: number): void {
@@ -194,7 +217,9 @@ export class CsrStore {
 
 async function readRevision(stateDir: string): Promise<number> {
   try {
-    const meta = JSON.parse(await fs.readFile(path.join(stateDir, 'meta.json'), 'utf8')) as { resourceVersion?: number };
+    const meta = JSON.parse(await fs.readFile(path.join(stateDir, 'meta.json'), 'utf8')) as {
+      resourceVersion?: number;
+    };
     return Number(meta.resourceVersion) || 0;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;

@@ -38,9 +38,15 @@ export const CSR_TABLE: TablePrinter<Csr> = {
   columns: [
     NAME,
     AGE,
-    column('SignerName', 'Requested signer for the request. It is a qualified name in the form: `scope-hostname.io/name`.'),
+    column(
+      'SignerName',
+      'Requested signer for the request. It is a qualified name in the form: `scope-hostname.io/name`.',
+    ),
     column('Requestor', 'Base64-encoded PKCS#10 CSR data'),
-    column('RequestedDuration', 'expirationSeconds is the requested duration of validity of the issued certificate.'),
+    column(
+      'RequestedDuration',
+      'expirationSeconds is the requested duration of validity of the issued certificate.',
+    ),
     column('Condition', 'Conditions applied to the request, such as approval or denial.'),
   ],
   cells: (csr, now) => [

@@ -59,8 +59,21 @@ export interface KubeNode {
   spec: Record<string, unknown>;
   status: {
     addresses: NodeAddress[];
-    conditions: { type: string; status: string; reason: string; message: string; lastHeartbeatTime: string; lastTransitionTime: string }[];
-    nodeInfo: { kubeletVersion: string; osImage: string; architecture: string; operatingSystem: string; containerRuntimeVersion: string };
+    conditions: {
+      type: string;
+      status: string;
+      reason: string;
+      message: string;
+      lastHeartbeatTime: string;
+      lastTransitionTime: string;
+    }[];
+    nodeInfo: {
+      kubeletVersion: string;
+      osImage: string;
+      architecture: string;
+      operatingSystem: string;
+      containerRuntimeVersion: string;
+    };
   };
 }
 

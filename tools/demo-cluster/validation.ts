@@ -1,7 +1,7 @@
 // CSR validation as pkg/apis/certificates/validation does it: the same checks, field paths and
 // wording, so clients see the errors they would see from a real cluster.
 import type { FieldError } from './errors';
-import { parseRequest } from './certificateRequest';
+import { parseRequest, type ParsedRequest } from './certificateRequest';
 import type { Csr, CsrCondition } from './types';
 
 export const KNOWN_USAGES: readonly string[] = [
@@ -44,19 +44,36 @@ const STATUS_VALUES = ['False', 'True', 'Unknown'];
 const quote = (value: unknown): string => JSON.stringify(value);
 
 export function validateName(name: string): FieldError[] {
-  if (!name) return [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }];
+  if (!name)
+    return [
+      { type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' },
+    ];
   const errors: FieldError[] = [];
   if (name.length > 253) {
-    errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: quote(name), detail: 'must be no more than 253 characters' });
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.name',
+      value: quote(name),
+      detail: 'must be no more than 253 characters',
+    });
   }
   if (!DNS_SUBDOMAIN.test(name)) {
-    errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: quote(name), detail: DNS_SUBDOMAIN_MESSAGE });
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.name',
+      value: quote(name),
+      detail: DNS_SUBDOMAIN_MESSAGE,
+    });
   }
   return errors;
 }
 
-/** Checks a new CSR; `spec.username/groups` are already the requester's. */
-export async function validateCreate(csr: Csr): Promise<FieldError[]> {
+/**
+ * Checks a new CSR; `spec.username/groups` are already the requester's. Returns the parsed
+ * request too, when it parsed, so admission does not verify it twice.
+ */
+export async function validateCreate(csr: Csr): Promise<{ errors: FieldError[]; parsed?: ParsedRequest }> {
+  let parsed: ParsedRequest | undefined;
   const errors = [...validateName(csr.metadata.name), ...validateSpec(csr)];
   errors.push(...validateConditions(csr.status.conditions ?? []));
   if (csr.spec.signerName === LEGACY_UNKNOWN_SIGNER) {
@@ -71,12 +88,17 @@ export async function validateCreate(csr: Csr): Promise<FieldError[]> {
     errors.push({ type: 'FieldValueRequired', field: 'spec.request', detail: '' });
   } else {
     try {
-      await parseRequest(csr.spec.request);
+      parsed = await parseRequest(csr.spec.request);
     } catch (err) {
-      errors.push({ type: 'FieldValueInvalid', field: 'spec.request', value: '[]byte{…}', detail: (err as Error).message });
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: 'spec.request',
+        value: '[]byte{…}',
+        detail: (err as Error).message,
+      });
     }
   }
-  return errors;
+  return { errors, parsed };
 }
 
 function validateSpec(csr: Csr): FieldError[] {
@@ -95,7 +117,12 @@ function validateSpec(csr: Csr): FieldError[] {
           detail: `supported values: ${KNOWN_USAGES.map(quote).join(', ')}`,
         });
       } else if (seen.has(usage)) {
-        errors.push({ type: 'FieldValueDuplicate', field: `spec.usages[${i}]`, value: quote(usage), detail: '' });
+        errors.push({
+          type: 'FieldValueDuplicate',
+          field: `spec.usages[${i}]`,
+          value: quote(usage),
+          detail: '',
+        });
       }
       seen.add(usage);
     });
@@ -107,7 +134,12 @@ function validateSpec(csr: Csr): FieldError[] {
   }
   if (expirationSeconds !== undefined && expirationSeconds !== null) {
     if (!Number.isInteger(expirationSeconds)) {
-      errors.push({ type: 'FieldValueInvalid', field: 'spec.expirationSeconds', value: quote(expirationSeconds), detail: 'must be an integer' });
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: 'spec.expirationSeconds',
+        value: quote(expirationSeconds),
+        detail: 'must be an integer',
+      });
     } else if (expirationSeconds < MIN_EXPIRATION_SECONDS) {
       errors.push({
         type: 'FieldValueInvalid',
@@ -125,13 +157,24 @@ function validateSignerName(signerName: string): FieldError[] {
   const domain = slash < 0 ? '' : signerName.slice(0, slash);
   const rest = slash < 0 ? '' : signerName.slice(slash + 1);
   const form = "must be a fully qualified domain and path of the form 'example.com/signer-name'";
-  if (!domain || !rest) return [{ type: 'FieldValueInvalid', field: 'spec.signerName', value: quote(signerName), detail: form }];
+  if (!domain || !rest)
+    return [{ type: 'FieldValueInvalid', field: 'spec.signerName', value: quote(signerName), detail: form }];
   const errors: FieldError[] = [];
   if (!DNS_SUBDOMAIN.test(domain) || !domain.includes('.')) {
-    errors.push({ type: 'FieldValueInvalid', field: 'spec.signerName', value: quote(signerName), detail: 'should be a domain with at least two segments separated by dots' });
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.signerName',
+      value: quote(signerName),
+      detail: 'should be a domain with at least two segments separated by dots',
+    });
   }
   if (!QUALIFIED_NAME.test(rest.replace(/\//g, '.'))) {
-    errors.push({ type: 'FieldValueInvalid', field: 'spec.signerName', value: quote(signerName), detail: 'validating label: ' + form });
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.signerName',
+      value: quote(signerName),
+      detail: 'validating label: ' + form,
+    });
   }
   return errors;
 }
@@ -164,37 +207,67 @@ export function validateConditions(conditions: readonly CsrCondition[]): FieldEr
         detail: 'Approved and Denied conditions are mutually exclusive',
       });
     }
-    if (c.type && seen.has(c.type)) errors.push({ type: 'FieldValueDuplicate', field: `${at}.type`, value: quote(c.type), detail: '' });
+    if (c.type && seen.has(c.type))
+      errors.push({ type: 'FieldValueDuplicate', field: `${at}.type`, value: quote(c.type), detail: '' });
     seen.add(c.type);
   });
   return errors;
 }
 
 /** Approved, Denied and Failed are permanent: an update may not remove or change them. */
-export function validateConditionUpdate(oldConditions: readonly CsrCondition[], newConditions: readonly CsrCondition[]): FieldError[] {
+export function validateConditionUpdate(
+  oldConditions: readonly CsrCondition[],
+  newConditions: readonly CsrCondition[],
+): FieldError[] {
   const errors = validateConditions(newConditions);
   for (const type of PERMANENT_TYPES) {
     const before = oldConditions.find((c) => c.type === type);
     if (!before) continue;
     const after = newConditions.find((c) => c.type === type);
     if (!after) {
-      errors.push({ type: 'FieldValueForbidden', field: 'status.conditions', detail: `updates may not remove a condition of type ${quote(type)}` });
+      errors.push({
+        type: 'FieldValueForbidden',
+        field: 'status.conditions',
+        detail: `updates may not remove a condition of type ${quote(type)}`,
+      });
     } else if (after.status !== before.status) {
-      errors.push({ type: 'FieldValueForbidden', field: 'status.conditions', detail: `updates may not modify a condition of type ${quote(type)}` });
+      errors.push({
+        type: 'FieldValueForbidden',
+        field: 'status.conditions',
+        detail: `updates may not modify a condition of type ${quote(type)}`,
+      });
     }
   }
   return errors;
 }
 
-export function validateCertificateUpdate(oldCertificate: string | undefined, newCertificate: string | undefined): FieldError[] {
+export function validateCertificateUpdate(
+  oldCertificate: string | undefined,
+  newCertificate: string | undefined,
+): FieldError[] {
   if (oldCertificate && newCertificate !== oldCertificate) {
-    return [{ type: 'FieldValueForbidden', field: 'status.certificate', detail: 'updates may not modify existing certificate content' }];
+    return [
+      {
+        type: 'FieldValueForbidden',
+        field: 'status.certificate',
+        detail: 'updates may not modify existing certificate content',
+      },
+    ];
   }
   if (!newCertificate) return [];
   const pem = Buffer.from(newCertificate, 'base64').toString('latin1');
   const blocks = [...pem.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((m) => m[1]);
   if (blocks.length === 0 || blocks.some((b) => b !== 'CERTIFICATE')) {
-    return [{ type: 'FieldValueInvalid', field: 'status.certificate', value: '"<certificate data>"', detail: 'only CERTIFICATE PEM blocks are allowed, found ' + (blocks.length ? quote(blocks.find((b) => b !== 'CERTIFICATE')) : 'none') }];
+    return [
+      {
+        type: 'FieldValueInvalid',
+        field: 'status.certificate',
+        value: '"<certificate data>"',
+        detail:
+          'only CERTIFICATE PEM blocks are allowed, found ' +
+          (blocks.length ? quote(blocks.find((b) => b !== 'CERTIFICATE')) : 'none'),
+      },
+    ];
   }
   return [];
 }

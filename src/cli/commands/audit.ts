@@ -10,6 +10,7 @@ import type { Severity } from '../../core/findings/catalog';
 import { mergeKubeconfigs } from '../../core/kubeconfig/merge';
 import { splitKubeconfigEnv } from '../../core/kubeconfig/paths';
 import { caCertificates, collectAuditInputs, InputReadError, kubeadmAnchors } from '../../node/fs/auditInputs';
+import { pkiAuditFindings } from '../../node/pki/audit';
 import type { CliCommand, CliContext } from '../command';
 import { InputError, UsageError } from '../io';
 import { formatJson } from '../output/json';
@@ -103,7 +104,18 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
     findings.push(...audit.findings);
     certificates.push(...audit.certificates);
   }
-  findings.push(...fileAudit.findings);
+  // A directory laid out as a PKI is audited as one (catalog, wiring, permissions, backups kept
+  // apart); its certificate files then take their findings from that audit, not the generic one.
+  const pkiDirs: string[] = [];
+  for (const dir of args.paths.map(resolve)) {
+    const pki = await pkiAuditFindings(dir, { now, warnDays: args.warnDays });
+    if (!pki) continue;
+    pkiDirs.push(dir);
+    findings.push(...pki.findings);
+    for (const [file, text] of pki.texts) sources.add(file, text);
+  }
+  const inPkiDir = (file: string): boolean => pkiDirs.some((dir) => file.startsWith(dir + path.sep));
+  findings.push(...fileAudit.findings.filter((f) => !inPkiDir(f.file)));
   certificates.push(...fileAudit.certificates);
   findings.sort(compareFindings);
 

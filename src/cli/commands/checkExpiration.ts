@@ -51,11 +51,13 @@ export function parseCheckExpirationArgs(args: readonly string[], cwd: string): 
   }
   const values = parsed.values;
   const output = values.output as string;
-  if (!(OUTPUTS as readonly string[]).includes(output)) throw new UsageError(`-o must be one of table, json, yaml (got "${output}")`);
+  if (!(OUTPUTS as readonly string[]).includes(output))
+    throw new UsageError(`-o must be one of table, json, yaml (got "${output}")`);
   let now: Date | undefined;
   if (values.now !== undefined) {
     now = new Date(values.now);
-    if (!ISO_8601.test(values.now) || Number.isNaN(now.getTime())) throw new UsageError('--now must be an ISO-8601 date, e.g. 2026-03-01T12:00:00Z');
+    if (!ISO_8601.test(values.now) || Number.isNaN(now.getTime()))
+      throw new UsageError('--now must be an ISO-8601 date, e.g. 2026-03-01T12:00:00Z');
   }
   return {
     configDir: path.resolve(cwd, values['config-dir'] ?? DEFAULT_NODE_CONFIG_DIR),
@@ -75,15 +77,22 @@ async function isDirectory(dir: string): Promise<boolean> {
 /** Scans the folders the arguments name; the config dir is optional when --cert-dir is given (as with kubeadm). */
 export async function scanForExpiration(args: CheckExpirationArgs, now: Date): Promise<PkiInventory> {
   const hasConfig = await isDirectory(args.configDir);
-  if (args.certDir !== undefined && !(await isDirectory(args.certDir))) throw new InputError(`--cert-dir ${args.certDir} is not a folder`);
+  if (args.certDir !== undefined && !(await isDirectory(args.certDir)))
+    throw new InputError(`--cert-dir ${args.certDir} is not a folder`);
   if (!hasConfig && args.certDir === undefined) {
     throw new InputError(`${args.configDir} is not a folder; pass --config-dir or --cert-dir`);
   }
   const source = new FsPkiTreeSource({
     ...(hasConfig ? { configDir: args.configDir } : {}),
-    ...(args.certDir !== undefined && args.certDir !== path.join(args.configDir, 'pki') ? { certDir: args.certDir } : {}),
+    ...(args.certDir !== undefined && args.certDir !== path.join(args.configDir, 'pki')
+      ? { certDir: args.certDir }
+      : {}),
   });
-  return new PkiScanner(source).scan({ now, warnDays: DEFAULT_WARN_DAYS, nodeConfigDir: DEFAULT_NODE_CONFIG_DIR });
+  return new PkiScanner(source).scan({
+    now,
+    warnDays: DEFAULT_WARN_DAYS,
+    nodeConfigDir: DEFAULT_NODE_CONFIG_DIR,
+  });
 }
 
 interface ExtraFinding {
@@ -96,7 +105,10 @@ interface ExtraFinding {
 }
 
 /** kubeadm's object plus `findings`, a field kubeadm does not have. */
-export function expirationReport(inventory: PkiInventory, ctx: Pick<CliContext, 't'>): CertificateExpirationInfo & { findings: ExtraFinding[] } {
+export function expirationReport(
+  inventory: PkiInventory,
+  ctx: Pick<CliContext, 't'>,
+): CertificateExpirationInfo & { findings: ExtraFinding[] } {
   const indexes = new Map<string, LineIndex>();
   const findings = [...inventory.findings].sort(compareFindings).map((f) => {
     const text = inventory.texts.get(f.file);
@@ -106,21 +118,37 @@ export function expirationReport(inventory: PkiInventory, ctx: Pick<CliContext, 
       if (!index) indexes.set(f.file, (index = new LineIndex(text)));
       line = index.positionAt(f.span.start).line + 1;
     }
-    return { code: f.code, severity: f.severity, file: f.file, ...(line !== undefined ? { line } : {}), message: renderFindingMessage(f, ctx.t) };
+    return {
+      code: f.code,
+      severity: f.severity,
+      file: f.file,
+      ...(line !== undefined ? { line } : {}),
+      message: renderFindingMessage(f, ctx.t),
+    };
   });
   return { ...expirationInfo(inventory), findings };
 }
 
 export const checkExpirationCommand: CliCommand = {
-  summary: () => l10n.t("check certificate expiration like kubeadm certs check-expiration (plus signatures, wiring, permissions)"),
+  summary: () =>
+    l10n.t(
+      'check certificate expiration like kubeadm certs check-expiration (plus signatures, wiring, permissions)',
+    ),
   help: () =>
     [
-      l10n.t('Usage: kubecerts check-expiration [--config-dir DIR] [--cert-dir DIR] [-o table|json|yaml] [--now ISO-8601]'),
+      l10n.t(
+        'Usage: kubecerts check-expiration [--config-dir DIR] [--cert-dir DIR] [-o table|json|yaml] [--now ISO-8601]',
+      ),
       '',
-      l10n.t("Prints the table of kubeadm certs check-expiration for a local kubeadm folder, or the same CertificateExpirationInfo object with -o json|yaml."),
-      l10n.t('Problems kubeadm does not check (signatures, key pairs, static pod wiring, CIS file permissions) are listed on stderr.'),
+      l10n.t(
+        'Prints the table of kubeadm certs check-expiration for a local kubeadm folder, or the same CertificateExpirationInfo object with -o json|yaml.',
+      ),
+      l10n.t(
+        'Problems kubeadm does not check (signatures, key pairs, static pod wiring, CIS file permissions) are listed on stderr.',
+      ),
       '',
-      '  --config-dir DIR   ' + l10n.t('kubeadm config dir with the kubeconfigs and manifests (default /etc/kubernetes)'),
+      '  --config-dir DIR   ' +
+        l10n.t('kubeadm config dir with the kubeconfigs and manifests (default /etc/kubernetes)'),
       '  --cert-dir DIR     ' + l10n.t('certificate dir (default <config-dir>/pki)'),
       '  -o, --output FMT   ' + l10n.t('table (default), json or yaml'),
       '  --now ISO-8601     ' + l10n.t('check at this instant instead of now'),
@@ -138,7 +166,9 @@ export const checkExpirationCommand: CliCommand = {
       ctx.io.stdout.write(renderExpirationTable(report));
       for (const f of report.findings) {
         if (f.severity === 'info') continue;
-        ctx.io.stderr.write(`${f.severity}: ${f.file}${f.line !== undefined ? `:${f.line}` : ''}: ${f.message} [${f.code}]\n`);
+        ctx.io.stderr.write(
+          `${f.severity}: ${f.file}${f.line !== undefined ? `:${f.line}` : ''}: ${f.message} [${f.code}]\n`,
+        );
       }
     }
     return 0;

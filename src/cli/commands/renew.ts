@@ -14,7 +14,12 @@ import { RENEWABLE_NAMES, kubeadmTarget } from '../../core/renew/targets';
 import { ClusterError } from '../../node/cluster/errors';
 import type { WrittenFiles } from '../../node/renew/files';
 import { renewKubeadm, type KubeadmRenewal } from '../../node/renew/kubeadm';
-import { CsrNotIssuedError, IssuedCertificateRejectedError, renewUser, type UserRenewEvent } from '../../node/renew/user';
+import {
+  CsrNotIssuedError,
+  IssuedCertificateRejectedError,
+  renewUser,
+  type UserRenewEvent,
+} from '../../node/renew/user';
 import type { CliCommand, CliContext } from '../command';
 import { InputError, UsageError } from '../io';
 
@@ -50,7 +55,8 @@ export function parseRenewArgs(args: readonly string[], cwd: string): RenewArgs 
   });
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const names = parsed.positionals;
-  if (!names.length) throw new UsageError(`renew needs a certificate name or all (${RENEWABLE_NAMES.join(', ')})`);
+  if (!names.length)
+    throw new UsageError(`renew needs a certificate name or all (${RENEWABLE_NAMES.join(', ')})`);
   const duration = values.duration as string | undefined;
   const durationMs = duration === undefined ? undefined : parseGoDuration(duration);
   if (duration !== undefined && durationMs === undefined) {
@@ -104,11 +110,18 @@ export async function runRenew(args: RenewArgs, ctx: CliContext): Promise<number
   const report = (result: KubeadmRenewal) => {
     switch (result.outcome) {
       case 'renewed':
-        out([renewedMessage(result.name), ...warningLines(result.plan.warnings, t), ...writtenLines(result.written)]);
+        out([
+          renewedMessage(result.name),
+          ...warningLines(result.plan.warnings, t),
+          ...writtenLines(result.written),
+        ]);
         return;
       case 'planned':
         out([
-          l10n.t('[dry-run] would renew {name} ({longName}):', { name: result.name, longName: result.plan.target.longName }),
+          l10n.t('[dry-run] would renew {name} ({longName}):', {
+            name: result.name,
+            longName: result.plan.target.longName,
+          }),
           ...previewLines(result.plan.preview, t),
           ...warningLines(result.plan.warnings, t),
         ]);
@@ -148,7 +161,11 @@ export async function runRenew(args: RenewArgs, ctx: CliContext): Promise<number
     ]);
     const copied = done.filter((name) => COPIED_KUBECONFIGS.has(name));
     if (copied.length) {
-      out([l10n.t('Give the renewed {files} to whoever uses copies of it (for example ~/.kube/config).', { files: copied.join(', ') })]);
+      out([
+        l10n.t('Give the renewed {files} to whoever uses copies of it (for example ~/.kube/config).', {
+          files: copied.join(', '),
+        }),
+      ]);
     }
   }
   return failed ? 1 : 0;
@@ -174,15 +191,19 @@ export function parseRenewUserArgs(args: readonly string[], cwd: string): RenewU
     'dry-run': { type: 'boolean', default: false },
     timeout: { type: 'string' },
   });
-  if (parsed.positionals.length) throw new UsageError(`renew-user takes no positional argument (got ${parsed.positionals[0]})`);
+  if (parsed.positionals.length)
+    throw new UsageError(`renew-user takes no positional argument (got ${parsed.positionals[0]})`);
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const seconds = values['expiration-seconds'] as string | undefined;
   if (seconds !== undefined && (!/^\d{1,10}$/.test(seconds) || Number(seconds) < MIN_EXPIRATION_SECONDS)) {
-    throw new UsageError(`--expiration-seconds must be a whole number of seconds, at least ${MIN_EXPIRATION_SECONDS}`);
+    throw new UsageError(
+      `--expiration-seconds must be a whole number of seconds, at least ${MIN_EXPIRATION_SECONDS}`,
+    );
   }
   const timeout = values.timeout as string | undefined;
   const timeoutMs = timeout === undefined ? undefined : parseGoDuration(timeout);
-  if (timeout !== undefined && timeoutMs === undefined) throw new UsageError('--timeout must be a Go duration such as 10m');
+  if (timeout !== undefined && timeoutMs === undefined)
+    throw new UsageError('--timeout must be a Go duration such as 10m');
   return {
     ...(values.kubeconfig ? { kubeconfig: path.resolve(cwd, values.kubeconfig as string) } : {}),
     ...(values.context ? { context: values.context as string } : {}),
@@ -216,7 +237,11 @@ function progressLine(event: UserRenewEvent): string {
   }
 }
 
-export async function runRenewUser(args: RenewUserArgs, ctx: CliContext, signal?: AbortSignal): Promise<number> {
+export async function runRenewUser(
+  args: RenewUserArgs,
+  ctx: CliContext,
+  signal?: AbortSignal,
+): Promise<number> {
   const { io, t } = ctx;
   const out = (lines: string[]) => io.stdout.write(lines.map((l) => l + '\n').join(''));
   const timeout = args.timeoutMs !== undefined ? AbortSignal.timeout(args.timeoutMs) : undefined;
@@ -262,14 +287,19 @@ export async function runRenewUser(args: RenewUserArgs, ctx: CliContext, signal?
         return 0;
       case 'cancelled':
         io.stderr.write(
-          l10n.t('Stopped waiting; nothing was written. The request {csr} stays on the cluster until it is garbage-collected.', {
-            csr: result.csrName ?? '-',
-          }) + '\n',
+          l10n.t(
+            'Stopped waiting; nothing was written. The request {csr} stays on the cluster until it is garbage-collected.',
+            {
+              csr: result.csrName ?? '-',
+            },
+          ) + '\n',
         );
         return 1;
       case 'renewed':
         out([
-          l10n.t('client certificate of user {user} renewed, verified against the cluster CA:', { user: result.target.user }),
+          l10n.t('client certificate of user {user} renewed, verified against the cluster CA:', {
+            user: result.target.user,
+          }),
           ...previewLines(result.preview, t),
           ...writtenLines(result.written),
         ]);
@@ -294,7 +324,8 @@ export async function runRenewUser(args: RenewUserArgs, ctx: CliContext, signal?
 }
 
 export const renewCommand: CliCommand = {
-  summary: () => l10n.t('Renew kubeadm certificates and kubeconfigs with the local CA (like kubeadm certs renew).'),
+  summary: () =>
+    l10n.t('Renew kubeadm certificates and kubeconfigs with the local CA (like kubeadm certs renew).'),
   help: () =>
     [
       l10n.t('Usage: kubecerts renew NAME|all [options]'),
@@ -303,7 +334,8 @@ export const renewCommand: CliCommand = {
       '',
       '  --config-dir DIR     ' + l10n.t('kubeadm configuration directory (default /etc/kubernetes)'),
       '  --cert-dir DIR       ' + l10n.t('certificate directory (default CONFIG-DIR/pki)'),
-      '  --duration 8760h     ' + l10n.t('validity of the renewed certificates, never beyond their CA (default 8760h)'),
+      '  --duration 8760h     ' +
+        l10n.t('validity of the renewed certificates, never beyond their CA (default 8760h)'),
       '  --dry-run            ' + l10n.t('show what would change, write nothing'),
       '  --now ISO-8601       ' + l10n.t('renew as of this instant instead of the current time'),
       '',
@@ -318,10 +350,13 @@ export const renewUserCommand: CliCommand = {
     [
       l10n.t('Usage: kubecerts renew-user [options]'),
       '',
-      '  --kubeconfig FILE            ' + l10n.t('kubeconfig to renew (default $KUBECONFIG, else ~/.kube/config)'),
+      '  --kubeconfig FILE            ' +
+        l10n.t('kubeconfig to renew (default $KUBECONFIG, else ~/.kube/config)'),
       '  --context NAME               ' + l10n.t('context whose user is renewed (default current-context)'),
-      '  --submit-context NAME        ' + l10n.t('send the request with this context instead (when the certificate has expired)'),
-      '  --expiration-seconds N       ' + l10n.t('requested validity in seconds, at least 600 (default one year)'),
+      '  --submit-context NAME        ' +
+        l10n.t('send the request with this context instead (when the certificate has expired)'),
+      '  --expiration-seconds N       ' +
+        l10n.t('requested validity in seconds, at least 600 (default one year)'),
       '  --approve                    ' + l10n.t('approve the request yourself when you are allowed to'),
       '  --dry-run                    ' + l10n.t('show what would be requested, send nothing'),
       '  --timeout 10m                ' + l10n.t('stop waiting for approval after this long'),

@@ -98,6 +98,7 @@ const UNITS: readonly (readonly [number, number, string])[] = [
 ];
 
 export function shortDuration(seconds: number): string {
-  for (const [below, size, suffix] of UNITS) if (seconds < below) return `${Math.floor(seconds / size)}${suffix}`;
+  for (const [below, size, suffix] of UNITS)
+    if (seconds < below) return `${Math.floor(seconds / size)}${suffix}`;
   return `${Math.floor(seconds / 86400)}d`;
 }

@@ -14,7 +14,14 @@ import {
   whole,
   type DerElement,
 } from '../x509/der';
-import type { DistinguishedName, KeyAlgorithm, NameAttribute, PublicKeyInfo, SignatureAlgorithm, SubjectAltNames } from '../x509/model';
+import type {
+  DistinguishedName,
+  KeyAlgorithm,
+  NameAttribute,
+  PublicKeyInfo,
+  SignatureAlgorithm,
+  SubjectAltNames,
+} from '../x509/model';
 import {
   EC_CURVES,
   EXTENSIONS,
@@ -27,7 +34,8 @@ import {
 } from '../x509/oids';
 
 const EXTENSION_REQUEST_OID = '1.2.840.113549.1.9.14';
-const PEM_BLOCK = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (?:NEW )?CERTIFICATE REQUEST-----/;
+const PEM_BLOCK =
+  /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (?:NEW )?CERTIFICATE REQUEST-----/;
 
 export interface CertificateRequest {
   readonly der: Uint8Array;
@@ -89,7 +97,9 @@ function parse(der: Uint8Array): CertificateRequest {
   const attributes = info.optional(0xa0);
   info.finish('attributes');
 
-  const extensions = attributes ? extensionRequest(der, info.enter(attributes)) : new Map<string, Uint8Array>();
+  const extensions = attributes
+    ? extensionRequest(der, info.enter(attributes))
+    : new Map<string, Uint8Array>();
   const sanDer = extensions.get(EXTENSIONS.subjectAltName);
   const kuDer = extensions.get(EXTENSIONS.keyUsage);
   const ekuDer = extensions.get(EXTENSIONS.extKeyUsage);
@@ -159,7 +169,11 @@ function parseSpki(buf: Uint8Array, el: DerElement, parent: DerReader): PublicKe
     const details = keyDetails(spkiDer);
     return { algorithm, spkiDer, bits: details?.modulusLength };
   }
-  return { algorithm, spkiDer, bits: algorithm === 'Ed25519' ? 256 : algorithm === 'Ed448' ? 456 : undefined };
+  return {
+    algorithm,
+    spkiDer,
+    bits: algorithm === 'Ed25519' ? 256 : algorithm === 'Ed448' ? 456 : undefined,
+  };
 }
 
 function keyDetails(spkiDer: Uint8Array): { modulusLength?: number } | undefined {
@@ -199,7 +213,12 @@ function extensionRequest(buf: Uint8Array, attributes: DerReader): Map<string, U
 }
 
 /** GeneralName context tags (implicit, primitive) → the SAN list they go to. */
-const GENERAL_NAME_TAGS: Readonly<Record<number, keyof SubjectAltNames>> = { 0x81: 'email', 0x82: 'dns', 0x86: 'uri', 0x87: 'ip' };
+const GENERAL_NAME_TAGS: Readonly<Record<number, keyof SubjectAltNames>> = {
+  0x81: 'email',
+  0x82: 'dns',
+  0x86: 'uri',
+  0x87: 'ip',
+};
 
 function parseSans(der: Uint8Array): SubjectAltNames {
   const out = { dns: [] as string[], ip: [] as string[], email: [] as string[], uri: [] as string[] };
@@ -222,7 +241,7 @@ function formatIp(bytes: Uint8Array): string {
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] << 8) | bytes[i + 1]).toString(16));
   // Compress the longest run of zero groups, as RFC 5952 prints it.
   let best = { start: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== '0') {
       i++;
       continue;
@@ -252,7 +271,12 @@ function parseExtKeyUsage(der: Uint8Array): string[] {
   return out;
 }
 
-function checkSignature(data: Uint8Array, signature: Uint8Array, alg: SignatureAlgorithm, key: PublicKeyInfo): boolean | undefined {
+function checkSignature(
+  data: Uint8Array,
+  signature: Uint8Array,
+  alg: SignatureAlgorithm,
+  key: PublicKeyInfo,
+): boolean | undefined {
   const known = SIGNATURE_ALGORITHMS[alg.oid];
   // RSA-PSS needs its parameters; unknown algorithms cannot be checked: say so rather than guess.
   if (!known || (known.key !== 'Ed25519' && known.key !== 'Ed448' && !known.hash)) return undefined;

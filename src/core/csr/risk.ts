@@ -30,12 +30,14 @@ export const CSR_RISK_CATALOG = {
   },
   'signature-invalid': {
     severity: 'error',
-    message: 'The self-signature of the request does not verify: the requester has not proven that it holds the private key.',
+    message:
+      'The self-signature of the request does not verify: the requester has not proven that it holds the private key.',
     doc: 'A PKCS#10 request is signed with the key it certifies (proof of possession). A bad signature means the request was altered or built for someone else’s key.',
   },
   'signature-unverified': {
     severity: 'warning',
-    message: 'The request is signed with {algorithm}, which kubecerts cannot verify; proof of key possession is unchecked.',
+    message:
+      'The request is signed with {algorithm}, which kubecerts cannot verify; proof of key possession is unchecked.',
     doc: 'The signature algorithm (for example RSA-PSS) is not checked here; verify the request with openssl req -verify.',
   },
   'requester-not-subject': {
@@ -45,7 +47,8 @@ export const CSR_RISK_CATALOG = {
   },
   'requester-differs': {
     severity: 'warning',
-    message: 'Requested by {requester} for the identity {identity}: check that {requester} may obtain certificates for it.',
+    message:
+      'Requested by {requester} for the identity {identity}: check that {requester} may obtain certificates for it.',
     doc: 'The subject names another user than the requester (spec.username). Legitimate when an administrator requests on a user’s behalf; otherwise a privilege grab.',
   },
   'usage-missing': {
@@ -80,12 +83,14 @@ export const CSR_RISK_CATALOG = {
   },
   'san-not-node-address': {
     severity: 'error',
-    message: 'Subject alternative names {values} are not addresses of node {node} (its addresses: {addresses}).',
+    message:
+      'Subject alternative names {values} are not addresses of node {node} (its addresses: {addresses}).',
     doc: 'A kubelet-serving certificate must only name the node’s own addresses (status.addresses); other names let the node impersonate other servers.',
   },
   'node-addresses-unchecked': {
     severity: 'info',
-    message: 'The subject alternative names could not be compared with the addresses of node {node}: {reason}.',
+    message:
+      'The subject alternative names could not be compared with the addresses of node {node}: {reason}.',
     doc: 'Reading the Node object needs get on nodes; without it, compare the SANs with the node’s addresses by hand.',
   },
   'privileged-group': {
@@ -100,7 +105,8 @@ export const CSR_RISK_CATALOG = {
   },
   'legacy-unknown-signer': {
     severity: 'warning',
-    message: 'Signer kubernetes.io/legacy-unknown is never signed by kube-controller-manager; approval alone issues nothing.',
+    message:
+      'Signer kubernetes.io/legacy-unknown is never signed by kube-controller-manager; approval alone issues nothing.',
     doc: 'legacy-unknown exists for compatibility only. Ask the requester which signer it needs.',
   },
   'weak-key': {
@@ -165,7 +171,8 @@ type Check = (input: CheckInput) => FindingParams[];
 
 const RISK_CHECKS: Readonly<Record<Exclude<CsrRiskCode, 'request-invalid'>, Check>> = {
   'signature-invalid': ({ req }) => (req.signatureValid === false ? [{}] : []),
-  'signature-unverified': ({ req }) => (req.signatureValid === undefined ? [{ algorithm: req.signatureAlgorithm.name }] : []),
+  'signature-unverified': ({ req }) =>
+    req.signatureValid === undefined ? [{ algorithm: req.signatureAlgorithm.name }] : [],
   'requester-not-subject': (input) => (requesterVerdict(input) === 'foreign' ? [identityParams(input)] : []),
   'requester-differs': (input) => (requesterVerdict(input) === 'differs' ? [identityParams(input)] : []),
   'usage-missing': ({ csr, rule }) =>
@@ -179,34 +186,54 @@ const RISK_CHECKS: Readonly<Record<Exclude<CsrRiskCode, 'request-invalid'>, Chec
   },
   'organization-not-allowed': ({ csr, req, rule }) =>
     rule?.organizations && !sameList(req.organizations, rule.organizations)
-      ? [{ signer: csr.spec.signerName, expected: rule.organizations.join(','), actual: listOrNone(req.organizations) }]
+      ? [
+          {
+            signer: csr.spec.signerName,
+            expected: rule.organizations.join(','),
+            actual: listOrNone(req.organizations),
+          },
+        ]
       : [],
   'common-name-not-allowed': ({ csr, req, rule }) =>
     rule?.commonNamePrefix && !(req.commonName ?? '').startsWith(rule.commonNamePrefix)
       ? [{ signer: csr.spec.signerName, prefix: rule.commonNamePrefix, actual: req.commonName ?? '' }]
       : [],
   'san-missing': ({ csr, req, rule }) =>
-    rule?.sans === 'dns-or-ip' && req.sans.dns.length + req.sans.ip.length === 0 ? [{ signer: csr.spec.signerName }] : [],
+    rule?.sans === 'dns-or-ip' && req.sans.dns.length + req.sans.ip.length === 0
+      ? [{ signer: csr.spec.signerName }]
+      : [],
   'san-not-allowed': ({ csr, req, rule }) => {
     const refused: readonly (keyof CertificateRequest['sans'])[] =
-      rule?.sans === 'none' ? ['dns', 'ip', 'email', 'uri'] : rule?.sans === 'dns-or-ip' ? ['email', 'uri'] : [];
+      rule?.sans === 'none'
+        ? ['dns', 'ip', 'email', 'uri']
+        : rule?.sans === 'dns-or-ip'
+          ? ['email', 'uri']
+          : [];
     return refused
       .filter((kind) => req.sans[kind].length > 0)
-      .map((kind) => ({ signer: csr.spec.signerName, kind: SAN_KIND_LABELS[kind], values: req.sans[kind].join(', ') }));
+      .map((kind) => ({
+        signer: csr.spec.signerName,
+        kind: SAN_KIND_LABELS[kind],
+        values: req.sans[kind].join(', '),
+      }));
   },
   'san-not-node-address': ({ req, rule, options }) => {
     const nodeName = nodeNameOf(req.commonName);
-    if (rule?.sans !== 'dns-or-ip' || !nodeName || !options.node || options.node.metadata.name !== nodeName) return [];
+    if (rule?.sans !== 'dns-or-ip' || !nodeName || !options.node || options.node.metadata.name !== nodeName)
+      return [];
     const addresses = (options.node.status?.addresses ?? []).map((a) => a.address);
     const foreign = [...req.sans.dns, ...req.sans.ip].filter((name) => !addresses.includes(name));
-    return foreign.length ? [{ node: nodeName, values: foreign.join(', '), addresses: listOrNone(addresses) }] : [];
+    return foreign.length
+      ? [{ node: nodeName, values: foreign.join(', '), addresses: listOrNone(addresses) }]
+      : [];
   },
   'node-addresses-unchecked': ({ req, rule, options }) => {
     const nodeName = nodeNameOf(req.commonName);
     if (rule?.sans !== 'dns-or-ip' || !nodeName || options.node?.metadata.name === nodeName) return [];
     return [{ node: nodeName, reason: options.nodeUnavailable ?? 'not read' }];
   },
-  'privileged-group': ({ req }) => req.organizations.filter((o) => PRIVILEGED_GROUPS.includes(o)).map((group) => ({ group })),
+  'privileged-group': ({ req }) =>
+    req.organizations.filter((o) => PRIVILEGED_GROUPS.includes(o)).map((group) => ({ group })),
   'nodes-group-from-non-node': ({ csr, req, rule }) => {
     if (!req.organizations.includes(NODES_GROUP) || isNodeRequester(csr)) return [];
     if (rule?.bootstrapRequesterAllowed && isBootstrapRequester(csr)) return [];
@@ -216,10 +243,14 @@ const RISK_CHECKS: Readonly<Record<Exclude<CsrRiskCode, 'request-invalid'>, Chec
   'weak-key': ({ req }) => {
     const minimum = MIN_KEY_BITS[req.publicKey.algorithm];
     const bits = req.publicKey.bits;
-    return minimum !== undefined && bits !== undefined && bits < minimum ? [{ algorithm: req.publicKey.algorithm, bits, minimum }] : [];
+    return minimum !== undefined && bits !== undefined && bits < minimum
+      ? [{ algorithm: req.publicKey.algorithm, bits, minimum }]
+      : [];
   },
   'weak-signature': ({ req }) =>
-    req.signatureAlgorithm.hash && WEAK_HASHES.includes(req.signatureAlgorithm.hash) ? [{ algorithm: req.signatureAlgorithm.name }] : [],
+    req.signatureAlgorithm.hash && WEAK_HASHES.includes(req.signatureAlgorithm.hash)
+      ? [{ algorithm: req.signatureAlgorithm.name }]
+      : [],
   'duration-above-policy': ({ csr, options }) => {
     const requested = csr.spec.expirationSeconds;
     const maximum = options.policy.maxExpirationSeconds;
@@ -230,11 +261,18 @@ const RISK_CHECKS: Readonly<Record<Exclude<CsrRiskCode, 'request-invalid'>, Chec
   'pending-near-gc': ({ csr, options }) => {
     const created = Date.parse(csr.metadata.creationTimestamp ?? '');
     const age = (options.now.getTime() - created) / 1000;
-    return csrState(csr) === 'pending' && age >= PENDING_GC_SECONDS * 0.75 ? [{ age: formatSeconds(Math.floor(age)) }] : [];
+    return csrState(csr) === 'pending' && age >= PENDING_GC_SECONDS * 0.75
+      ? [{ age: formatSeconds(Math.floor(age)) }]
+      : [];
   },
 };
 
-const SAN_KIND_LABELS: Readonly<Record<keyof CertificateRequest['sans'], string>> = { dns: 'DNS', ip: 'IP', email: 'email', uri: 'URI' };
+const SAN_KIND_LABELS: Readonly<Record<keyof CertificateRequest['sans'], string>> = {
+  dns: 'DNS',
+  ip: 'IP',
+  email: 'email',
+  uri: 'URI',
+};
 
 /** Decodes the request once and runs every check. */
 export function reviewCsr(csr: Csr, options: CsrRiskOptions): CsrReview {
@@ -257,7 +295,10 @@ export function csrRiskFindings(csr: Csr, options: CsrRiskOptions): CsrRiskFindi
   return [...reviewCsr(csr, options).findings];
 }
 
-export function renderRiskMessage(risk: Pick<CsrRiskFinding, 'code' | 'params'>, translate: Translate): string {
+export function renderRiskMessage(
+  risk: Pick<CsrRiskFinding, 'code' | 'params'>,
+  translate: Translate,
+): string {
   return translate(CSR_RISK_CATALOG[risk.code].message, risk.params);
 }
 
@@ -269,7 +310,9 @@ export function worstSeverity(findings: readonly CsrRiskFinding[]): Severity | u
 
 /** The node a CSR's subject names, when its CN is a node identity. */
 export function nodeNameOf(commonName: string | undefined): string | undefined {
-  return commonName?.startsWith(NODE_USER_PREFIX) ? commonName.slice(NODE_USER_PREFIX.length) || undefined : undefined;
+  return commonName?.startsWith(NODE_USER_PREFIX)
+    ? commonName.slice(NODE_USER_PREFIX.length) || undefined
+    : undefined;
 }
 
 function finding(code: CsrRiskCode, params: FindingParams): CsrRiskFinding {
@@ -289,7 +332,10 @@ function isNodeRequester(csr: Csr): boolean {
 }
 
 function isBootstrapRequester(csr: Csr): boolean {
-  return requesterOf(csr).startsWith(BOOTSTRAP_USER_PREFIX) || (csr.spec.groups ?? []).includes(BOOTSTRAPPERS_GROUP);
+  return (
+    requesterOf(csr).startsWith(BOOTSTRAP_USER_PREFIX) ||
+    (csr.spec.groups ?? []).includes(BOOTSTRAPPERS_GROUP)
+  );
 }
 
 /**
@@ -323,5 +369,9 @@ export function formatSeconds(seconds: number): string {
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
   const rest = seconds % 60;
-  return [hours ? `${hours}h` : '', minutes ? `${minutes}m` : '', rest || (!hours && !minutes) ? `${rest}s` : ''].join('');
+  return [
+    hours ? `${hours}h` : '',
+    minutes ? `${minutes}m` : '',
+    rest || (!hours && !minutes) ? `${rest}s` : '',
+  ].join('');
 }

@@ -48,7 +48,9 @@ export function replaceUserCredentialData(
   }
   const users = isMap(doc.contents) ? doc.contents.get('users', true) : undefined;
   if (!isSeq(users)) throw new KubeconfigEditError('the kubeconfig has no users list');
-  const matches = users.items.filter((item) => isMap(item) && scalarValue(item.get('name', true)) === userName);
+  const matches = users.items.filter(
+    (item) => isMap(item) && scalarValue(item.get('name', true)) === userName,
+  );
   if (matches.length === 0) throw new KubeconfigEditError(`user "${userName}" is not in this kubeconfig`);
   if (matches.length > 1) {
     throw new KubeconfigEditError(

@@ -84,22 +84,48 @@ export function cisFindings(stats: readonly PkiFileStat[], options: CisOptions):
     for (const check of CIS_FILE_CHECKS[options.revision]) {
       if (check.type !== 'any' && check.type !== stat.type) continue;
       if (!matches(check.glob, stat.path)) continue;
-      if (check.maxMode !== undefined && !modeReported && (stat.mode & ~check.maxMode & 0o7777) !== 0 && enabled('cis-file-permissions')) {
+      if (
+        check.maxMode !== undefined &&
+        !modeReported &&
+        (stat.mode & ~check.maxMode & 0o7777) !== 0 &&
+        enabled('cis-file-permissions')
+      ) {
         modeReported = true;
         findings.push(
-          finding('cis-file-permissions', stat, { mode: octal(stat.mode), expected: octal(check.maxMode), item: check.item, benchmark }),
+          finding('cis-file-permissions', stat, {
+            mode: octal(stat.mode),
+            expected: octal(check.maxMode),
+            item: check.item,
+            benchmark,
+          }),
         );
       }
-      if (check.owner && options.checkOwnership && !ownerReported && (stat.uid !== 0 || stat.gid !== 0) && enabled('cis-file-ownership')) {
+      if (
+        check.owner &&
+        options.checkOwnership &&
+        !ownerReported &&
+        (stat.uid !== 0 || stat.gid !== 0) &&
+        enabled('cis-file-ownership')
+      ) {
         ownerReported = true;
-        findings.push(finding('cis-file-ownership', stat, { owner: `${stat.uid}:${stat.gid}`, item: check.item, benchmark }));
+        findings.push(
+          finding('cis-file-ownership', stat, {
+            owner: `${stat.uid}:${stat.gid}`,
+            item: check.item,
+            benchmark,
+          }),
+        );
       }
     }
   }
   return findings;
 }
 
-function finding(code: 'cis-file-permissions' | 'cis-file-ownership', stat: PkiFileStat, params: Record<string, string>): Finding {
+function finding(
+  code: 'cis-file-permissions' | 'cis-file-ownership',
+  stat: PkiFileStat,
+  params: Record<string, string>,
+): Finding {
   return {
     code,
     severity: FINDING_CATALOG[code].severity,

@@ -79,11 +79,32 @@ export function decodePem(bytes: Uint8Array): PemContent {
       if (PRIVATE_KEY_LABELS[block.label]) {
         // The public half only; the private KeyObject is dropped at once.
         const type = PRIVATE_KEY_LABELS[block.label];
-        privateKeySpkis.push(new Uint8Array(createPublicKey(createPrivateKey({ key: der, format: 'der', type })).export({ type: 'spki', format: 'der' })));
+        privateKeySpkis.push(
+          new Uint8Array(
+            createPublicKey(createPrivateKey({ key: der, format: 'der', type })).export({
+              type: 'spki',
+              format: 'der',
+            }),
+          ),
+        );
       } else if (block.label === 'PUBLIC KEY') {
-        publicKeySpkis.push(new Uint8Array(createPublicKey({ key: der, format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' })));
+        publicKeySpkis.push(
+          new Uint8Array(
+            createPublicKey({ key: der, format: 'der', type: 'spki' }).export({
+              type: 'spki',
+              format: 'der',
+            }),
+          ),
+        );
       } else if (block.label === 'RSA PUBLIC KEY') {
-        publicKeySpkis.push(new Uint8Array(createPublicKey({ key: der, format: 'der', type: 'pkcs1' }).export({ type: 'spki', format: 'der' })));
+        publicKeySpkis.push(
+          new Uint8Array(
+            createPublicKey({ key: der, format: 'der', type: 'pkcs1' }).export({
+              type: 'spki',
+              format: 'der',
+            }),
+          ),
+        );
       }
     } catch {
       // decodeFileContent already reports unreadable private keys; a bad public key is reported by the pairing check.
@@ -112,7 +133,8 @@ function decodeKubeconfig(text: string, file: string): KubeconfigContent {
   const user = document.users.find((u) => u.name === userName);
   const cluster = document.clusters.find((c) => c.name === clusterName);
   const problems: string[] = [];
-  if (!context) problems.push(contextName ? `current-context ${contextName} is not defined` : 'no current-context');
+  if (!context)
+    problems.push(contextName ? `current-context ${contextName} is not defined` : 'no current-context');
 
   let certificate: Certificate | undefined;
   const data = user?.fields['client-certificate-data']?.value;
@@ -123,13 +145,23 @@ function decodeKubeconfig(text: string, file: string): KubeconfigContent {
   }
   const pathField = user?.fields['client-certificate'];
   const certificatePath =
-    data === undefined && pathField ? { written: pathField.value, resolved: pathField.resolvedPath ?? pathField.value } : undefined;
+    data === undefined && pathField
+      ? { written: pathField.value, resolved: pathField.resolvedPath ?? pathField.value }
+      : undefined;
 
   const caData = cluster?.fields['certificate-authority-data']?.value;
   const clusterCas = caData !== undefined ? decodeBase64Data(caData).certificates.map((c) => c.cert) : [];
   return {
     kind: 'kubeconfig',
     document,
-    client: { context: contextName, user: userName, cluster: clusterName, certificate, certificatePath, clusterCas, problems },
+    client: {
+      context: contextName,
+      user: userName,
+      cluster: clusterName,
+      certificate,
+      certificatePath,
+      clusterCas,
+      problems,
+    },
   };
 }

@@ -54,7 +54,12 @@ export function expirationInfo(inventory: PkiInventory): CertificateExpirationIn
     .filter((ca) => !kubeadm || ca.catalog)
     .sort(byName)
     .map((ca) => entry(ca, inventory.now, false));
-  return { kind: 'CertificateExpirationInfo', apiVersion: 'output.kubeadm.k8s.io/v1alpha3', certificates, certificateAuthorities };
+  return {
+    kind: 'CertificateExpirationInfo',
+    apiVersion: 'output.kubeadm.k8s.io/v1alpha3',
+    certificates,
+    certificateAuthorities,
+  };
 }
 
 function byName(a: PkiItem, b: PkiItem): number {
@@ -135,7 +140,12 @@ export function renderExpirationJson(info: CertificateExpirationInfo): string {
 /** kubeadm's YAML printer goes through JSON into a map: keys come out sorted. */
 export function renderExpirationYaml(info: CertificateExpirationInfo): string {
   // YAML 1.1 quotes strings that would read back as timestamps, as Go's yaml does; sequences are not indented.
-  return stringify(JSON.parse(JSON.stringify(info)), { version: '1.1', sortMapEntries: true, indentSeq: false, lineWidth: 0 });
+  return stringify(JSON.parse(JSON.stringify(info)), {
+    version: '1.1',
+    sortMapEntries: true,
+    indentSeq: false,
+    lineWidth: 0,
+  });
 }
 
 /**
@@ -157,12 +167,19 @@ export function tabwrite(lines: readonly string[], settings: { minWidth: number;
       }
       const start = line;
       let width = settings.minWidth;
-      for (; line < cells.length && cells[line].length - 1 > column; line++) width = Math.max(width, length(cells[line][column]) + settings.padding);
+      for (; line < cells.length && cells[line].length - 1 > column; line++)
+        width = Math.max(width, length(cells[line][column]) + settings.padding);
       for (let i = start; i < line; i++) widths[i][column] = width;
     }
   }
   return cells
-    .map((row, i) => row.map((cell, column) => (column < row.length - 1 ? cell + ' '.repeat(widths[i][column] - length(cell)) : cell)).join(''))
+    .map((row, i) =>
+      row
+        .map((cell, column) =>
+          column < row.length - 1 ? cell + ' '.repeat(widths[i][column] - length(cell)) : cell,
+        )
+        .join(''),
+    )
     .join('\n')
     .concat('\n');
 }

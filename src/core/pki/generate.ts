@@ -108,8 +108,13 @@ export async function generateKubeadmPki(options: GenerateOptions): Promise<Gene
     tree.set(keyPath(entry.baseName), { contents: issued.keyPem, mode: SECRET_MODE });
   }
 
-  const serviceAccountKey = await generateKey(key.algorithm === 'RSA' ? key : { algorithm: 'RSA', bits: 2048 });
-  tree.set(SERVICE_ACCOUNT_KEY.privateKey, { contents: privateKeyToPem(serviceAccountKey), mode: SECRET_MODE });
+  const serviceAccountKey = await generateKey(
+    key.algorithm === 'RSA' ? key : { algorithm: 'RSA', bits: 2048 },
+  );
+  tree.set(SERVICE_ACCOUNT_KEY.privateKey, {
+    contents: privateKeyToPem(serviceAccountKey),
+    mode: SECRET_MODE,
+  });
   tree.set(SERVICE_ACCOUNT_KEY.publicKey, {
     contents: createPublicKey(createPrivateKey(privateKeyToPem(serviceAccountKey, 'pkcs8')))
       .export({ format: 'pem', type: 'spki' })

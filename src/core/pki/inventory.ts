@@ -123,7 +123,12 @@ export interface InventoryOptions {
 
 export const DEFAULT_NODE_CONFIG_DIR = '/etc/kubernetes';
 
-const SIGNING_PROBLEMS = new Set(['not-signed-by-ca', 'bad-signature', 'issuer-not-ca', 'path-length-exceeded']);
+const SIGNING_PROBLEMS = new Set([
+  'not-signed-by-ca',
+  'bad-signature',
+  'issuer-not-ca',
+  'path-length-exceeded',
+]);
 const DAY_MS = 86_400_000;
 const FILE_START = { start: 0, end: 0 };
 
@@ -156,9 +161,14 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
   };
   const layout = detectLayout(input.files);
   const kubeadm = layout === 'kubeadm' || layout === 'kubeadm-node';
-  const externalEtcd = !input.files.has('pki/etcd/ca.crt') && !input.files.has('manifests/etcd.yaml') && input.files.has('manifests/kube-apiserver.yaml');
+  const externalEtcd =
+    !input.files.has('pki/etcd/ca.crt') &&
+    !input.files.has('manifests/etcd.yaml') &&
+    input.files.has('manifests/kube-apiserver.yaml');
   const inScope = (caName: CaName): boolean =>
-    layout === 'kubeadm' ? !(externalEtcd && caName === 'etcd-ca') : layout === 'kubeadm-node' && caName === 'ca';
+    layout === 'kubeadm'
+      ? !(externalEtcd && caName === 'etcd-ca')
+      : layout === 'kubeadm-node' && caName === 'ca';
 
   // CAs: the catalog's first, then any other CA certificate of the folder.
   const groups: { ca: PkiItem; children: PkiItem[] }[] = [];
@@ -167,13 +177,27 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
     for (const entry of KUBEADM_CAS) {
       if (!inScope(entry.name)) continue;
       // A worker node never has ca.key: that is not "externally managed" worth a finding.
-      const item = caItem(b, certPath(entry.baseName), keyPath(entry.baseName), entry.name, true, entry.longName, layout === 'kubeadm');
+      const item = caItem(
+        b,
+        certPath(entry.baseName),
+        keyPath(entry.baseName),
+        entry.name,
+        true,
+        entry.longName,
+        layout === 'kubeadm',
+      );
       groups.push({ ca: item, children: [] });
       if (item.certificate) caCerts.push({ item, cert: item.certificate });
     }
   }
   for (const [path, file] of sortedFiles(input.files)) {
-    if (b.claimed.has(path) || isBackupPath(path) || file.content.kind !== 'pem' || fileRole(path) !== 'certificate') continue;
+    if (
+      b.claimed.has(path) ||
+      isBackupPath(path) ||
+      file.content.kind !== 'pem' ||
+      fileRole(path) !== 'certificate'
+    )
+      continue;
     const cert = file.content.certificates[0];
     if (!cert?.basicConstraints?.ca) continue;
     const item = caItem(b, path, keyPathFor(path), displayName(path), false);
@@ -194,7 +218,15 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
     for (const entry of KUBEADM_CERTS) {
       if (layout !== 'kubeadm' || !inScope(entry.caName)) continue;
       const ca = groups.find((g) => g.ca.id === caId(certPath(caEntry(entry.caName).baseName)));
-      const item = leafItem(b, certPath(entry.baseName), keyPath(entry.baseName), entry.name, ca?.ca, true, entry.longName);
+      const item = leafItem(
+        b,
+        certPath(entry.baseName),
+        keyPath(entry.baseName),
+        entry.name,
+        ca?.ca,
+        true,
+        entry.longName,
+      );
       ca?.children.push(item);
     }
   }
@@ -202,17 +234,28 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
   // Any other certificate: under the CA whose key verifies it.
   const unknownIssuer: PkiItem[] = [];
   for (const [path, file] of sortedFiles(input.files)) {
-    if (b.claimed.has(path) || isBackupPath(path) || file.content.kind !== 'pem' || fileRole(path) !== 'certificate') continue;
+    if (
+      b.claimed.has(path) ||
+      isBackupPath(path) ||
+      file.content.kind !== 'pem' ||
+      fileRole(path) !== 'certificate'
+    )
+      continue;
     const cert = file.content.certificates[0];
     if (!cert) {
-      if (file.content.problems.length) unknownIssuer.push(leafItem(b, path, keyPathFor(path), displayName(path), undefined, false));
+      if (file.content.problems.length)
+        unknownIssuer.push(leafItem(b, path, keyPathFor(path), displayName(path), undefined, false));
       continue;
     }
     const signer = caCerts.find((c) => signatureVerifies(cert, c.cert));
     if (signer) {
-      groupOf(signer.item.id)?.children.push(leafItem(b, path, keyPathFor(path), displayName(path), signer.item, false));
+      groupOf(signer.item.id)?.children.push(
+        leafItem(b, path, keyPathFor(path), displayName(path), signer.item, false),
+      );
     } else {
-      unknownIssuer.push(leafItem(b, path, keyPathFor(path), displayName(path), undefined, false, undefined, caCerts));
+      unknownIssuer.push(
+        leafItem(b, path, keyPathFor(path), displayName(path), undefined, false, undefined, caCerts),
+      );
     }
   }
 
@@ -221,7 +264,17 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
   if (kubeadm && input.hasConfigDir) {
     for (const entry of KUBEADM_KUBECONFIGS) {
       if (layout === 'kubeadm-node' && !entry.rotatedByKubelet) continue;
-      kubeconfigs.push(kubeconfigItem(b, entry.name, clusterCa, true, entry.rotatedByKubelet, entry.longName, entry.optional === true));
+      kubeconfigs.push(
+        kubeconfigItem(
+          b,
+          entry.name,
+          clusterCa,
+          true,
+          entry.rotatedByKubelet,
+          entry.longName,
+          entry.optional === true,
+        ),
+      );
     }
   }
   for (const [path, file] of sortedFiles(input.files)) {
@@ -231,7 +284,11 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
   }
 
   const keyPairs: PkiItem[] = [];
-  if (layout === 'kubeadm' || input.files.has(SERVICE_ACCOUNT_KEY.privateKey) || input.files.has(SERVICE_ACCOUNT_KEY.publicKey)) {
+  if (
+    layout === 'kubeadm' ||
+    input.files.has(SERVICE_ACCOUNT_KEY.privateKey) ||
+    input.files.has(SERVICE_ACCOUNT_KEY.publicKey)
+  ) {
     keyPairs.push(serviceAccountItem(b));
   }
 
@@ -239,7 +296,11 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
   for (const [path, file] of sortedFiles(input.files)) {
     if (!isBackupPath(path)) continue;
     const cert =
-      file.content.kind === 'pem' ? file.content.certificates[0] : file.content.kind === 'kubeconfig' ? file.content.client.certificate : undefined;
+      file.content.kind === 'pem'
+        ? file.content.certificates[0]
+        : file.content.kind === 'kubeconfig'
+          ? file.content.client.certificate
+          : undefined;
     if (!cert) continue;
     backups.push(
       finish({
@@ -259,7 +320,13 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
   }
 
   const items = new Map<string, PkiItem>();
-  const all: PkiItem[] = [...groups.flatMap((g) => [g.ca, ...g.children]), ...unknownIssuer, ...kubeconfigs, ...keyPairs, ...backups];
+  const all: PkiItem[] = [
+    ...groups.flatMap((g) => [g.ca, ...g.children]),
+    ...unknownIssuer,
+    ...kubeconfigs,
+    ...keyPairs,
+    ...backups,
+  ];
   for (const item of all) items.set(item.id, item);
 
   const findings: Finding[] = all.flatMap((item) => item.findings);
@@ -309,7 +376,12 @@ function detectLayout(files: ReadonlyMap<string, InventoryFile>): PkiLayout {
     ...KUBEADM_KUBECONFIGS.map((e) => e.name),
     'manifests/kube-apiserver.yaml',
   ];
-  const controlPlane = ['manifests/kube-apiserver.yaml', certPath('apiserver'), 'admin.conf', keyPath('ca')].some((p) => files.has(p));
+  const controlPlane = [
+    'manifests/kube-apiserver.yaml',
+    certPath('apiserver'),
+    'admin.conf',
+    keyPath('ca'),
+  ].some((p) => files.has(p));
   if (controlPlane) return 'kubeadm';
   if (catalogFiles.some((p) => files.has(p))) return 'kubeadm-node';
   if (files.has('pki/ca.pem')) return 'cfssl';
@@ -317,7 +389,9 @@ function detectLayout(files: ReadonlyMap<string, InventoryFile>): PkiLayout {
 }
 
 function sortedFiles(files: ReadonlyMap<string, InventoryFile>): [string, InventoryFile][] {
-  return [...files].filter(([, f]) => f.stat.type === 'file').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...files]
+    .filter(([, f]) => f.stat.type === 'file')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function caId(path: string): string {
@@ -334,7 +408,12 @@ function place(absolutePath: string) {
   return { file: absolutePath, span: FILE_START };
 }
 
-function finding(code: FindingCode, file: string, params: FindingParams, extra: Partial<Finding> = {}): Finding {
+function finding(
+  code: FindingCode,
+  file: string,
+  params: FindingParams,
+  extra: Partial<Finding> = {},
+): Finding {
   return { code, severity: FINDING_CATALOG[code].severity, params, file, span: FILE_START, ...extra };
 }
 
@@ -410,7 +489,9 @@ function caItem(
       state: 'missing',
       externallyManaged: false,
       reason: 'certificate file missing',
-      findings: b.ctx.enabled('pki-missing') ? [finding('pki-missing', absolutePath, { path: absolutePath, name })] : [],
+      findings: b.ctx.enabled('pki-missing')
+        ? [finding('pki-missing', absolutePath, { path: absolutePath, name })]
+        : [],
     });
   }
   const cert = pem?.certificates[0];
@@ -420,7 +501,14 @@ function caItem(
   let keyMismatch = false;
   if (externallyManaged) {
     if (reportKeyMissing && b.ctx.enabled('pki-ca-key-missing') && keyAbsolutePath) {
-      findings.push(finding('pki-ca-key-missing', absolutePath, { name, path: keyAbsolutePath }, { certificate: certificateRef(cert) }));
+      findings.push(
+        finding(
+          'pki-ca-key-missing',
+          absolutePath,
+          { name, path: keyAbsolutePath },
+          { certificate: certificateRef(cert) },
+        ),
+      );
     }
   } else {
     keyMismatch = keyMismatchFinding(b, cert, keyFile.pem, absolutePath, keyAbsolutePath!, findings);
@@ -435,14 +523,20 @@ function caItem(
   });
 }
 
-function invalidItem(b: Builder, base: Omit<Draft, 'state' | 'externallyManaged' | 'findings'>, pem: PemContent | undefined): PkiItem {
+function invalidItem(
+  b: Builder,
+  base: Omit<Draft, 'state' | 'externallyManaged' | 'findings'>,
+  pem: PemContent | undefined,
+): PkiItem {
   const reason = pem?.problems[0]?.message ?? 'no certificate in the file';
   return finish({
     ...base,
     state: 'invalid',
     externallyManaged: false,
     reason,
-    findings: b.ctx.enabled('invalid-pem') ? [finding('invalid-pem', base.absolutePath, { field: base.absolutePath })] : [],
+    findings: b.ctx.enabled('invalid-pem')
+      ? [finding('invalid-pem', base.absolutePath, { field: base.absolutePath })]
+      : [],
   });
 }
 
@@ -459,7 +553,12 @@ function keyMismatchFinding(
   if (keyPem.privateKeys.some((k) => keyMatchesCertificate(k, cert))) return false;
   if (b.ctx.enabled('pki-key-mismatch')) {
     findings.push(
-      finding('pki-key-mismatch', absolutePath, { keyPath: keyAbsolutePath, path: absolutePath, subject: cert.subject.display }, { certificate: certificateRef(cert) }),
+      finding(
+        'pki-key-mismatch',
+        absolutePath,
+        { keyPath: keyAbsolutePath, path: absolutePath, subject: cert.subject.display },
+        { certificate: certificateRef(cert) },
+      ),
     );
   }
   return true;
@@ -503,7 +602,9 @@ function leafItem(
       state: 'missing',
       externallyManaged: ca?.externallyManaged ?? false,
       reason: 'certificate file missing',
-      findings: b.ctx.enabled('pki-missing') ? [finding('pki-missing', absolutePath, { path: absolutePath, name })] : [],
+      findings: b.ctx.enabled('pki-missing')
+        ? [finding('pki-missing', absolutePath, { path: absolutePath, name })]
+        : [],
     });
   }
   const cert = pem?.certificates[0];
@@ -513,7 +614,9 @@ function leafItem(
   let misSigned = false;
   let checkedWith: PkiItem['checkedWith'];
   const caCert = ca?.certificate;
-  const checkAgainst = caCert ? [{ item: ca!, cert: caCert }] : namesakes.filter((n) => n.cert.subject.derHex === cert.issuer.derHex);
+  const checkAgainst = caCert
+    ? [{ item: ca!, cert: caCert }]
+    : namesakes.filter((n) => n.cert.subject.derHex === cert.issuer.derHex);
   for (const anchor of checkAgainst) {
     checkedWith = { name: anchor.item.name, path: anchor.item.absolutePath };
     const problems = signingProblems(cert, anchor.cert, b.options.now);
@@ -521,13 +624,23 @@ function leafItem(
     misSigned = true;
     findings.push(
       ...chainFindings(cert, problems, [anchor.cert], place(absolutePath), b.ctx, new Set(), [
-        { file: anchor.item.absolutePath, span: FILE_START, message: RELATED_MESSAGES.pkiCaChecked, params: { ca: anchor.item.name, path: anchor.item.absolutePath } },
+        {
+          file: anchor.item.absolutePath,
+          span: FILE_START,
+          message: RELATED_MESSAGES.pkiCaChecked,
+          params: { ca: anchor.item.name, path: anchor.item.absolutePath },
+        },
       ]),
     );
   }
   if (!ca && !misSigned && !cert.isSelfIssued && b.ctx.enabled('pki-issuer-unknown')) {
     findings.push(
-      finding('pki-issuer-unknown', absolutePath, { subject: cert.subject.display, path: absolutePath, issuer: cert.issuer.display }, { certificate: certificateRef(cert) }),
+      finding(
+        'pki-issuer-unknown',
+        absolutePath,
+        { subject: cert.subject.display, path: absolutePath, issuer: cert.issuer.display },
+        { certificate: certificateRef(cert) },
+      ),
     );
   }
 
@@ -535,19 +648,32 @@ function leafItem(
   if (base.keyPath && keyAbsolutePath) {
     if (!keyFile.file) {
       keyBroken = true;
-      if (b.ctx.enabled('pki-missing')) findings.push(finding('pki-missing', keyAbsolutePath, { path: keyAbsolutePath, name: `${name} key` }));
+      if (b.ctx.enabled('pki-missing'))
+        findings.push(
+          finding('pki-missing', keyAbsolutePath, { path: keyAbsolutePath, name: `${name} key` }),
+        );
     } else {
       keyBroken = keyMismatchFinding(b, cert, keyFile.pem, absolutePath, keyAbsolutePath, findings);
     }
   }
   const dates = dateState(cert, b.options);
-  const state: PkiItemState = misSigned ? 'mis-signed' : keyBroken ? (keyFile.file ? 'key-mismatch' : 'missing') : dates;
+  const state: PkiItemState = misSigned
+    ? 'mis-signed'
+    : keyBroken
+      ? keyFile.file
+        ? 'key-mismatch'
+        : 'missing'
+      : dates;
   return finish({
     ...base,
     state,
     externallyManaged: ca?.externallyManaged ?? false,
     checkedWith,
-    reason: misSigned ? `not verified by ${checkedWith?.name ?? 'its CA'}` : keyBroken && !keyFile.file ? 'key file missing' : undefined,
+    reason: misSigned
+      ? `not verified by ${checkedWith?.name ?? 'its CA'}`
+      : keyBroken && !keyFile.file
+        ? 'key file missing'
+        : undefined,
     certificate: cert,
     findings,
   });
@@ -588,7 +714,10 @@ function kubeconfigItem(
       state: 'missing',
       externallyManaged,
       reason: 'kubeconfig missing',
-      findings: !optional && b.ctx.enabled('pki-missing') ? [finding('pki-missing', absolutePath, { path: absolutePath, name: base.name })] : [],
+      findings:
+        !optional && b.ctx.enabled('pki-missing')
+          ? [finding('pki-missing', absolutePath, { path: absolutePath, name: base.name })]
+          : [],
     });
   }
   const content: KubeconfigContent = file.content;
@@ -606,15 +735,24 @@ function kubeconfigItem(
     });
   }
   const userField = content.document.users.find((u) => u.name === content.client.user)?.fields;
-  const span = userField?.['client-certificate-data']?.span ?? userField?.['client-certificate']?.span ?? FILE_START;
-  const where = { file: absolutePath, span, ...(content.client.user !== undefined ? { user: content.client.user } : {}) };
+  const span =
+    userField?.['client-certificate-data']?.span ?? userField?.['client-certificate']?.span ?? FILE_START;
+  const where = {
+    file: absolutePath,
+    span,
+    ...(content.client.user !== undefined ? { user: content.client.user } : {}),
+  };
   const findings = certificateFindings(cert, { ...where, role: 'client' }, b.ctx);
   // kubeadm's kubeconfigs come from the cluster CA; otherwise the kubeconfig's own CA is the reference.
-  const anchor = clusterCa ?? (content.client.clusterCas[0] ? { item: undefined, cert: content.client.clusterCas[0] } : undefined);
+  const anchor =
+    clusterCa ??
+    (content.client.clusterCas[0] ? { item: undefined, cert: content.client.clusterCas[0] } : undefined);
   let misSigned = false;
   let checkedWith: PkiItem['checkedWith'];
   if (anchor) {
-    const caLabel = anchor.item ? anchor.item.name : `${content.client.cluster ?? ''} (certificate-authority-data)`;
+    const caLabel = anchor.item
+      ? anchor.item.name
+      : `${content.client.cluster ?? ''} (certificate-authority-data)`;
     const caPath = anchor.item ? anchor.item.absolutePath : absolutePath;
     checkedWith = { name: caLabel, path: caPath };
     const problems = signingProblems(cert, anchor.cert, b.options.now);
@@ -622,7 +760,12 @@ function kubeconfigItem(
       misSigned = true;
       findings.push(
         ...chainFindings(cert, problems, [anchor.cert], where, b.ctx, new Set(), [
-          { file: caPath, span: FILE_START, message: RELATED_MESSAGES.pkiCaChecked, params: { ca: caLabel, path: caPath } },
+          {
+            file: caPath,
+            span: FILE_START,
+            message: RELATED_MESSAGES.pkiCaChecked,
+            params: { ca: caLabel, path: caPath },
+          },
         ]),
       );
     }
@@ -638,7 +781,10 @@ function kubeconfigItem(
   });
 }
 
-function clientCertificate(b: Builder, content: KubeconfigContent): { cert?: Certificate; reference?: ResolvedFile } {
+function clientCertificate(
+  b: Builder,
+  content: KubeconfigContent,
+): { cert?: Certificate; reference?: ResolvedFile } {
   if (content.client.certificate) return { cert: content.client.certificate };
   const ref = content.client.certificatePath;
   if (!ref) return {};
@@ -646,7 +792,12 @@ function clientCertificate(b: Builder, content: KubeconfigContent): { cert?: Cer
   if (reference.status === 'present') return { cert: reference.pem?.certificates[0], reference };
   if (reference.status === 'outside') {
     const external = b.input.external.get(ref.resolved);
-    return external ? { cert: external.certificates[0], reference: { status: 'present', absolutePath: ref.resolved, pem: external } } : { reference: { status: 'missing', absolutePath: ref.resolved } };
+    return external
+      ? {
+          cert: external.certificates[0],
+          reference: { status: 'present', absolutePath: ref.resolved, pem: external },
+        }
+      : { reference: { status: 'missing', absolutePath: ref.resolved } };
   }
   return { reference };
 }
@@ -674,27 +825,49 @@ function serviceAccountItem(b: Builder): PkiItem {
     externallyManaged: false,
   };
   const findings: Finding[] = [];
-  const missing = [!priv.file ? absolutePath : undefined, !pub.file ? keyAbsolutePath : undefined].filter((p): p is string => p !== undefined);
+  const missing = [!priv.file ? absolutePath : undefined, !pub.file ? keyAbsolutePath : undefined].filter(
+    (p): p is string => p !== undefined,
+  );
   if (missing.length) {
-    if (b.ctx.enabled('pki-missing')) for (const p of missing) findings.push(finding('pki-missing', p, { path: p, name: 'sa' }));
+    if (b.ctx.enabled('pki-missing'))
+      for (const p of missing) findings.push(finding('pki-missing', p, { path: p, name: 'sa' }));
     return finish({ ...base, state: 'missing', reason: `${missing.join(', ')} missing`, findings });
   }
   const privateSpkis = priv.pem?.privateKeySpkis ?? [];
   const publicSpkis = pub.pem?.publicKeySpkis ?? [];
   if (!privateSpkis.length || !publicSpkis.length) {
-    return finish({ ...base, state: 'invalid', reason: !privateSpkis.length ? 'sa.key holds no private key' : 'sa.pub holds no public key', findings });
+    return finish({
+      ...base,
+      state: 'invalid',
+      reason: !privateSpkis.length ? 'sa.key holds no private key' : 'sa.pub holds no public key',
+      findings,
+    });
   }
   if (!publicSpkis.some((p) => privateSpkis.some((k) => sameBytes(k, p)))) {
     if (b.ctx.enabled('sa-key-mismatch')) {
-      findings.push(finding('sa-key-mismatch', keyAbsolutePath, { publicPath: keyAbsolutePath, privatePath: absolutePath }));
+      findings.push(
+        finding('sa-key-mismatch', keyAbsolutePath, {
+          publicPath: keyAbsolutePath,
+          privatePath: absolutePath,
+        }),
+      );
     }
-    return finish({ ...base, state: 'key-mismatch', reason: 'sa.pub is not the public half of sa.key', findings });
+    return finish({
+      ...base,
+      state: 'key-mismatch',
+      reason: 'sa.pub is not the public half of sa.key',
+      findings,
+    });
   }
   return finish({ ...base, state: 'ok', findings });
 }
 
 /** A path as the node sees it (manifests, kubeconfigs) as a logical path of the scanned folder; undefined outside it. */
-export function toLogicalPath(nodePath: string, rootAbsolute: string, nodeConfigDir = DEFAULT_NODE_CONFIG_DIR): string | undefined {
+export function toLogicalPath(
+  nodePath: string,
+  rootAbsolute: string,
+  nodeConfigDir = DEFAULT_NODE_CONFIG_DIR,
+): string | undefined {
   for (const dir of [nodeConfigDir, rootAbsolute]) {
     const prefix = dir.replace(/\/+$/, '') + '/';
     if (nodePath.startsWith(prefix)) return nodePath.slice(prefix.length);
@@ -709,6 +882,10 @@ function resolver(input: InventoryInput, options: InventoryOptions): (nodePath: 
     if (logical === undefined) return { status: 'outside' };
     const file = input.files.get(logical);
     if (!file) return { status: 'missing', absolutePath: input.absolutePath(logical) };
-    return { status: 'present', absolutePath: file.stat.absolutePath, pem: file.content.kind === 'pem' ? file.content : undefined };
+    return {
+      status: 'present',
+      absolutePath: file.stat.absolutePath,
+      pem: file.content.kind === 'pem' ? file.content : undefined,
+    };
   };
 }

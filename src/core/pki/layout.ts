@@ -5,7 +5,10 @@
 
 /** Backups and kubeadm's temporary folders: shown apart, never treated as the live file, no findings. */
 export const BACKUP_RULES: readonly { readonly pattern: RegExp; readonly why: string }[] = [
-  { pattern: /(^|\/)tmp\//, why: 'kubeadm temporary folder (/etc/kubernetes/tmp: backups made by upgrade and renew)' },
+  {
+    pattern: /(^|\/)tmp\//,
+    why: 'kubeadm temporary folder (/etc/kubernetes/tmp: backups made by upgrade and renew)',
+  },
   { pattern: /(^|\/)expired\//, why: 'folder of expired certificates kept by hand' },
   { pattern: /(^|\/)[^/]*backup[^/]*\//i, why: 'backup folder' },
   { pattern: /\.(bak|old|orig|backup|save)$/i, why: 'backup file' },
@@ -14,7 +17,13 @@ export const BACKUP_RULES: readonly { readonly pattern: RegExp; readonly why: st
 ];
 
 /** Folders never descended into: not part of a PKI and possibly huge. */
-export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['.git', 'node_modules', '.vscode', 'out', 'dist']);
+export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
+  '.git',
+  'node_modules',
+  '.vscode',
+  'out',
+  'dist',
+]);
 
 export function isBackupPath(path: string): boolean {
   return BACKUP_RULES.some((rule) => rule.pattern.test(path));
@@ -81,6 +90,7 @@ export function looksLikePki(names: readonly string[]): boolean {
   const set = new Set(names);
   const kubeadm = set.has('ca.crt') && names.some((n) => n !== 'ca.crt' && /\.(crt|key)$/.test(n));
   const cfssl = set.has('ca.pem') && names.some((n) => /-key\.pem$/.test(n));
-  const configDir = set.has('pki') && (set.has('admin.conf') || set.has('kubelet.conf') || set.has('manifests'));
+  const configDir =
+    set.has('pki') && (set.has('admin.conf') || set.has('kubelet.conf') || set.has('manifests'));
   return kubeadm || cfssl || configDir;
 }

@@ -50,19 +50,32 @@ export function parseStaticPodManifest(text: string, file: string): StaticPodMan
 function collectFlags(items: readonly Node[], text: string, container: string, out: ManifestFlag[]): void {
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (!isScalar(item) || typeof item.value !== 'string' || !item.value.startsWith('--') || !item.range) continue;
+    if (!isScalar(item) || typeof item.value !== 'string' || !item.value.startsWith('--') || !item.range)
+      continue;
     const raw = item.value;
     const span = { start: item.range[0], end: item.range[1] };
     const eq = raw.indexOf('=');
     if (eq > 0) {
-      out.push({ name: raw.slice(0, eq), value: raw.slice(eq + 1), container, span, valueSpan: valueSpanOf(text, span, raw, eq + 1) });
+      out.push({
+        name: raw.slice(0, eq),
+        value: raw.slice(eq + 1),
+        container,
+        span,
+        valueSpan: valueSpanOf(text, span, raw, eq + 1),
+      });
       continue;
     }
     // `--flag value` written as two list items.
     const next = items[i + 1];
     if (isScalar(next) && typeof next.value === 'string' && !next.value.startsWith('--') && next.range) {
       const valueSpan = { start: next.range[0], end: next.range[1] };
-      out.push({ name: raw, value: next.value, container, span: { start: span.start, end: valueSpan.end }, valueSpan });
+      out.push({
+        name: raw,
+        value: next.value,
+        container,
+        span: { start: span.start, end: valueSpan.end },
+        valueSpan,
+      });
       i++;
     }
   }

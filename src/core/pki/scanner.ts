@@ -3,7 +3,13 @@
 // moved. Rebuilding the inventory from cached contents is cheap (no decoding; signatures cached).
 import { createHash } from 'node:crypto';
 import { decodePem, decodePkiFile, type PemContent, type PkiContent } from './content';
-import { buildInventory, toLogicalPath, type InventoryFile, type InventoryOptions, type PkiInventory } from './inventory';
+import {
+  buildInventory,
+  toLogicalPath,
+  type InventoryFile,
+  type InventoryOptions,
+  type PkiInventory,
+} from './inventory';
 import { statStamp, type PkiFileStat, type PkiTreeSource } from './source';
 
 interface Cached {
@@ -78,20 +84,35 @@ export class PkiScanner {
 
   private async build(options: InventoryOptions): Promise<PkiInventory> {
     const files = new Map<string, InventoryFile>();
-    for (const stat of this.stats.values()) files.set(stat.path, { stat, content: await this.contentOf(stat) });
+    for (const stat of this.stats.values())
+      files.set(stat.path, { stat, content: await this.contentOf(stat) });
     const external = await this.externalFiles(files, options);
-    return buildInventory({ root: this.source.root, hasConfigDir: this.source.hasConfigDir, files, external, absolutePath: (path) => this.source.absolutePath(path) }, options);
+    return buildInventory(
+      {
+        root: this.source.root,
+        hasConfigDir: this.source.hasConfigDir,
+        files,
+        external,
+        absolutePath: (path) => this.source.absolutePath(path),
+      },
+      options,
+    );
   }
 
   /** Client certificates kubeconfigs name outside the folder (kubelet.conf → /var/lib/kubelet/pki/…). */
-  private async externalFiles(files: ReadonlyMap<string, InventoryFile>, options: InventoryOptions): Promise<Map<string, PemContent>> {
+  private async externalFiles(
+    files: ReadonlyMap<string, InventoryFile>,
+    options: InventoryOptions,
+  ): Promise<Map<string, PemContent>> {
     const result = new Map<string, PemContent>();
     const readExternal = this.source.readExternal?.bind(this.source);
     if (!readExternal) return result;
     const rootAbsolute = this.source.absolutePath('');
     for (const file of files.values()) {
-      const ref = file.content.kind === 'kubeconfig' ? file.content.client.certificatePath?.resolved : undefined;
-      if (!ref || result.has(ref) || toLogicalPath(ref, rootAbsolute, options.nodeConfigDir) !== undefined) continue;
+      const ref =
+        file.content.kind === 'kubeconfig' ? file.content.client.certificatePath?.resolved : undefined;
+      if (!ref || result.has(ref) || toLogicalPath(ref, rootAbsolute, options.nodeConfigDir) !== undefined)
+        continue;
       const bytes = await readExternal(ref);
       if (!bytes) continue;
       const hash = createHash('sha256').update(bytes).digest('hex');

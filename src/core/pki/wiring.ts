@@ -32,7 +32,12 @@ export interface WiringPair {
 
 export const WIRING_PAIRS: readonly WiringPair[] = [
   // kube-apiserver (and the secure port of controller-manager/scheduler when set)
-  { cert: '--tls-cert-file', key: '--tls-private-key-file', ca: '--client-ca-file', advertisedBy: [{ flag: '--advertise-address', kind: 'address' }] },
+  {
+    cert: '--tls-cert-file',
+    key: '--tls-private-key-file',
+    ca: '--client-ca-file',
+    advertisedBy: [{ flag: '--advertise-address', kind: 'address' }],
+  },
   { cert: '--etcd-certfile', key: '--etcd-keyfile', ca: '--etcd-cafile' },
   // The kubelet checks this client cert against its own --client-ca-file: the cluster CA, which the apiserver also trusts.
   { cert: '--kubelet-client-certificate', key: '--kubelet-client-key', ca: '--client-ca-file' },
@@ -41,7 +46,12 @@ export const WIRING_PAIRS: readonly WiringPair[] = [
   // kube-controller-manager
   { cert: '--cluster-signing-cert-file', key: '--cluster-signing-key-file' },
   // etcd
-  { cert: '--cert-file', key: '--key-file', ca: '--trusted-ca-file', advertisedBy: [{ flag: '--advertise-client-urls', kind: 'urls' }] },
+  {
+    cert: '--cert-file',
+    key: '--key-file',
+    ca: '--trusted-ca-file',
+    advertisedBy: [{ flag: '--advertise-client-urls', kind: 'urls' }],
+  },
   {
     cert: '--peer-cert-file',
     key: '--peer-key-file',
@@ -65,8 +75,21 @@ export interface WiringOptions {
 export function wiringFindings(manifest: StaticPodManifest, options: WiringOptions): Finding[] {
   const enabled = options.enabled ?? (() => true);
   const findings: Finding[] = [];
-  const report = (code: FindingCode, flag: ManifestFlag, params: FindingParams, extra: Partial<Finding> = {}): void => {
-    if (enabled(code)) findings.push({ code, severity: FINDING_CATALOG[code].severity, params, file: manifest.file, span: flag.span, ...extra });
+  const report = (
+    code: FindingCode,
+    flag: ManifestFlag,
+    params: FindingParams,
+    extra: Partial<Finding> = {},
+  ): void => {
+    if (enabled(code))
+      findings.push({
+        code,
+        severity: FINDING_CATALOG[code].severity,
+        params,
+        file: manifest.file,
+        span: flag.span,
+        ...extra,
+      });
   };
 
   const byName = new Map<string, { flag: ManifestFlag; file: ResolvedFile }>();
@@ -84,7 +107,12 @@ export function wiringFindings(manifest: StaticPodManifest, options: WiringOptio
     const leaf = pem.certificates[0];
 
     const key = byName.get(pair.key);
-    if (key && key.file.status === 'present' && key.file.pem && !pairMatches(pem, key.file.pem, pair.publicKey === true)) {
+    if (
+      key &&
+      key.file.status === 'present' &&
+      key.file.pem &&
+      !pairMatches(pem, key.file.pem, pair.publicKey === true)
+    ) {
       report(
         'wiring-key-mismatch',
         cert.flag,
@@ -100,8 +128,16 @@ export function wiringFindings(manifest: StaticPodManifest, options: WiringOptio
       report(
         'wiring-wrong-ca',
         cert.flag,
-        { certFlag: pair.cert, subject: leaf.subject.display, caFlag: ca.flag.name, ca: caCerts.map((c) => c.subject.display).join('; ') },
-        { certificate: certificateRef(leaf), related: [related(manifest.file, ca.flag, RELATED_MESSAGES.wiringCa, { caFlag: ca.flag.name })] },
+        {
+          certFlag: pair.cert,
+          subject: leaf.subject.display,
+          caFlag: ca.flag.name,
+          ca: caCerts.map((c) => c.subject.display).join('; '),
+        },
+        {
+          certificate: certificateRef(leaf),
+          related: [related(manifest.file, ca.flag, RELATED_MESSAGES.wiringCa, { caFlag: ca.flag.name })],
+        },
       );
     }
 
@@ -129,10 +165,16 @@ function related(file: string, flag: ManifestFlag, message: string, params: Find
 function pairMatches(certSide: PemContent, keySide: PemContent, publicKey: boolean): boolean {
   if (!publicKey) {
     const cert = certSide.certificates[0];
-    return !cert || !keySide.privateKeys.length || keySide.privateKeys.some((k) => keyMatchesCertificate(k, cert));
+    return (
+      !cert || !keySide.privateKeys.length || keySide.privateKeys.some((k) => keyMatchesCertificate(k, cert))
+    );
   }
   // --service-account-key-file may hold public keys, private keys or certificates: any one matching is enough.
-  const publics = [...certSide.publicKeySpkis, ...certSide.privateKeySpkis, ...certSide.certificates.map((c) => c.publicKey.spkiDer)];
+  const publics = [
+    ...certSide.publicKeySpkis,
+    ...certSide.privateKeySpkis,
+    ...certSide.certificates.map((c) => c.publicKey.spkiDer),
+  ];
   if (!publics.length || !keySide.privateKeySpkis.length) return true;
   return keySide.privateKeySpkis.some((k) => publics.some((p) => sameBytes(k, p)));
 }

@@ -170,7 +170,8 @@ export function checkIssuedCertificate(
     const detail = verdict.problems.map((p) => p.detail).join('; ') || 'no trusted CA signed it';
     problems.push({ code: 'not-verified', params: { detail } });
   }
-  if (!bytesEqual(leaf.publicKey.spkiDer, expected.spkiDer)) problems.push({ code: 'key-mismatch', params: {} });
+  if (!bytesEqual(leaf.publicKey.spkiDer, expected.spkiDer))
+    problems.push({ code: 'key-mismatch', params: {} });
   const wantGroups = [...expected.subject.organizations].sort().join(',');
   const gotGroups = [...leaf.identity.groups].sort().join(',');
   if (leaf.identity.user !== expected.subject.commonName || wantGroups !== gotGroups) {

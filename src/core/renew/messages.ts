@@ -28,7 +28,7 @@ export const REFUSALS = {
   'no-cluster': 'Context {context} names no cluster with a server to send the request to.',
   'no-cluster-ca':
     'Cluster {cluster} has no certificate-authority: the issued certificate could not be verified, so it would not be written. Add the cluster CA to the kubeconfig first.',
-  'unreadable': '{file} could not be read: {reason}',
+  unreadable: '{file} could not be read: {reason}',
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

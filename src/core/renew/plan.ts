@@ -41,7 +41,8 @@ export interface LocalRenewalPlan {
   readonly restart: readonly string[];
 }
 
-export type Decision<P> = { readonly ok: true; readonly plan: P } | { readonly ok: false; readonly refusal: Refusal };
+export type Decision<P> =
+  { readonly ok: true; readonly plan: P } | { readonly ok: false; readonly refusal: Refusal };
 
 /** Every key usage name issue.ts can write; anything else in a certificate is not reproducible. */
 const KEY_USAGE_NAMES = {
@@ -58,7 +59,10 @@ const KEY_USAGE_NAMES = {
 
 const EC_CURVES = ['P-256', 'P-384', 'P-521'] as const;
 
-export function planLocalRenewal(input: LocalRenewalInput, options: RenewalOptions): Decision<LocalRenewalPlan> {
+export function planLocalRenewal(
+  input: LocalRenewalInput,
+  options: RenewalOptions,
+): Decision<LocalRenewalPlan> {
   const { target, current, ca } = input;
   const name = target.name;
   const caEntry = signingCa(target);
@@ -70,7 +74,8 @@ export function planLocalRenewal(input: LocalRenewalInput, options: RenewalOptio
   if (target.kind === 'kubeconfig' && target.rotatedByKubelet) {
     return refuse({ code: 'rotated-by-kubelet', params: { name } });
   }
-  if (!current) return refuse({ code: 'certificate-missing', params: { name, file: targetFiles(target).cert } });
+  if (!current)
+    return refuse({ code: 'certificate-missing', params: { name, file: targetFiles(target).cert } });
   const caFiles = targetFiles(caEntry);
   if (!ca) return refuse({ code: 'ca-missing', params: { name, ca: caEntry.name, caCert: caFiles.cert } });
   if (!input.caKeyPresent) {
@@ -80,7 +85,8 @@ export function planLocalRenewal(input: LocalRenewalInput, options: RenewalOptio
     return refuse({ code: 'ca-expired', params: { ca: caEntry.name, caNotAfter: isoSeconds(ca.notAfter) } });
   }
   const key = keySpecOf(current);
-  if (!key) return refuse({ code: 'unsupported-key', params: { name, algorithm: current.publicKey.algorithm } });
+  if (!key)
+    return refuse({ code: 'unsupported-key', params: { name, algorithm: current.publicKey.algorithm } });
 
   const warnings: RenewalWarning[] = [];
   const durationMs = options.durationMs ?? DEFAULT_RENEWAL_DURATION_MS;
@@ -169,7 +175,8 @@ export function checkRenewedCertificate(
   same('subjectAltName', renewed.sans, old.sans);
   same('keyUsage', renewed.keyUsage ?? [], old.keyUsage ?? []);
   same('extKeyUsage', renewed.extKeyUsage ?? [], old.extKeyUsage ?? []);
-  if (renewed.notAfter.getTime() !== plan.request.notAfter.getTime()) problems.push('notAfter is not the planned one');
+  if (renewed.notAfter.getTime() !== plan.request.notAfter.getTime())
+    problems.push('notAfter is not the planned one');
   const verdict = verifyChain(renewed, { anchors: [ca] }, now);
   if (!verdict.verified) problems.push(...verdict.problems.map((p) => p.detail));
   return problems;

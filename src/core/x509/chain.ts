@@ -46,6 +46,7 @@ export interface TrustSet {
 /** Longest path tried (leaf and anchor included); real Kubernetes PKIs have 2 or 3. */
 const MAX_PATH = 8;
 const KEY_CACHE_LIMIT = 4096;
+const NO_CERTIFICATES: readonly Certificate[] = Object.freeze([]);
 
 // Parsing a public key costs about as much as a verification: audits check thousands of leaves
 // against a handful of CAs, so each CA's KeyObject is built once (keyed by the SPKI's hash).
@@ -133,7 +134,7 @@ interface Attempt {
  */
 export function verifyChain(leaf: Certificate, trust: TrustSet, now: Date): ChainVerdict {
   const anchors = indexOf(trust.anchors);
-  const intermediates = indexOf(trust.intermediates ?? []);
+  const intermediates = indexOf(trust.intermediates ?? NO_CERTIFICATES);
   if (anchors.fingerprints.has(leaf.sha256Fingerprint)) {
     const problems = validityProblems([leaf], now);
     return { verified: problems.length === 0, anchor: leaf, path: [leaf], problems };

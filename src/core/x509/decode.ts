@@ -147,7 +147,7 @@ function decodeBytes(
         kind: 'invalid-base64',
         message: `not valid base64: ${decoded.message}`,
         start: decoded.offset,
-        end: decoded.offset + 1,
+        end: Math.min(decoded.offset + 1, text.length),
       });
     }
     return;

@@ -1,7 +1,13 @@
 // The cluster client kubecerts uses: a thin wrapper over @kubernetes/client-node 1.x (loaded on first
 // connect, it is heavy) for CertificateSigningRequests and Nodes. Objects handed out are plain JSON
 // (src/core/csr/model); approval follows kubectl certificate approve|deny.
-import type { CertificatesV1Api, CoreV1Api, KubeConfig, V1CertificateSigningRequest } from '@kubernetes/client-node';
+import type {
+  CertificatesV1Api,
+  CoreV1Api,
+  KubeConfig,
+  V1CertificateSigningRequest,
+} from '@kubernetes/client-node';
+import type * as ClientNodeModule from '@kubernetes/client-node';
 import type { Csr, KubeNode } from '../../core/csr/model';
 import { ClusterError, toClusterError } from './errors';
 import { loadKubeconfig, type LoadOptions } from './kubeconfig';
@@ -34,12 +40,18 @@ export const MAX_APPROVAL_ATTEMPTS = 10;
 
 const CSR_PATH = '/apis/certificates.k8s.io/v1/certificatesigningrequests';
 
-const DEFAULT_REASONS: Readonly<Record<ApprovalDecision, string>> = { Approved: 'KubecertsApprove', Denied: 'KubecertsDeny' };
+const DEFAULT_REASONS: Readonly<Record<ApprovalDecision, string>> = {
+  Approved: 'KubecertsApprove',
+  Denied: 'KubecertsDeny',
+};
 const DEFAULT_MESSAGES: Readonly<Record<ApprovalDecision, string>> = {
   Approved: 'This CSR was approved by kubecerts.',
   Denied: 'This CSR was denied by kubecerts.',
 };
-const OPPOSITE: Readonly<Record<ApprovalDecision, ApprovalDecision>> = { Approved: 'Denied', Denied: 'Approved' };
+const OPPOSITE: Readonly<Record<ApprovalDecision, ApprovalDecision>> = {
+  Approved: 'Denied',
+  Denied: 'Approved',
+};
 
 /** What a watch stream delivers, as the API server sends it. */
 export interface WatchEvent {
@@ -52,12 +64,10 @@ export interface CsrList {
   readonly resourceVersion: string;
 }
 
-type ClientNode = typeof import('@kubernetes/client-node');
-
-let clientNode: Promise<ClientNode> | undefined;
+let clientNode: Promise<typeof ClientNodeModule> | undefined;
 
 /** Loads @kubernetes/client-node once, on first use. */
-export function loadClientNode(): Promise<ClientNode> {
+export function loadClientNode(): Promise<typeof ClientNodeModule> {
   clientNode ??= import('@kubernetes/client-node');
   return clientNode;
 }
@@ -79,7 +89,7 @@ export class ClusterClient {
   private readonly core: CoreV1Api;
 
   constructor(
-    private readonly k8s: ClientNode,
+    private readonly k8s: typeof ClientNodeModule,
     private readonly kc: KubeConfig,
     readonly info: {
       readonly context: string;
@@ -99,7 +109,9 @@ export class ClusterClient {
       const list = await this.certificates.listCertificateSigningRequest();
       return { items: list.items.map(toPlain), resourceVersion: list.metadata?.resourceVersion ?? '' };
     } catch (err) {
-      throw toClusterError(err, 'list certificatesigningrequests', ['list and watch on certificatesigningrequests.certificates.k8s.io']);
+      throw toClusterError(err, 'list certificatesigningrequests', [
+        'list and watch on certificatesigningrequests.certificates.k8s.io',
+      ]);
     }
   }
 
@@ -107,7 +119,10 @@ export class ClusterClient {
     return toPlain(await this.readModel(name));
   }
 
-  async createCsr(csr: { metadata: { name?: string; generateName?: string }; spec: Pick<Csr['spec'], 'request' | 'signerName' | 'usages' | 'expirationSeconds'> }): Promise<Csr> {
+  async createCsr(csr: {
+    metadata: { name?: string; generateName?: string };
+    spec: Pick<Csr['spec'], 'request' | 'signerName' | 'usages' | 'expirationSeconds'>;
+  }): Promise<Csr> {
     try {
       // Requester fields (username, groups, …) are set by the API server; only the request is sent.
       const { request, signerName, usages, expirationSeconds } = csr.spec;
@@ -119,7 +134,9 @@ export class ClusterClient {
       };
       return toPlain(await this.certificates.createCertificateSigningRequest({ body }));
     } catch (err) {
-      throw toClusterError(err, 'create certificatesigningrequest', ['create on certificatesigningrequests.certificates.k8s.io']);
+      throw toClusterError(err, 'create certificatesigningrequest', [
+        'create on certificatesigningrequests.certificates.k8s.io',
+      ]);
     }
   }
 
@@ -127,7 +144,9 @@ export class ClusterClient {
     try {
       await this.certificates.deleteCertificateSigningRequest({ name });
     } catch (err) {
-      throw toClusterError(err, `delete certificatesigningrequest ${name}`, ['delete on certificatesigningrequests.certificates.k8s.io']);
+      throw toClusterError(err, `delete certificatesigningrequest ${name}`, [
+        'delete on certificatesigningrequests.certificates.k8s.io',
+      ]);
     }
   }
 
@@ -144,7 +163,11 @@ export class ClusterClient {
    * on 409 read again and retry, up to MAX_APPROVAL_ATTEMPTS. An Approved CSR cannot become Denied
    * nor the reverse (the API answers 422); without `force` this is refused before sending.
    */
-  async setApproval(name: string, decision: ApprovalDecision, options: ApprovalOptions = {}): Promise<ApprovalOutcome> {
+  async setApproval(
+    name: string,
+    decision: ApprovalDecision,
+    options: ApprovalOptions = {},
+  ): Promise<ApprovalOutcome> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.readModel(name);
       const conditions = current.status?.conditions ?? [];
@@ -155,7 +178,8 @@ export class ClusterClient {
           `certificatesigningrequest ${name} is already ${OPPOSITE[decision]}; it can never be ${decision} (the requester must submit a new CSR).`,
         );
       }
-      if (has(decision) && !options.force) return { csr: toPlain(current), changed: false, attempts: attempt - 1 };
+      if (has(decision) && !options.force)
+        return { csr: toPlain(current), changed: false, attempts: attempt - 1 };
 
       const now = new Date();
       current.status = {
@@ -173,13 +197,20 @@ export class ClusterClient {
         ],
       };
       try {
-        const updated = await this.certificates.replaceCertificateSigningRequestApproval({ name, body: current });
+        const updated = await this.certificates.replaceCertificateSigningRequestApproval({
+          name,
+          body: current,
+        });
         return { csr: toPlain(updated), changed: true, attempts: attempt };
       } catch (err) {
-        const error = toClusterError(err, `${decision === 'Approved' ? 'approve' : 'deny'} certificatesigningrequest ${name}`, [
-          'update on certificatesigningrequests.certificates.k8s.io/approval',
-          `approve on signers.certificates.k8s.io with resourceName ${current.spec.signerName} (or ${signerDomain(current.spec.signerName)}/*)`,
-        ]);
+        const error = toClusterError(
+          err,
+          `${decision === 'Approved' ? 'approve' : 'deny'} certificatesigningrequest ${name}`,
+          [
+            'update on certificatesigningrequests.certificates.k8s.io/approval',
+            `approve on signers.certificates.k8s.io with resourceName ${current.spec.signerName} (or ${signerDomain(current.spec.signerName)}/*)`,
+          ],
+        );
         if (error.kind !== 'conflict' || attempt >= MAX_APPROVAL_ATTEMPTS) throw error;
       }
     }
@@ -189,7 +220,11 @@ export class ClusterClient {
    * Opens a watch on CSRs from `resourceVersion`. `onEvent` gets each event; `onClose` is called
    * once when the stream ends (err undefined: closed by the server or by stop()).
    */
-  async watchCsrs(resourceVersion: string, onEvent: (event: WatchEvent) => void, onClose: (err?: ClusterError) => void): Promise<() => void> {
+  async watchCsrs(
+    resourceVersion: string,
+    onEvent: (event: WatchEvent) => void,
+    onClose: (err?: ClusterError) => void,
+  ): Promise<() => void> {
     const watch = new this.k8s.Watch(this.kc);
     let stopped = false;
     const controller = await watch.watch(
@@ -199,7 +234,13 @@ export class ClusterClient {
       (err: unknown) => {
         if (stopped) return;
         stopped = true;
-        onClose(err && !isAbort(err) ? toClusterError(err, 'watch certificatesigningrequests', ['watch on certificatesigningrequests.certificates.k8s.io']) : undefined);
+        onClose(
+          err && !isAbort(err)
+            ? toClusterError(err, 'watch certificatesigningrequests', [
+                'watch on certificatesigningrequests.certificates.k8s.io',
+              ])
+            : undefined,
+        );
       },
     );
     return () => {
@@ -212,7 +253,9 @@ export class ClusterClient {
     try {
       return await this.certificates.readCertificateSigningRequest({ name });
     } catch (err) {
-      throw toClusterError(err, `get certificatesigningrequest ${name}`, ['get on certificatesigningrequests.certificates.k8s.io']);
+      throw toClusterError(err, `get certificatesigningrequest ${name}`, [
+        'get on certificatesigningrequests.certificates.k8s.io',
+      ]);
     }
   }
 }

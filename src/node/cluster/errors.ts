@@ -44,7 +44,16 @@ const KIND_BY_STATUS: Readonly<Record<number, ClusterErrorKind>> = {
 };
 
 /** Node network error codes that mean "nobody answers there". */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 interface StatusBody {
   readonly message?: string;
@@ -75,30 +84,51 @@ function errorCode(err: unknown): string | undefined {
  * Turns what @kubernetes/client-node throws (ApiException with `code` and `body`, a watch Error with
  * `statusCode`, a fetch/system error) into a ClusterError. `action` says what was attempted.
  */
-export function toClusterError(err: unknown, action: string, permissionsNeeded: readonly string[] = []): ClusterError {
+export function toClusterError(
+  err: unknown,
+  action: string,
+  permissionsNeeded: readonly string[] = [],
+): ClusterError {
   if (err instanceof ClusterError) return err;
   const e = (err ?? {}) as { code?: unknown; statusCode?: unknown; body?: unknown; message?: unknown };
-  const status = typeof e.code === 'number' ? e.code : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  const status =
+    typeof e.code === 'number' ? e.code : typeof e.statusCode === 'number' ? e.statusCode : undefined;
   if (status !== undefined) {
     const kind = KIND_BY_STATUS[status] ?? 'other';
     const serverMessage = statusBody(e.body).message;
     if (kind === 'forbidden') {
       const needs = permissionsNeeded.length ? ` You need: ${permissionsNeeded.join('; ')}.` : '';
-      return new ClusterError(kind, `Forbidden: ${action}.${needs}${serverMessage ? ` (${serverMessage})` : ''}`, {
-        status,
-        serverMessage,
-        missingPermissions: permissionsNeeded,
-      });
+      return new ClusterError(
+        kind,
+        `Forbidden: ${action}.${needs}${serverMessage ? ` (${serverMessage})` : ''}`,
+        {
+          status,
+          serverMessage,
+          missingPermissions: permissionsNeeded,
+        },
+      );
     }
     if (kind === 'unauthorized') {
-      return new ClusterError(kind, `Unauthorized: the cluster did not accept the credentials of this context (${action}).`, { status });
+      return new ClusterError(
+        kind,
+        `Unauthorized: the cluster did not accept the credentials of this context (${action}).`,
+        { status },
+      );
     }
-    return new ClusterError(kind, serverMessage ? `${action}: ${serverMessage}` : `${action}: HTTP ${status}`, { status, serverMessage });
+    return new ClusterError(
+      kind,
+      serverMessage ? `${action}: ${serverMessage}` : `${action}: HTTP ${status}`,
+      { status, serverMessage },
+    );
   }
   const code = errorCode(err);
-  if (code && UNREACHABLE_CODES.has(code)) return new ClusterError('unreachable', `Cannot reach the cluster (${code}) while trying to ${action}.`);
+  if (code && UNREACHABLE_CODES.has(code))
+    return new ClusterError('unreachable', `Cannot reach the cluster (${code}) while trying to ${action}.`);
   if (code && /^(?:ERR_TLS|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_SSL)/.test(code)) {
-    return new ClusterError('unreachable', `TLS connection to the cluster failed (${code}) while trying to ${action}.`);
+    return new ClusterError(
+      'unreachable',
+      `TLS connection to the cluster failed (${code}) while trying to ${action}.`,
+    );
   }
   const message = typeof e.message === 'string' ? e.message.split('\n')[0] : String(err);
   return new ClusterError('other', redactSecrets(`${action}: ${message}`));

@@ -5,6 +5,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type * as ClientNodeModule from '@kubernetes/client-node';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { splitKubeconfigEnv } from '../../core/kubeconfig/paths';
 import { ClusterError } from './errors';
@@ -28,7 +29,9 @@ export function kubeconfigFiles(location: KubeconfigLocation = {}): KubeconfigFi
   const value = env.KUBECONFIG;
   if (value) {
     // kubectl skips KUBECONFIG entries that do not exist.
-    const files = splitKubeconfigEnv(value, location.platform ?? process.platform).filter((f) => existsSync(f));
+    const files = splitKubeconfigEnv(value, location.platform ?? process.platform).filter((f) =>
+      existsSync(f),
+    );
     if (files.length) return { files, origin: 'env' };
   }
   return { files: [path.join(location.homeDir ?? os.homedir(), '.kube', 'config')], origin: 'default' };
@@ -56,8 +59,6 @@ export interface LoadedKubeconfig {
   readonly userFile: string;
 }
 
-type ClientNode = typeof import('@kubernetes/client-node');
-
 export interface MergedKubeconfig {
   readonly files: readonly string[];
   readonly clusters: ReadonlyMap<string, Cluster>;
@@ -68,7 +69,10 @@ export interface MergedKubeconfig {
 }
 
 /** Reads every file of the location and merges them, first definition wins. */
-export function readKubeconfigs(k8s: ClientNode, location: KubeconfigLocation): MergedKubeconfig {
+export function readKubeconfigs(
+  k8s: typeof ClientNodeModule,
+  location: KubeconfigLocation,
+): MergedKubeconfig {
   const { files } = kubeconfigFiles(location);
   const clusters = new Map<string, Cluster>();
   const users = new Map<string, { user: User; file: string }>();
@@ -80,7 +84,10 @@ export function readKubeconfigs(k8s: ClientNode, location: KubeconfigLocation): 
     try {
       one.loadFromFile(file);
     } catch (err) {
-      throw new ClusterError('config', `Kubeconfig ${file} cannot be loaded: ${(err as Error).message.split('\n')[0]}`);
+      throw new ClusterError(
+        'config',
+        `Kubeconfig ${file} cannot be loaded: ${(err as Error).message.split('\n')[0]}`,
+      );
     }
     for (const c of one.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
     for (const u of one.getUsers()) if (!users.has(u.name)) users.set(u.name, { user: u, file });
@@ -90,17 +97,27 @@ export function readKubeconfigs(k8s: ClientNode, location: KubeconfigLocation): 
   return { files, clusters, users, contexts, currentContext };
 }
 
-export function loadKubeconfig(k8s: ClientNode, options: LoadOptions): LoadedKubeconfig {
+export function loadKubeconfig(k8s: typeof ClientNodeModule, options: LoadOptions): LoadedKubeconfig {
   const { files, clusters, users, contexts, currentContext } = readKubeconfigs(k8s, options);
 
   const contextName = options.context ?? currentContext;
-  if (!contextName) throw new ClusterError('config', `No current-context is set in ${files.join(', ')}; choose a context.`);
+  if (!contextName)
+    throw new ClusterError('config', `No current-context is set in ${files.join(', ')}; choose a context.`);
   const context = contexts.get(contextName);
-  if (!context) throw new ClusterError('config', `Context ${contextName} is not defined in ${files.join(', ')}.`);
+  if (!context)
+    throw new ClusterError('config', `Context ${contextName} is not defined in ${files.join(', ')}.`);
   const cluster = clusters.get(context.cluster);
-  if (!cluster) throw new ClusterError('config', `Context ${contextName} refers to cluster ${context.cluster}, which is not defined.`);
+  if (!cluster)
+    throw new ClusterError(
+      'config',
+      `Context ${contextName} refers to cluster ${context.cluster}, which is not defined.`,
+    );
   const userEntry = users.get(context.user);
-  if (!userEntry) throw new ClusterError('config', `Context ${contextName} refers to user ${context.user}, which is not defined.`);
+  if (!userEntry)
+    throw new ClusterError(
+      'config',
+      `Context ${contextName} refers to user ${context.user}, which is not defined.`,
+    );
 
   const runsProgram = Boolean(userEntry.user.exec || userEntry.user.authProvider);
   if (runsProgram && options.untrustedRoots?.some((root) => isInside(userEntry.file, root))) {
@@ -117,7 +134,15 @@ export function loadKubeconfig(k8s: ClientNode, options: LoadOptions): LoadedKub
     contexts: [...contexts.values()],
     currentContext: contextName,
   });
-  return { kc, files, contexts: [...contexts.keys()], context: contextName, cluster, user: userEntry.user, userFile: userEntry.file };
+  return {
+    kc,
+    files,
+    contexts: [...contexts.keys()],
+    context: contextName,
+    cluster,
+    user: userEntry.user,
+    userFile: userEntry.file,
+  };
 }
 
 function isInside(file: string, root: string): boolean {

@@ -49,7 +49,12 @@ export function nodeNeeded(csr: Csr): string | undefined {
   }
 }
 
-export async function reviewInCluster(csr: Csr, nodes: NodeCache, now: Date, policy: CsrPolicy): Promise<CsrReview> {
+export async function reviewInCluster(
+  csr: Csr,
+  nodes: NodeCache,
+  now: Date,
+  policy: CsrPolicy,
+): Promise<CsrReview> {
   const nodeName = nodeNeeded(csr);
   const lookup = nodeName ? await nodes.lookup(nodeName) : undefined;
   return reviewCsr(csr, {

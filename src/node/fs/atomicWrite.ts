@@ -11,6 +11,11 @@ export type AtomicWriteStep = 'temp-created' | 'temp-written' | 'temp-synced' | 
 export interface AtomicWriteOptions {
   /** Mode for a file that does not exist yet (an existing file keeps its own). Default 0o600. */
   readonly mode?: number;
+  /**
+   * false: skip the fsyncs. The replacement stays atomic for readers and survives the process
+   * being killed, but not a power loss; for bulk writes of data that can be rebuilt. Default true.
+   */
+  readonly fsync?: boolean;
   /** Called after each step; throwing aborts the write there, as a crash would. */
   readonly onStep?: (step: AtomicWriteStep, tempPath: string) => void | Promise<void>;
 }
@@ -25,6 +30,7 @@ export async function atomicWriteFile(
   const dir = path.dirname(target);
   const existing = await statOrUndefined(target);
   const mode = existing ? existing.mode & 0o7777 : (options.mode ?? DEFAULT_MODE);
+  const durable = options.fsync ?? true;
   const tempPath = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const step = async (name: AtomicWriteStep): Promise<void> => {
     await options.onStep?.(name, tempPath);
@@ -46,7 +52,7 @@ export async function atomicWriteFile(
         await handle.chown(existing.uid, existing.gid);
       }
       await step('temp-written');
-      await handle.sync();
+      if (durable) await handle.sync();
       await step('temp-synced');
     } finally {
       await handle.close();
@@ -54,7 +60,7 @@ export async function atomicWriteFile(
     await fs.rename(tempPath, target);
     renamed = true;
     await step('renamed');
-    await syncDirectory(dir);
+    if (durable) await syncDirectory(dir);
     await step('dir-synced');
   } catch (err) {
     if (!renamed) await fs.rm(tempPath, { force: true });

@@ -51,7 +51,9 @@ export class FsPkiTreeSource implements PkiTreeSource {
   /** The most specific mount holding a logical path. */
   private mountOf(logical: string): { mount: Mount; rest: string } {
     const mount =
-      this.mounts.find((m) => m.logical !== '' && (logical === m.logical || logical.startsWith(`${m.logical}/`))) ??
+      this.mounts.find(
+        (m) => m.logical !== '' && (logical === m.logical || logical.startsWith(`${m.logical}/`)),
+      ) ??
       this.mounts.find((m) => m.logical === '') ??
       this.mounts[0];
     const rest = mount.logical === '' ? logical : logical.slice(mount.logical.length).replace(/^\//, '');
@@ -61,6 +63,19 @@ export class FsPkiTreeSource implements PkiTreeSource {
   absolutePath(logical: string): string {
     const { mount, rest } = this.mountOf(logical);
     return rest === '' ? mount.dir : path.join(mount.dir, ...rest.split('/'));
+  }
+
+  /** The logical path of a file under one of the mounts (for watcher events); undefined elsewhere. */
+  logicalPath(absolute: string): string | undefined {
+    const resolved = path.resolve(absolute);
+    // The most specific mount first: the cert dir may sit inside the config dir.
+    for (const mount of [...this.mounts].sort((a, b) => b.dir.length - a.dir.length)) {
+      const rest = path.relative(mount.dir, resolved);
+      if (rest.startsWith('..') || path.isAbsolute(rest)) continue;
+      const posix = rest.split(path.sep).join('/');
+      return [mount.logical, posix].filter((p) => p !== '').join('/');
+    }
+    return undefined;
   }
 
   async list(): Promise<readonly PkiFileStat[]> {
@@ -74,7 +89,13 @@ export class FsPkiTreeSource implements PkiTreeSource {
     return out;
   }
 
-  private async walk(mount: Mount, dir: string, logical: string, depth: number, out: PkiFileStat[]): Promise<void> {
+  private async walk(
+    mount: Mount,
+    dir: string,
+    logical: string,
+    depth: number,
+    out: PkiFileStat[],
+  ): Promise<void> {
     if (depth >= this.maxDepth || out.length >= this.maxFiles) return;
     let entries: string[];
     try {
@@ -91,7 +112,8 @@ export class FsPkiTreeSource implements PkiTreeSource {
       const stat = await this.statAbsolute(childLogical, path.join(dir, name), true);
       if (!stat) continue;
       out.push(stat);
-      if (stat.type === 'directory') await this.walk(mount, path.join(dir, name), childLogical, depth + 1, out);
+      if (stat.type === 'directory')
+        await this.walk(mount, path.join(dir, name), childLogical, depth + 1, out);
     }
   }
 
@@ -100,7 +122,11 @@ export class FsPkiTreeSource implements PkiTreeSource {
   }
 
   /** Files follow symlinks (kubelet-client-current.pem is one); linked folders are not descended into. */
-  private async statAbsolute(logical: string, absolute: string, skipLinkedDirs = false): Promise<PkiFileStat | undefined> {
+  private async statAbsolute(
+    logical: string,
+    absolute: string,
+    skipLinkedDirs = false,
+  ): Promise<PkiFileStat | undefined> {
     let st: Stats;
     try {
       st = await fs.stat(absolute);
@@ -149,9 +175,13 @@ export class FsPkiTreeSource implements PkiTreeSource {
  * Opens a folder the way a user points at it: a config dir (it has pki/, kubeconfigs or manifests)
  * or a bare cert dir (mounted as pki/).
  */
-export async function openPkiFolder(dir: string, options: Omit<FsPkiSourceOptions, 'configDir' | 'certDir'> = {}): Promise<FsPkiTreeSource> {
+export async function openPkiFolder(
+  dir: string,
+  options: Omit<FsPkiSourceOptions, 'configDir' | 'certDir'> = {},
+): Promise<FsPkiTreeSource> {
   const names = await fs.readdir(dir).catch(() => [] as string[]);
-  const configLike = names.includes('pki') || names.includes('manifests') || names.some((n) => /\.conf$/.test(n));
+  const configLike =
+    names.includes('pki') || names.includes('manifests') || names.some((n) => /\.conf$/.test(n));
   return new FsPkiTreeSource(configLike ? { ...options, configDir: dir } : { ...options, certDir: dir });
 }
 

@@ -5,10 +5,22 @@ import { promises as fs } from 'node:fs';
 import { replaceUserCredentialData, type CredentialDataKey } from '../../core/kubeconfig/edit';
 import type { UserEntry } from '../../core/kubeconfig/model';
 import { decodeBase64Data, decodeFileContent, type DecodeResult } from '../../core/x509/decode';
-import { CERT_FILE_MODE, KEY_FILE_MODE, replaceWithBackups, type FileChange, type WriteHooks, type WrittenFiles } from './files';
+import {
+  CERT_FILE_MODE,
+  KEY_FILE_MODE,
+  replaceWithBackups,
+  type FileChange,
+  type WriteHooks,
+  type WrittenFiles,
+} from './files';
 
 export type CredentialSlot =
-  | { readonly kind: 'data'; readonly kubeconfig: string; readonly field: CredentialDataKey; readonly value: string }
+  | {
+      readonly kind: 'data';
+      readonly kubeconfig: string;
+      readonly field: CredentialDataKey;
+      readonly value: string;
+    }
   | { readonly kind: 'file'; readonly path: string };
 
 export interface UserCredentials {
@@ -18,9 +30,13 @@ export interface UserCredentials {
 }
 
 export function credentialSlots(entry: UserEntry): UserCredentials {
-  const slot = (dataKey: CredentialDataKey, pathKey: 'client-certificate' | 'client-key'): CredentialSlot | undefined => {
+  const slot = (
+    dataKey: CredentialDataKey,
+    pathKey: 'client-certificate' | 'client-key',
+  ): CredentialSlot | undefined => {
     const data = entry.fields[dataKey];
-    if (data && data.value !== '') return { kind: 'data', kubeconfig: entry.file, field: dataKey, value: data.value };
+    if (data && data.value !== '')
+      return { kind: 'data', kubeconfig: entry.file, field: dataKey, value: data.value };
     const file = entry.fields[pathKey];
     if (file && file.value !== '') return { kind: 'file', path: file.resolvedPath ?? file.value };
     return undefined;
@@ -33,7 +49,9 @@ export function credentialSlots(entry: UserEntry): UserCredentials {
 }
 
 export async function readSlot(slot: CredentialSlot): Promise<DecodeResult> {
-  return slot.kind === 'data' ? decodeBase64Data(slot.value) : decodeFileContent(await fs.readFile(slot.path));
+  return slot.kind === 'data'
+    ? decodeBase64Data(slot.value)
+    : decodeFileContent(await fs.readFile(slot.path));
 }
 
 /** Where a slot is shown to the user: the file, and the field for embedded data. */
@@ -61,7 +79,9 @@ export async function writeUserCredentials(
   const embedded = [
     { slot: cert, pem: next.certPem },
     { slot: key, pem: next.keyPem },
-  ].filter((e): e is { slot: Extract<CredentialSlot, { kind: 'data' }>; pem: string } => e.slot.kind === 'data');
+  ].filter(
+    (e): e is { slot: Extract<CredentialSlot, { kind: 'data' }>; pem: string } => e.slot.kind === 'data',
+  );
   for (const kubeconfig of new Set(embedded.map((e) => e.slot.kubeconfig))) {
     const values: Partial<Record<CredentialDataKey, string>> = {};
     for (const e of embedded.filter((x) => x.slot.kubeconfig === kubeconfig)) {
@@ -78,7 +98,9 @@ export async function writeUserCredentials(
   if (cert.kind === 'file' && key.kind === 'file' && cert.path === key.path) {
     // One file with both (kubelet-client-current.pem style): keep the order the old file had.
     const old = await fs.readFile(cert.path, 'utf8');
-    const keyFirst = old.indexOf('PRIVATE KEY-----') !== -1 && old.indexOf('PRIVATE KEY-----') < old.indexOf('CERTIFICATE-----');
+    const keyFirst =
+      old.indexOf('PRIVATE KEY-----') !== -1 &&
+      old.indexOf('PRIVATE KEY-----') < old.indexOf('CERTIFICATE-----');
     changes.push({
       file: cert.path,
       data: keyFirst ? next.keyPem + next.certPem : next.certPem + next.keyPem,
@@ -87,7 +109,8 @@ export async function writeUserCredentials(
   } else {
     // kubeadm's order: the key, then the certificate.
     if (key.kind === 'file') changes.push({ file: key.path, data: next.keyPem, modeIfNew: KEY_FILE_MODE });
-    if (cert.kind === 'file') changes.push({ file: cert.path, data: next.certPem, modeIfNew: CERT_FILE_MODE });
+    if (cert.kind === 'file')
+      changes.push({ file: cert.path, data: next.certPem, modeIfNew: CERT_FILE_MODE });
   }
   return replaceWithBackups(changes, now, hooks);
 }

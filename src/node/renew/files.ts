@@ -69,7 +69,8 @@ async function backupFile(file: string, now: Date, hooks: WriteHooks): Promise<s
     onStep: (step) => hooks.onStep?.({ file, phase: 'backup', step }),
   });
   // Only root can give a file away; otherwise the backup belongs to whoever renews, same mode.
-  if (process.getuid?.() === 0 && (stat.uid !== 0 || stat.gid !== 0)) await fs.chown(target, stat.uid, stat.gid);
+  if (process.getuid?.() === 0 && (stat.uid !== 0 || stat.gid !== 0))
+    await fs.chown(target, stat.uid, stat.gid);
   return target;
 }
 

@@ -20,7 +20,13 @@ import { issueCertificate } from '../../core/x509/issue';
 import { keyMatchesCertificate } from '../../core/x509/keys';
 import type { Certificate } from '../../core/x509/model';
 import { credentialSlots, readSlot, writeUserCredentials, type UserCredentials } from './credentials';
-import { CERT_FILE_MODE, KEY_FILE_MODE, replaceWithBackups, type WriteHooks, type WrittenFiles } from './files';
+import {
+  CERT_FILE_MODE,
+  KEY_FILE_MODE,
+  replaceWithBackups,
+  type WriteHooks,
+  type WrittenFiles,
+} from './files';
 
 export interface KubeadmDirs {
   /** /etc/kubernetes: kubeconfigs (and `pki/` unless certDir says otherwise). */
@@ -60,10 +66,15 @@ export function expandRenewNames(names: readonly string[]): string[] {
 /** Absolute path of a catalog-relative file (`pki/…` under certDir, the rest under configDir). */
 export function kubeadmFilePath(dirs: KubeadmDirs, relative: string): string {
   const certDir = dirs.certDir ?? path.join(dirs.configDir, 'pki');
-  return relative.startsWith('pki/') ? path.join(certDir, relative.slice(4)) : path.join(dirs.configDir, relative);
+  return relative.startsWith('pki/')
+    ? path.join(certDir, relative.slice(4))
+    : path.join(dirs.configDir, relative);
 }
 
-export async function renewKubeadm(names: readonly string[], options: KubeadmRenewOptions): Promise<KubeadmRenewal[]> {
+export async function renewKubeadm(
+  names: readonly string[],
+  options: KubeadmRenewOptions,
+): Promise<KubeadmRenewal[]> {
   const results: KubeadmRenewal[] = [];
   for (const name of expandRenewNames(names)) {
     const result = await renewOne(name, options);
@@ -105,14 +116,20 @@ async function renewOne(name: string, options: KubeadmRenewOptions): Promise<Kub
   const renewed = decodeFileContent(issued.der).certificates[0]?.cert;
   const newKey = decodeFileContent(Buffer.from(issued.keyPem)).privateKeys[0];
   const problems = renewed ? checkRenewedCertificate(plan, old, renewed, ca, options.now) : ['unreadable'];
-  if (renewed && (!newKey || !keyMatchesCertificate(newKey, renewed))) problems.push('the new key does not match');
+  if (renewed && (!newKey || !keyMatchesCertificate(newKey, renewed)))
+    problems.push('the new key does not match');
   if (!renewed || problems.length) {
     throw new RenewalCheckError(`the renewed ${name} certificate was not written: ${problems.join('; ')}`);
   }
 
   const written =
     loaded.kind === 'kubeconfig'
-      ? await writeUserCredentials(loaded.credentials, { certPem: issued.certPem, keyPem: issued.keyPem }, options.now, options)
+      ? await writeUserCredentials(
+          loaded.credentials,
+          { certPem: issued.certPem, keyPem: issued.keyPem },
+          options.now,
+          options,
+        )
       : await replaceWithBackups(
           [
             { file: loaded.keyFile, data: issued.keyPem, modeIfNew: KEY_FILE_MODE },
@@ -126,7 +143,11 @@ async function renewOne(name: string, options: KubeadmRenewOptions): Promise<Kub
 
 type Loaded =
   | { readonly ok: false; readonly refusal: Refusal }
-  | ({ readonly ok: true; readonly input: LocalRenewalInput; readonly caFiles: { cert: string; key: string } } & (
+  | ({
+      readonly ok: true;
+      readonly input: LocalRenewalInput;
+      readonly caFiles: { cert: string; key: string };
+    } & (
       | { readonly kind: 'cert'; readonly certFile: string; readonly keyFile: string }
       | { readonly kind: 'kubeconfig'; readonly credentials: UserCredentials }
     ));
@@ -134,7 +155,10 @@ type Loaded =
 async function loadTarget(name: string, dirs: KubeadmDirs): Promise<Loaded> {
   const target = kubeadmTarget(name);
   if (!target) {
-    return { ok: false, refusal: { code: 'unknown-name', params: { name, names: ['all', ...RENEWABLE_NAMES].join(', ') } } };
+    return {
+      ok: false,
+      refusal: { code: 'unknown-name', params: { name, names: ['all', ...RENEWABLE_NAMES].join(', ') } },
+    };
   }
   const caEntry = signingCa(target);
   const caRel = targetFiles(caEntry);
@@ -149,7 +173,8 @@ async function loadTarget(name: string, dirs: KubeadmDirs): Promise<Loaded> {
     const file = kubeadmFilePath(dirs, targetFiles(target).cert);
     const read = await readText(file);
     if (read.kind === 'unreadable') return { ok: false, refusal: read.refusal };
-    if (read.kind === 'missing') return { ok: true, kind: 'kubeconfig', input: base, caFiles, credentials: { user: '' } };
+    if (read.kind === 'missing')
+      return { ok: true, kind: 'kubeconfig', input: base, caFiles, credentials: { user: '' } };
     const user = kubeconfigUser(parseKubeconfig(read.text, file));
     const credentials = user ? credentialSlots(user) : { user: '' };
     if (target.rotatedByKubelet) return { ok: true, kind: 'kubeconfig', input: base, caFiles, credentials };
@@ -212,7 +237,9 @@ async function readDecoded(file: string): Promise<Read<DecodeResult>> {
   }
 }
 
-async function readText(file: string): Promise<Exclude<Read<never>, { kind: 'ok' }> | { readonly kind: 'text'; readonly text: string }> {
+async function readText(
+  file: string,
+): Promise<Exclude<Read<never>, { kind: 'ok' }> | { readonly kind: 'text'; readonly text: string }> {
   try {
     return { kind: 'text', text: await fs.readFile(file, 'utf8') };
   } catch (err) {
@@ -223,7 +250,10 @@ async function readText(file: string): Promise<Exclude<Read<never>, { kind: 'ok'
 function readFailure(file: string, err: unknown): Exclude<Read<never>, { kind: 'ok' }> {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return { kind: 'missing' };
-  return { kind: 'unreadable', refusal: { code: 'unreadable', params: { file, reason: code ?? String(err) } } };
+  return {
+    kind: 'unreadable',
+    refusal: { code: 'unreadable', params: { file, reason: code ?? String(err) } },
+  };
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -74,7 +74,12 @@ export type UserRenewEvent =
 export type UserRenewal =
   | { readonly outcome: 'refused'; readonly refusal: Refusal }
   | { readonly outcome: 'planned'; readonly plan: UserRenewalPlan; readonly target: UserTarget }
-  | { readonly outcome: 'cancelled'; readonly plan: UserRenewalPlan; readonly target: UserTarget; readonly csrName?: string }
+  | {
+      readonly outcome: 'cancelled';
+      readonly plan: UserRenewalPlan;
+      readonly target: UserTarget;
+      readonly csrName?: string;
+    }
   | {
       readonly outcome: 'renewed';
       readonly plan: UserRenewalPlan;
@@ -94,7 +99,9 @@ export class CsrNotIssuedError extends Error {
     readonly state: 'denied' | 'failed',
     readonly reason: string,
   ) {
-    super(`certificatesigningrequest ${csrName} was ${state}${reason ? `: ${reason}` : ''}; nothing was written`);
+    super(
+      `certificatesigningrequest ${csrName} was ${state}${reason ? `: ${reason}` : ''}; nothing was written`,
+    );
   }
 }
 
@@ -122,17 +129,25 @@ export async function planUserEntry(
 > {
   const clock = options.clock ?? (() => new Date());
   const { files } = kubeconfigFiles(options);
-  const documents = await Promise.all(files.map(async (file) => parseKubeconfig(await fs.readFile(file, 'utf8'), file)));
+  const documents = await Promise.all(
+    files.map(async (file) => parseKubeconfig(await fs.readFile(file, 'utf8'), file)),
+  );
   const model = mergeKubeconfigs(documents);
   const fileList = files.join(', ');
   const contextName = options.context ?? model.currentContext?.field.value;
-  if (!contextName) return { ok: false, refusal: { code: 'no-current-context', params: { files: fileList } } };
+  if (!contextName)
+    return { ok: false, refusal: { code: 'no-current-context', params: { files: fileList } } };
   const context = model.contexts.get(contextName);
-  if (!context) return { ok: false, refusal: { code: 'unknown-context', params: { context: contextName, files: fileList } } };
+  if (!context)
+    return {
+      ok: false,
+      refusal: { code: 'unknown-context', params: { context: contextName, files: fileList } },
+    };
   const userName = context.fields.user?.value ?? '';
   const clusterName = context.fields.cluster?.value ?? '';
   const cluster = model.clusters.get(clusterName);
-  if (!cluster?.fields.server?.value) return { ok: false, refusal: { code: 'no-cluster', params: { context: contextName } } };
+  if (!cluster?.fields.server?.value)
+    return { ok: false, refusal: { code: 'no-cluster', params: { context: contextName } } };
   const user = model.users.get(userName);
   const credentials = user ? credentialSlots(user) : { user: userName };
   if (!credentials.cert || !credentials.key) {
@@ -141,7 +156,8 @@ export async function planUserEntry(
   const current = (await readSlot(credentials.cert)).certificates[0]?.cert;
   if (!current) return { ok: false, refusal: { code: 'no-client-certificate', params: { name: userName } } };
   const anchors = await clusterAnchors(cluster);
-  if (!anchors.length) return { ok: false, refusal: { code: 'no-cluster-ca', params: { cluster: clusterName } } };
+  if (!anchors.length)
+    return { ok: false, refusal: { code: 'no-cluster-ca', params: { cluster: clusterName } } };
   const keyFormat = (await readSlot(credentials.key)).privateKeys[0]?.format;
 
   const decision = planUserRenewal(
@@ -150,14 +166,21 @@ export async function planUserEntry(
       current,
       expirationSeconds: options.expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS,
       key: options.key,
-      keyFormat: keyFormat === 'pkcs1' || keyFormat === 'pkcs8' || keyFormat === 'sec1' ? keyFormat : undefined,
+      keyFormat:
+        keyFormat === 'pkcs1' || keyFormat === 'pkcs8' || keyFormat === 'sec1' ? keyFormat : undefined,
       clusterCa: anchors[0],
       submitsWithOwnCredential: !options.submitContext || options.submitContext === contextName,
     },
     clock(),
   );
   if (!decision.ok) return decision;
-  const target: UserTarget = { context: contextName, user: userName, cluster: clusterName, files, credentials };
+  const target: UserTarget = {
+    context: contextName,
+    user: userName,
+    cluster: clusterName,
+    files,
+    credentials,
+  };
   return { ok: true, plan: decision.plan, target, current, anchors };
 }
 
@@ -167,7 +190,8 @@ export async function renewUser(options: UserRenewOptions): Promise<UserRenewal>
   if (!planned.ok) return { outcome: 'refused', refusal: planned.refusal };
   const { plan, target, current, anchors } = planned;
   if (options.dryRun) return { outcome: 'planned', plan, target };
-  if (options.confirm && !(await options.confirm(plan, target))) return { outcome: 'cancelled', plan, target };
+  if (options.confirm && !(await options.confirm(plan, target)))
+    return { outcome: 'cancelled', plan, target };
 
   const key = await generateKey(plan.key);
   const keyPem = privateKeyToPem(key, plan.keyFormat);
@@ -187,14 +211,26 @@ export async function renewUser(options: UserRenewOptions): Promise<UserRenewal>
 
   if (options.approve) {
     try {
-      await client.setApproval(csrName, 'Approved', { message: 'This CSR was approved by kubecerts renew-user.' });
+      await client.setApproval(csrName, 'Approved', {
+        message: 'This CSR was approved by kubecerts renew-user.',
+      });
       options.onProgress?.({ kind: 'approved', csrName });
     } catch (err) {
       if (!(err instanceof ClusterError && err.kind === 'forbidden')) throw err;
-      options.onProgress?.({ kind: 'approval-needed', csrName, signerName: KUBE_APISERVER_CLIENT_SIGNER, because: 'forbidden' });
+      options.onProgress?.({
+        kind: 'approval-needed',
+        csrName,
+        signerName: KUBE_APISERVER_CLIENT_SIGNER,
+        because: 'forbidden',
+      });
     }
   } else {
-    options.onProgress?.({ kind: 'approval-needed', csrName, signerName: KUBE_APISERVER_CLIENT_SIGNER, because: 'not-requested' });
+    options.onProgress?.({
+      kind: 'approval-needed',
+      csrName,
+      signerName: KUBE_APISERVER_CLIENT_SIGNER,
+      because: 'not-requested',
+    });
   }
 
   const issued = await waitForCertificate(client, csrName, options);
@@ -225,27 +261,42 @@ export async function renewUser(options: UserRenewOptions): Promise<UserRenewal>
 }
 
 /** Creates the CSR; a name already taken (two renewals in one second) gets a numbered suffix. */
-async function createUniquely(client: ClusterClient, manifest: ReturnType<typeof csrManifest>): Promise<string> {
+async function createUniquely(
+  client: ClusterClient,
+  manifest: ReturnType<typeof csrManifest>,
+): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const name = attempt ? `${manifest.metadata.name}-${attempt}` : manifest.metadata.name;
     try {
-      return (await client.createCsr({ ...manifest, metadata: { ...manifest.metadata, name } })).metadata.name;
+      return (await client.createCsr({ ...manifest, metadata: { ...manifest.metadata, name } })).metadata
+        .name;
     } catch (err) {
-      if (!(err instanceof ClusterError && err.kind === 'conflict') || attempt >= MAX_NAME_ATTEMPTS) throw err;
+      if (!(err instanceof ClusterError && err.kind === 'conflict') || attempt >= MAX_NAME_ATTEMPTS)
+        throw err;
     }
   }
 }
 
 /** Polls the CSR until it carries a certificate; undefined when cancelled. Denied/Failed throw. */
-async function waitForCertificate(client: ClusterClient, csrName: string, options: UserRenewOptions): Promise<string | undefined> {
+async function waitForCertificate(
+  client: ClusterClient,
+  csrName: string,
+  options: UserRenewOptions,
+): Promise<string | undefined> {
   const interval = options.pollIntervalMs ?? DEFAULT_POLL_MS;
   for (;;) {
     if (options.signal?.aborted) return undefined;
     const csr: Csr = await client.getCsr(csrName);
     const state = csrState(csr);
     if (state === 'denied' || state === 'failed') {
-      const condition = csr.status?.conditions?.find((c) => c.type === (state === 'denied' ? 'Denied' : 'Failed'));
-      throw new CsrNotIssuedError(csrName, state, [condition?.reason, condition?.message].filter(Boolean).join(': '));
+      const condition = csr.status?.conditions?.find(
+        (c) => c.type === (state === 'denied' ? 'Denied' : 'Failed'),
+      );
+      throw new CsrNotIssuedError(
+        csrName,
+        state,
+        [condition?.reason, condition?.message].filter(Boolean).join(': '),
+      );
     }
     const pem = issuedCertificatePem(csr);
     if (pem && state === 'approved') return pem;

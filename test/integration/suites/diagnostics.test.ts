@@ -43,8 +43,13 @@ describe('diagnostics', () => {
   it('updates as you type, on the edited value, and leaves a healthy file without errors', async () => {
     const editor = await openWorkspaceFile(WORKSPACE_FILES.admin.file);
     const doc = editor.document;
-    const serverLine = doc.getText().split('\n').findIndex((l) => l.includes('server:'));
-    await editor.edit((b) => b.insert(new vscode.Position(serverLine + 1, 0), '    insecure-skip-tls-verify: true\n'));
+    const serverLine = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('server:'));
+    await editor.edit((b) =>
+      b.insert(new vscode.Position(serverLine + 1, 0), '    insecure-skip-tls-verify: true\n'),
+    );
     try {
       const found = await diagnosticsWith(doc.uri, 'insecure-skip-tls-verify');
       const d = found.find((x) => codeOf(x) === 'insecure-skip-tls-verify');

@@ -80,7 +80,9 @@ describe('hover', () => {
       editor.document.uri,
       new vscode.Position(0, 3),
     );
-    const ours = hovers.flatMap((h) => h.contents).filter((c) => typeof c !== 'string' && /SPKI|Certificate/.test(c.value));
+    const ours = hovers
+      .flatMap((h) => h.contents)
+      .filter((c) => typeof c !== 'string' && /SPKI|Certificate/.test(c.value));
     assert.equal(ours.length, 0);
   });
 });

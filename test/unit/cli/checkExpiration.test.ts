@@ -58,17 +58,32 @@ describe('kubecerts check-expiration', () => {
   it("gives -o json kubeadm's CertificateExpirationInfo with its field names, ours added under new ones", async () => {
     const { out, io: cliIo } = io(root);
     await runCli(['check-expiration', '--config-dir', root, '--now', CHECKED, '-o', 'json'], cliIo);
-    assert.match(out.stdout, /^{\n {4}"kind": "CertificateExpirationInfo",\n {4}"apiVersion": "output.kubeadm.k8s.io\/v1alpha3",/);
+    assert.match(
+      out.stdout,
+      /^{\n {4}"kind": "CertificateExpirationInfo",\n {4}"apiVersion": "output.kubeadm.k8s.io\/v1alpha3",/,
+    );
     const info = JSON.parse(out.stdout);
     const apiserver = info.certificates.find((c: { name: string }) => c.name === 'apiserver');
-    assert.deepEqual(Object.keys(apiserver).slice(0, 6), ['name', 'expirationDate', 'residualTime', 'externallyManaged', 'caName', 'missing']);
+    assert.deepEqual(Object.keys(apiserver).slice(0, 6), [
+      'name',
+      'expirationDate',
+      'residualTime',
+      'externallyManaged',
+      'caName',
+      'missing',
+    ]);
     assert.equal(apiserver.expirationDate, '2027-03-01T12:00:00Z');
     assert.equal(apiserver.residualTime, 365 * 86400 - 3600);
     assert.equal(apiserver.caName, 'ca');
     assert.equal(apiserver.verdict, 'ok');
     const missing = info.certificates.find((c: { name: string }) => c.name === 'front-proxy-client');
     assert.deepEqual(
-      { expirationDate: missing.expirationDate, residualTime: missing.residualTime, missing: missing.missing, verdict: missing.verdict },
+      {
+        expirationDate: missing.expirationDate,
+        residualTime: missing.residualTime,
+        missing: missing.missing,
+        verdict: missing.verdict,
+      },
       { expirationDate: null, residualTime: 0, missing: true, verdict: 'missing' },
     );
     // CAs carry no caName (omitempty in kubeadm).
@@ -77,13 +92,20 @@ describe('kubecerts check-expiration', () => {
       info.certificateAuthorities.map((c: { name: string }) => c.name),
       ['ca', 'etcd-ca', 'front-proxy-ca'],
     );
-    assert.ok(info.findings.some((f: { code: string; line?: number }) => f.code === 'wiring-file-missing' && f.line === 26));
+    assert.ok(
+      info.findings.some(
+        (f: { code: string; line?: number }) => f.code === 'wiring-file-missing' && f.line === 26,
+      ),
+    );
   });
 
   it('gives -o yaml the same object, keys sorted like kubeadm', async () => {
     const { out, io: cliIo } = io(root);
     await runCli(['check-expiration', '--config-dir', root, '--now', CHECKED, '-o', 'yaml'], cliIo);
-    assert.match(out.stdout, /^apiVersion: output\.kubeadm\.k8s\.io\/v1alpha3\ncertificateAuthorities:\n- expirationDate: "2036-02-27T12:00:00Z"\n/);
+    assert.match(
+      out.stdout,
+      /^apiVersion: output\.kubeadm\.k8s\.io\/v1alpha3\ncertificateAuthorities:\n- expirationDate: "2036-02-27T12:00:00Z"\n/,
+    );
     const info = parse(out.stdout);
     assert.equal(info.kind, 'CertificateExpirationInfo');
     assert.equal(info.certificates.length, 11);
@@ -91,7 +113,21 @@ describe('kubecerts check-expiration', () => {
 
   it('takes --cert-dir alone, and refuses bad arguments with exit code 2', async () => {
     const { out, io: cliIo } = io(root);
-    assert.equal(await runCli(['check-expiration', '--config-dir', `${root}/nowhere`, '--cert-dir', `${root}/pki`, '--now', CHECKED], cliIo), 0);
+    assert.equal(
+      await runCli(
+        [
+          'check-expiration',
+          '--config-dir',
+          `${root}/nowhere`,
+          '--cert-dir',
+          `${root}/pki`,
+          '--now',
+          CHECKED,
+        ],
+        cliIo,
+      ),
+      0,
+    );
     assert.match(out.stdout, /^apiserver {2}/m);
     assert.doesNotMatch(out.stdout, /admin\.conf/, 'no kubeconfig is expected without a config dir');
     assert.equal(await runCli(['check-expiration', '--config-dir', root, '-o', 'xml'], cliIo), 2);

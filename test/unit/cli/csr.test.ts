@@ -37,24 +37,45 @@ describe('kubecerts csr', function () {
   it('list --format json: every CSR with its risk codes; exit 1 while a pending CSR has error-level risks', async () => {
     const { code, stdout } = await cli('csr', 'list', '--kubeconfig', admin, '--format', 'json');
     assert.equal(code, 1);
-    const out = JSON.parse(stdout) as { context: string; items: { name: string; state: string; risks: { code: string; severity: string; message: string }[] }[] };
+    const out = JSON.parse(stdout) as {
+      context: string;
+      items: { name: string; state: string; risks: { code: string; severity: string; message: string }[] }[];
+    };
     const byName = new Map(out.items.map((i) => [i.name, i]));
-    assert.deepEqual(byName.get('csr-node-2-serving-unknown-sans')?.risks.map((r) => r.code), ['san-not-node-address']);
-    assert.deepEqual(byName.get('csr-node-3-asks-for-node-1')?.risks.map((r) => r.code), ['requester-not-subject']);
+    assert.deepEqual(
+      byName.get('csr-node-2-serving-unknown-sans')?.risks.map((r) => r.code),
+      ['san-not-node-address'],
+    );
+    assert.deepEqual(
+      byName.get('csr-node-3-asks-for-node-1')?.risks.map((r) => r.code),
+      ['requester-not-subject'],
+    );
     assert.equal(byName.get('csr-mallory-cluster-admin')?.state, 'denied');
     assert.deepEqual(byName.get('csr-node-1-serving')?.risks, []);
-    assert.match(byName.get('csr-node-3-asks-for-node-1')!.risks[0].message, /system:node:node-3 asks for the identity system:node:node-1/);
+    assert.match(
+      byName.get('csr-node-3-asks-for-node-1')!.risks[0].message,
+      /system:node:node-3 asks for the identity system:node:node-1/,
+    );
   });
 
   it('list (table) has kubectl columns plus risks', async () => {
     const { stdout } = await cli('csr', 'list', '--kubeconfig', admin);
     const [header, ...rows] = stdout.trim().split('\n');
     assert.match(header, /^NAME\s+AGE\s+SIGNERNAME\s+REQUESTOR\s+REQUESTEDDURATION\s+CONDITION\s+RISKS$/);
-    assert.ok(rows.some((r) => /^csr-jane-developer\s.*\s24h\s+Approved,Issued\s+-$/.test(r)), rows.join('\n'));
+    assert.ok(
+      rows.some((r) => /^csr-jane-developer\s.*\s24h\s+Approved,Issued\s+-$/.test(r)),
+      rows.join('\n'),
+    );
   });
 
   it('review NAME prints the decoded request and exits 1 on error-level risks', async () => {
-    const { code, stdout } = await cli('csr', 'review', 'csr-node-2-serving-unknown-sans', '--kubeconfig', admin);
+    const { code, stdout } = await cli(
+      'csr',
+      'review',
+      'csr-node-2-serving-unknown-sans',
+      '--kubeconfig',
+      admin,
+    );
     assert.equal(code, 1);
     assert.match(stdout, /api\.attacker\.example/);
     assert.match(stdout, /san-not-node-address/);
@@ -66,7 +87,15 @@ describe('kubecerts csr', function () {
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /san-not-node-address/);
     assert.equal(await kubectlConditions(admin, 'csr-node-2-serving-unknown-sans'), '');
-    const denied = await cli('csr', 'deny', 'csr-node-2-serving-unknown-sans', '--kubeconfig', admin, '--message', 'foreign SANs');
+    const denied = await cli(
+      'csr',
+      'deny',
+      'csr-node-2-serving-unknown-sans',
+      '--kubeconfig',
+      admin,
+      '--message',
+      'foreign SANs',
+    );
     assert.equal(denied.code, 0, denied.stderr);
     assert.equal(await kubectlConditions(admin, 'csr-node-2-serving-unknown-sans'), 'Denied');
   });
@@ -74,7 +103,10 @@ describe('kubecerts csr', function () {
   it('approves the good one; kubectl agrees', async () => {
     const approved = await cli('csr', 'approve', 'csr-node-1-serving', '--kubeconfig', admin);
     assert.equal(approved.code, 0, approved.stderr);
-    assert.match(approved.stdout, /certificatesigningrequest\.certificates\.k8s\.io\/csr-node-1-serving approved/);
+    assert.match(
+      approved.stdout,
+      /certificatesigningrequest\.certificates\.k8s\.io\/csr-node-1-serving approved/,
+    );
     assert.equal(await kubectlConditions(admin, 'csr-node-1-serving'), 'Approved');
   });
 
@@ -88,7 +120,13 @@ describe('kubecerts csr', function () {
   });
 
   it('as the viewer, names the RBAC it lacks', async () => {
-    const { code, stderr } = await cli('csr', 'deny', 'csr-node-3-asks-for-node-1', '--kubeconfig', cluster.kubeconfig('viewer.conf'));
+    const { code, stderr } = await cli(
+      'csr',
+      'deny',
+      'csr-node-3-asks-for-node-1',
+      '--kubeconfig',
+      cluster.kubeconfig('viewer.conf'),
+    );
     assert.equal(code, 1);
     assert.match(stderr, /certificatesigningrequests\.certificates\.k8s\.io\/approval/);
     assert.equal(await kubectlConditions(admin, 'csr-node-3-asks-for-node-1'), '');

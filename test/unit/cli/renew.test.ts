@@ -45,8 +45,14 @@ describe('kubecerts renew (CLI)', function () {
   it('renews all, naming every static pod, and reminds about copies of admin.conf', async () => {
     const run = await cli(['renew', 'all', '--config-dir', root, '--now', NOW, '--duration', '720h'], root);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /certificate embedded in the kubeconfig file for the admin to use and for kubeadm itself renewed/);
-    assert.match(run.stdout, /restart the kube-apiserver, etcd, kube-controller-manager, kube-scheduler static pods/);
+    assert.match(
+      run.stdout,
+      /certificate embedded in the kubeconfig file for the admin to use and for kubeadm itself renewed/,
+    );
+    assert.match(
+      run.stdout,
+      /restart the kube-apiserver, etcd, kube-controller-manager, kube-scheduler static pods/,
+    );
     assert.match(run.stdout, /Give the renewed admin\.conf, super-admin\.conf/);
     const cert = decodeFileContent(readFileSync(join(root, 'pki/etcd/peer.crt'))).certificates[0]!.cert;
     assert.equal(cert.notAfter.toISOString(), '2026-03-31T12:00:00.000Z');
@@ -54,14 +60,20 @@ describe('kubecerts renew (CLI)', function () {
 
   it('--dry-run prints the preview and writes nothing', async () => {
     const before = readFileSync(join(root, 'pki/front-proxy-client.crt'), 'utf8');
-    const run = await cli(['renew', 'front-proxy-client', '--config-dir', root, '--now', NOW, '--dry-run'], root);
+    const run = await cli(
+      ['renew', 'front-proxy-client', '--config-dir', root, '--now', NOW, '--dry-run'],
+      root,
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /\[dry-run\] would renew front-proxy-client/);
     assert.match(run.stdout, /Subject: +CN=front-proxy-client \(unchanged\)/);
     assert.match(run.stdout, /Not after: +2026-02-01T12:00:00Z → 2027-03-01T12:00:00Z/);
     assert.doesNotMatch(run.stdout, /Done renewing/);
     assert.equal(readFileSync(join(root, 'pki/front-proxy-client.crt'), 'utf8'), before);
-    assert.deepEqual(readdirSync(join(root, 'pki')).filter((n) => n.endsWith('.bak')), []);
+    assert.deepEqual(
+      readdirSync(join(root, 'pki')).filter((n) => n.endsWith('.bak')),
+      [],
+    );
   });
 
   it('refuses kubelet.conf and an externally managed CA with exit code 1; all skips the external CA', async () => {

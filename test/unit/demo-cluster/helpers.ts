@@ -14,21 +14,42 @@ export interface RunResult {
 
 export function run(command: string, args: readonly string[], input?: string): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = execFile(command, args, { timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? Number((err as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      command,
+      args,
+      { timeout: 20_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? Number((err as { code: number }).code)
+            : 1
+          : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
     if (input !== undefined) child.stdin?.end(input);
   });
 }
 
 export function kubectl(dir: string, kubeconfig: string, ...args: string[]): Promise<RunResult> {
-  return run('kubectl', ['--kubeconfig', path.join(dir, kubeconfig), '--cache-dir', path.join(dir, '.kube-cache'), ...args]);
+  return run('kubectl', [
+    '--kubeconfig',
+    path.join(dir, kubeconfig),
+    '--cache-dir',
+    path.join(dir, '.kube-cache'),
+    ...args,
+  ]);
 }
 
 /** Starts `kubectl … -w` and collects its output until stopped. */
 export function kubectlWatch(dir: string, kubeconfig: string, ...args: string[]) {
-  const child = spawn('kubectl', ['--kubeconfig', path.join(dir, kubeconfig), '--cache-dir', path.join(dir, '.kube-cache'), ...args]);
+  const child = spawn('kubectl', [
+    '--kubeconfig',
+    path.join(dir, kubeconfig),
+    '--cache-dir',
+    path.join(dir, '.kube-cache'),
+    ...args,
+  ]);
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -51,18 +72,41 @@ export function kubectlWatch(dir: string, kubeconfig: string, ...args: string[])
 }
 
 /** A PEM PKCS#10 request made by openssl, and its key, in `dir`. */
-export async function opensslRequest(dir: string, name: string, subject: string, extra: string[] = []): Promise<string> {
+export async function opensslRequest(
+  dir: string,
+  name: string,
+  subject: string,
+  extra: string[] = [],
+): Promise<string> {
   const keyFile = path.join(dir, `${name}.key`);
   const csrFile = path.join(dir, `${name}.csr`);
   const result = await run('openssl', [
-    'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', keyFile, '-subj', subject, '-out', csrFile, ...extra,
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-subj',
+    subject,
+    '-out',
+    csrFile,
+    ...extra,
   ]);
   if (result.code !== 0) throw new Error(`openssl req failed: ${result.stderr}`);
   return fs.readFile(csrFile, 'utf8');
 }
 
-export function csrManifest(name: string, pem: string, signerName: string, usages: string[], expirationSeconds?: number): string {
+export function csrManifest(
+  name: string,
+  pem: string,
+  signerName: string,
+  usages: string[],
+  expirationSeconds?: number,
+): string {
   return [
     'apiVersion: certificates.k8s.io/v1',
     'kind: CertificateSigningRequest',
@@ -119,7 +163,12 @@ export function api(
 ): Promise<ApiResponse> {
   const c = creds as Credentials;
   const url = new URL(urlPath, c.server);
-  const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  const payload =
+    body === undefined
+      ? undefined
+      : typeof body === 'string' || Buffer.isBuffer(body)
+        ? body
+        : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
       url,

@@ -1,12 +1,23 @@
 // The demo cluster against the real kubectl (v1.32): the session of the issue must work unchanged.
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startDemoCluster, type DemoCluster } from '../../../tools/demo-cluster/cluster';
-import { CSR_PATH, api, credentials, csrManifest, kubectl, kubectlWatch, opensslRequest, run, waitUntil } from './helpers';
+import {
+  CSR_PATH,
+  api,
+  credentials,
+  csrManifest,
+  kubectl,
+  kubectlWatch,
+  opensslRequest,
+  run,
+  waitUntil,
+} from './helpers';
 
 const CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client';
 
@@ -25,10 +36,18 @@ describe('demo cluster with kubectl', function () {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  async function createWithOpenssl(name: string, subject: string, kubeconfig = 'admin.conf', expirationSeconds?: number) {
+  async function createWithOpenssl(
+    name: string,
+    subject: string,
+    kubeconfig = 'admin.conf',
+    expirationSeconds?: number,
+  ) {
     const pem = await opensslRequest(dir, name, subject);
     const file = path.join(dir, `${name}.yaml`);
-    await fs.writeFile(file, csrManifest(name, pem, CLIENT_SIGNER, ['digital signature', 'client auth'], expirationSeconds));
+    await fs.writeFile(
+      file,
+      csrManifest(name, pem, CLIENT_SIGNER, ['digital signature', 'client auth'], expirationSeconds),
+    );
     return kubectl(dir, kubeconfig, 'create', '-f', file);
   }
 
@@ -53,7 +72,14 @@ describe('demo cluster with kubectl', function () {
     const r = await admin('get', 'csr');
     assert.equal(r.code, 0, r.stderr);
     const [header, ...rows] = r.stdout.trim().split('\n');
-    assert.deepEqual(header.trim().split(/\s+/), ['NAME', 'AGE', 'SIGNERNAME', 'REQUESTOR', 'REQUESTEDDURATION', 'CONDITION']);
+    assert.deepEqual(header.trim().split(/\s+/), [
+      'NAME',
+      'AGE',
+      'SIGNERNAME',
+      'REQUESTOR',
+      'REQUESTEDDURATION',
+      'CONDITION',
+    ]);
     const byName = new Map(rows.map((row) => [row.split(/\s+/)[0], row.trim().split(/\s+/)]));
     assert.equal(byName.get('node-csr-node-2-bootstrap')?.[5], 'Approved,Issued');
     assert.match(byName.get('node-csr-node-2-bootstrap')?.[3] ?? '', /^system:bootstrap:[a-z0-9]{6}$/);
@@ -63,7 +89,13 @@ describe('demo cluster with kubectl', function () {
     assert.equal(byName.get('csr-legacy-unknown')?.[2], 'kubernetes.io/legacy-unknown');
     assert.equal(byName.get('csr-mallory-cluster-admin')?.[5], 'Denied');
     assert.equal(byName.get('csr-node-1-serving-no-sans')?.[5], 'Approved,Failed');
-    assert.deepEqual(byName.get('csr-jane-developer')?.slice(1), ['40m', CLIENT_SIGNER, 'jane', '24h', 'Approved,Issued']);
+    assert.deepEqual(byName.get('csr-jane-developer')?.slice(1), [
+      '40m',
+      CLIENT_SIGNER,
+      'jane',
+      '24h',
+      'Approved,Issued',
+    ]);
   });
 
   it('get csr -o yaml: the stored object, identity set by the server', async () => {
@@ -109,7 +141,10 @@ describe('demo cluster with kubectl', function () {
     const lifetime = Date.parse(cert.validTo) - Date.parse(cert.validFrom);
     assert.equal(lifetime, 3600_000 + 300_000);
     const row = (await admin('get', 'csr', 'alice')).stdout;
-    assert.match(row, /alice\s+\S+\s+kubernetes.io\/kube-apiserver-client\s+kubernetes-admin\s+60m\s+Approved,Issued/);
+    assert.match(
+      row,
+      /alice\s+\S+\s+kubernetes.io\/kube-apiserver-client\s+kubernetes-admin\s+60m\s+Approved,Issued/,
+    );
   });
 
   it('certificate deny, and a denied CSR can never be approved', async () => {
@@ -184,7 +219,13 @@ describe('demo cluster with kubectl', function () {
   it('a bootstrap token creates a node client CSR that is auto-approved and issued', async () => {
     const pem = await opensslRequest(dir, 'node-9', '/O=system:nodes/CN=system:node:node-9');
     const file = path.join(dir, 'node-9.yaml');
-    await fs.writeFile(file, csrManifest('node-csr-node-9', pem, 'kubernetes.io/kube-apiserver-client-kubelet', ['digital signature', 'client auth']));
+    await fs.writeFile(
+      file,
+      csrManifest('node-csr-node-9', pem, 'kubernetes.io/kube-apiserver-client-kubelet', [
+        'digital signature',
+        'client auth',
+      ]),
+    );
     const r = await kubectl(dir, 'bootstrap-kubelet.conf', 'create', '-f', file);
     assert.equal(r.code, 0, r.stderr);
     await cluster.idle();
@@ -203,7 +244,10 @@ describe('demo cluster with kubectl', function () {
     const r = await api(creds, 'PUT', `${CSR_PATH}/alice`, stale);
     assert.equal(r.status, 409);
     assert.equal(r.body.reason, 'Conflict');
-    assert.match(r.body.message, /Operation cannot be fulfilled on certificatesigningrequests.certificates.k8s.io "alice": the object has been modified/);
+    assert.match(
+      r.body.message,
+      /Operation cannot be fulfilled on certificatesigningrequests.certificates.k8s.io "alice": the object has been modified/,
+    );
   });
 
   it('422 on a request whose signature does not verify', async () => {
@@ -215,8 +259,16 @@ describe('demo cluster with kubectl', function () {
     await fs.writeFile(file, csrManifest('broken', brokenPem, CLIENT_SIGNER, ['client auth']));
     const r = await admin('create', '-f', file);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /CertificateSigningRequest "broken" is invalid: spec.request: Invalid value: .*x509: ECDSA verification failure/);
-    const direct = await api(await credentials(cluster.kubeconfig('admin.conf')), 'POST', CSR_PATH, parseYaml(await fs.readFile(file, 'utf8')));
+    assert.match(
+      r.stderr,
+      /CertificateSigningRequest "broken" is invalid: spec.request: Invalid value: .*x509: ECDSA verification failure/,
+    );
+    const direct = await api(
+      await credentials(cluster.kubeconfig('admin.conf')),
+      'POST',
+      CSR_PATH,
+      parseYaml(await fs.readFile(file, 'utf8')),
+    );
     assert.equal(direct.status, 422);
     assert.equal(direct.body.reason, 'Invalid');
     assert.equal(direct.body.details.causes[0].field, 'spec.request');
@@ -224,10 +276,13 @@ describe('demo cluster with kubectl', function () {
 
   it('state survives a restart', async () => {
     const before = (await admin('get', 'csr', '-o', 'yaml')).stdout;
-    const beforeItems = parseYaml(before).items as { metadata: { name: string; uid: string; resourceVersion: string } }[];
+    const beforeItems = parseYaml(before).items as {
+      metadata: { name: string; uid: string; resourceVersion: string };
+    }[];
     await cluster.stop();
     cluster = await startDemoCluster({ dir, port: 0, seed: true, key: { algorithm: 'EC', curve: 'P-256' } });
-    const afterItems = parseYaml((await admin('get', 'csr', '-o', 'yaml')).stdout).items as typeof beforeItems;
+    const afterItems = parseYaml((await admin('get', 'csr', '-o', 'yaml')).stdout)
+      .items as typeof beforeItems;
     assert.deepEqual(
       afterItems.map((i) => [i.metadata.name, i.metadata.uid, i.metadata.resourceVersion]),
       beforeItems.map((i) => [i.metadata.name, i.metadata.uid, i.metadata.resourceVersion]),
@@ -236,5 +291,30 @@ describe('demo cluster with kubectl', function () {
     const erin = parseYaml((await admin('get', 'csr', 'erin', '-o', 'yaml')).stdout);
     const highest = Math.max(...beforeItems.map((i) => Number(i.metadata.resourceVersion)));
     assert.ok(Number(erin.metadata.resourceVersion) > highest);
+  });
+
+  it('npm run demo-cluster: prints ready, serves, stops cleanly on SIGTERM', async () => {
+    await cluster.stop();
+    const child = spawn(
+      process.execPath,
+      [path.resolve('scripts/run-ts.mjs'), 'tools/demo-cluster/main.ts', '--dir', dir, '--port', '0'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitUntil(async () => /ready https:\/\/127\.0\.0\.1:\d+\n/.test(out), 20_000);
+      const url = /ready (\S+)/.exec(out)?.[1];
+      assert.ok((await fs.readFile(path.join(dir, 'admin.conf'), 'utf8')).includes(`server: ${url}`));
+      const r = await admin('get', 'csr', 'erin');
+      assert.equal(r.code, 0, r.stderr);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, out);
   });
 });

@@ -61,11 +61,16 @@ describe('package.json', () => {
 });
 
 describe('.vscodeignore', () => {
-  it('is an allow-list that ships the bundle and never sources, tests or maps', () => {
-    const lines = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n');
+  const lines = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n');
+  const allowed = lines.filter((l) => l.startsWith('!'));
+
+  it('is an allow-list that never ships sources, tests or maps', () => {
     assert.equal(lines[0], '**');
-    const allowed = lines.filter((l) => l.startsWith('!'));
     assert.ok(allowed.includes('!dist/extension.js'));
     assert.ok(!allowed.some((l) => /src|test|\.map|\.ts$/.test(l)), allowed.join(' '));
+  });
+
+  it('leaves the CLI bundle out of the VSIX', () => {
+    assert.ok(!allowed.some((l) => /dist\/(cli|\*)/.test(l)), allowed.join(' '));
   });
 });

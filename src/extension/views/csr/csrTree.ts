@@ -2,8 +2,21 @@
 // decoded request, risks, conditions and issued certificate below it. Pure presentation over a
 // snapshot the view controller hands in; it owns its change event.
 import * as vscode from 'vscode';
-import { conditionSummary, csrAge, csrState, isIssued, type Csr, type CsrState } from '../../../core/csr/model';
-import { formatSeconds, renderRiskMessage, worstSeverity, type CsrReview, type CsrRiskFinding } from '../../../core/csr/risk';
+import {
+  conditionSummary,
+  csrAge,
+  csrState,
+  isIssued,
+  type Csr,
+  type CsrState,
+} from '../../../core/csr/model';
+import {
+  formatSeconds,
+  renderRiskMessage,
+  worstSeverity,
+  type CsrReview,
+  type CsrRiskFinding,
+} from '../../../core/csr/risk';
 import type { Severity } from '../../../core/findings/finding';
 import { decodeBase64Data } from '../../../core/x509/decode';
 
@@ -59,7 +72,11 @@ export function csrContextValue(csr: Csr): string {
 }
 
 export function csrUri(context: string, name: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: CSR_URI_SCHEME, authority: encodeURIComponent(context), path: `/${name}.yaml` });
+  return vscode.Uri.from({
+    scheme: CSR_URI_SCHEME,
+    authority: encodeURIComponent(context),
+    path: `/${name}.yaml`,
+  });
 }
 
 function icon(id: string, colour?: string): vscode.ThemeIcon {
@@ -76,7 +93,9 @@ function detail(label: string, description?: string, iconId?: string, tooltip?: 
 }
 
 function riskMessage(f: CsrRiskFinding): string {
-  return renderRiskMessage(f, (template, params) => vscode.l10n.t(template, params as Record<string, string | number>));
+  return renderRiskMessage(f, (template, params) =>
+    vscode.l10n.t(template, params as Record<string, string | number>),
+  );
 }
 
 export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vscode.Disposable {
@@ -86,7 +105,9 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
   private problem: ProblemItem | undefined;
   private context = '';
   /** Node objects are cached so reveal() and selection keep working across refreshes. */
-  private readonly groupNodes = new Map<CsrState, CsrTreeNode>(GROUP_ORDER.map((state) => [state, { kind: 'group', state }]));
+  private readonly groupNodes = new Map<CsrState, CsrTreeNode>(
+    GROUP_ORDER.map((state) => [state, { kind: 'group', state }]),
+  );
   private readonly csrNodes = new Map<string, CsrTreeNode>();
 
   constructor(private readonly now: () => Date) {}
@@ -123,7 +144,12 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
       case 'group':
         return [...this.entries.values()]
           .filter((e) => csrState(e.csr) === node.state)
-          .sort((a, b) => (b.csr.metadata.creationTimestamp ?? '').localeCompare(a.csr.metadata.creationTimestamp ?? '') || a.csr.metadata.name.localeCompare(b.csr.metadata.name))
+          .sort(
+            (a, b) =>
+              (b.csr.metadata.creationTimestamp ?? '').localeCompare(
+                a.csr.metadata.creationTimestamp ?? '',
+              ) || a.csr.metadata.name.localeCompare(b.csr.metadata.name),
+          )
           .map((e) => this.csrNode(e.csr.metadata.name));
       case 'csr':
         return this.csrDetails(node.name);
@@ -168,7 +194,11 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
     const count = [...this.entries.values()].filter((e) => csrState(e.csr) === state).length;
     const item = new vscode.TreeItem(
       GROUP_LABELS[state](),
-      count === 0 ? vscode.TreeItemCollapsibleState.None : state === 'pending' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+      count === 0
+        ? vscode.TreeItemCollapsibleState.None
+        : state === 'pending'
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed,
     );
     item.id = `group:${state}`;
     item.description = String(count);
@@ -186,17 +216,27 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
     item.id = `csr:${name}`;
     // The URI carries the risk badge (CsrDecorations) and names the YAML document.
     item.resourceUri = csrUri(this.context, name);
-    item.description = [csr.spec.signerName.replace(/^kubernetes\.io\//, ''), csr.spec.username ?? '', csrAge(csr, this.now())].join(' · ');
-    const [iconId, colour] = state === 'approved' && !isIssued(csr) ? ['check', undefined] : STATE_ICONS[state];
+    item.description = [
+      csr.spec.signerName.replace(/^kubernetes\.io\//, ''),
+      csr.spec.username ?? '',
+      csrAge(csr, this.now()),
+    ].join(' · ');
+    const [iconId, colour] =
+      state === 'approved' && !isIssued(csr) ? ['check', undefined] : STATE_ICONS[state];
     item.iconPath = icon(state === 'approved' && isIssued(csr) ? 'pass-filled' : iconId, colour);
     item.contextValue = csrContextValue(csr);
     const risks = review?.findings ?? [];
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${escapeMd(name)}** — ${escapeMd(conditionSummary(csr))}\n\n`);
-    tooltip.appendMarkdown(`${escapeMd(vscode.l10n.t('Signer'))}: \`${csr.spec.signerName}\`  \n${escapeMd(vscode.l10n.t('Requested by'))}: \`${csr.spec.username ?? ''}\`\n\n`);
-    for (const f of risks) tooltip.appendMarkdown(`- $(${SEVERITY_ICONS[f.severity][0]}) ${escapeMd(riskMessage(f))}\n`);
+    tooltip.appendMarkdown(
+      `${escapeMd(vscode.l10n.t('Signer'))}: \`${csr.spec.signerName}\`  \n${escapeMd(vscode.l10n.t('Requested by'))}: \`${csr.spec.username ?? ''}\`\n\n`,
+    );
+    for (const f of risks)
+      tooltip.appendMarkdown(`- $(${SEVERITY_ICONS[f.severity][0]}) ${escapeMd(riskMessage(f))}\n`);
     item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `${name}, ${conditionSummary(csr)}, ${vscode.l10n.t('{0} risks', risks.length)}` };
+    item.accessibilityInformation = {
+      label: `${name}, ${conditionSummary(csr)}, ${vscode.l10n.t('{0} risks', risks.length)}`,
+    };
     return item;
   }
 
@@ -234,20 +274,39 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
     if (req) {
       nodes.push(detail(vscode.l10n.t('Common name'), req.commonName ?? '', 'account'));
       nodes.push(detail(vscode.l10n.t('Organizations'), req.organizations.join(', ') || '-', 'organization'));
-      const sans = [...req.sans.dns, ...req.sans.ip, ...req.sans.email.map((e) => `email:${e}`), ...req.sans.uri.map((u) => `URI:${u}`)];
+      const sans = [
+        ...req.sans.dns,
+        ...req.sans.ip,
+        ...req.sans.email.map((e) => `email:${e}`),
+        ...req.sans.uri.map((u) => `URI:${u}`),
+      ];
       nodes.push(detail(vscode.l10n.t('Subject alternative names'), sans.join(', ') || '-', 'globe'));
-      const key = [req.publicKey.algorithm, req.publicKey.curve, req.publicKey.bits !== undefined ? vscode.l10n.t('{0} bits', req.publicKey.bits) : undefined].filter(Boolean).join(' ');
+      const key = [
+        req.publicKey.algorithm,
+        req.publicKey.curve,
+        req.publicKey.bits !== undefined ? vscode.l10n.t('{0} bits', req.publicKey.bits) : undefined,
+      ]
+        .filter(Boolean)
+        .join(' ');
       nodes.push(detail(vscode.l10n.t('Key'), key, 'key'));
     }
     nodes.push(detail(vscode.l10n.t('Usages'), (csr.spec.usages ?? []).join(', ') || '-', 'symbol-enum'));
     nodes.push(
       detail(
         vscode.l10n.t('Requested duration'),
-        csr.spec.expirationSeconds !== undefined ? formatSeconds(csr.spec.expirationSeconds) : vscode.l10n.t('signer default'),
+        csr.spec.expirationSeconds !== undefined
+          ? formatSeconds(csr.spec.expirationSeconds)
+          : vscode.l10n.t('signer default'),
         'watch',
       ),
     );
-    nodes.push(detail(vscode.l10n.t('Requested by'), [csr.spec.username, ...(csr.spec.groups ?? []).map((g) => `(${g})`)].join(' '), 'person'));
+    nodes.push(
+      detail(
+        vscode.l10n.t('Requested by'),
+        [csr.spec.username, ...(csr.spec.groups ?? []).map((g) => `(${g})`)].join(' '),
+        'person',
+      ),
+    );
     nodes.push({ kind: 'section', name, section: 'conditions' });
     if (isIssued(csr)) nodes.push({ kind: 'section', name, section: 'certificate' });
     return nodes;
@@ -269,16 +328,25 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
     }
     if (section === 'conditions') {
       const conditions = entry.csr.status?.conditions ?? [];
-      if (!conditions.length) return [detail(vscode.l10n.t('No condition yet: waiting for approval'), undefined, 'clock')];
+      if (!conditions.length)
+        return [detail(vscode.l10n.t('No condition yet: waiting for approval'), undefined, 'clock')];
       return conditions.map((c) =>
-        detail(`${c.type}${c.status === 'True' ? '' : ` (${c.status})`}`, [c.reason, c.message].filter(Boolean).join(': '), 'circle-small-filled'),
+        detail(
+          `${c.type}${c.status === 'True' ? '' : ` (${c.status})`}`,
+          [c.reason, c.message].filter(Boolean).join(': '),
+          'circle-small-filled',
+        ),
       );
     }
     const decoded = decodeBase64Data(entry.csr.status?.certificate ?? '');
     return decoded.certificates.flatMap(({ cert }) => [
       detail(vscode.l10n.t('Subject'), cert.subject.display, 'account'),
       detail(vscode.l10n.t('Issuer'), cert.issuer.display, 'workspace-trusted'),
-      detail(vscode.l10n.t('Valid'), `${cert.notBefore.toISOString()} → ${cert.notAfter.toISOString()}`, 'calendar'),
+      detail(
+        vscode.l10n.t('Valid'),
+        `${cert.notBefore.toISOString()} → ${cert.notAfter.toISOString()}`,
+        'calendar',
+      ),
       detail(vscode.l10n.t('Serial'), cert.serialHex, 'symbol-number'),
     ]);
   }

@@ -9,7 +9,15 @@ import { ClusterError } from '../../../node/cluster/errors';
 import type { CsrWatcher } from '../../../node/cluster/csrWatch';
 import type { NodeCache } from '../../../node/cluster/review';
 import type { Ctx } from '../../ctx';
-import { CSR_URI_SCHEME, CsrTreeProvider, csrContextValue, csrUri, type CsrEntry, type CsrTreeNode, type ProblemItem } from './csrTree';
+import {
+  CSR_URI_SCHEME,
+  CsrTreeProvider,
+  csrContextValue,
+  csrUri,
+  type CsrEntry,
+  type CsrTreeNode,
+  type ProblemItem,
+} from './csrTree';
 
 export const CSR_VIEW_ID = 'kubecerts.csrView';
 
@@ -33,7 +41,12 @@ type Handler = (...args: unknown[]) => unknown;
 export interface CsrViewSnapshot {
   readonly context: string;
   readonly problem?: ProblemItem;
-  readonly items: readonly { readonly name: string; readonly contextValue: string; readonly condition: string; readonly risks: readonly string[] }[];
+  readonly items: readonly {
+    readonly name: string;
+    readonly contextValue: string;
+    readonly condition: string;
+    readonly risks: readonly string[];
+  }[];
 }
 
 export class CsrView implements vscode.Disposable {
@@ -54,8 +67,16 @@ export class CsrView implements vscode.Disposable {
 
   constructor(private readonly ctx: Ctx) {
     this.tree = new CsrTreeProvider(() => new Date());
-    this.treeView = vscode.window.createTreeView(CSR_VIEW_ID, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true });
-    this.statusBar = vscode.window.createStatusBarItem('kubecerts.csrContext', vscode.StatusBarAlignment.Left, 10);
+    this.treeView = vscode.window.createTreeView(CSR_VIEW_ID, {
+      treeDataProvider: this.tree,
+      canSelectMany: true,
+      showCollapseAll: true,
+    });
+    this.statusBar = vscode.window.createStatusBarItem(
+      'kubecerts.csrContext',
+      vscode.StatusBarAlignment.Left,
+      10,
+    );
     this.statusBar.name = vscode.l10n.t('Kube Certs: cluster context');
     this.statusBar.command = 'kubecerts.csr.switchContext';
     this.disposables.push(
@@ -63,8 +84,13 @@ export class CsrView implements vscode.Disposable {
       this.treeView,
       this.statusBar,
       this.badges,
-      vscode.window.registerFileDecorationProvider({ onDidChangeFileDecorations: this.badges.event, provideFileDecoration: (uri) => this.badge(uri) }),
-      vscode.workspace.registerTextDocumentContentProvider(CSR_URI_SCHEME, { provideTextDocumentContent: (uri) => this.yaml(uri) }),
+      vscode.window.registerFileDecorationProvider({
+        onDidChangeFileDecorations: this.badges.event,
+        provideFileDecoration: (uri) => this.badge(uri),
+      }),
+      vscode.workspace.registerTextDocumentContentProvider(CSR_URI_SCHEME, {
+        provideTextDocumentContent: (uri) => this.yaml(uri),
+      }),
       this.treeView.onDidChangeVisibility((e) => {
         if (e.visible) void this.ensureConnected();
         this.updateStatusBar();
@@ -182,7 +208,9 @@ export class CsrView implements vscode.Disposable {
       client = await connectCluster({
         kubeconfig: this.ctx.config.kubeconfig,
         context: this.chosenContext,
-        untrustedRoots: vscode.workspace.isTrusted ? undefined : (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+        untrustedRoots: vscode.workspace.isTrusted
+          ? undefined
+          : (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
       });
     } catch (err) {
       this.showProblem(err);
@@ -268,13 +296,18 @@ export class CsrView implements vscode.Disposable {
     this.tree.update(this.contextName, entries, this.problem);
     this.badges.fire(undefined);
     this.treeView.badge = undefined;
-    const pendingErrors = [...entries.values()].filter((e) => csrState(e.csr) === 'pending' && e.review?.findings.some((f) => f.severity === 'error'));
-    this.treeView.message = pendingErrors.length ? vscode.l10n.t('{0} pending requests have error-level risks.', pendingErrors.length) : undefined;
+    const pendingErrors = [...entries.values()].filter(
+      (e) => csrState(e.csr) === 'pending' && e.review?.findings.some((f) => f.severity === 'error'),
+    );
+    this.treeView.message = pendingErrors.length
+      ? vscode.l10n.t('{0} pending requests have error-level risks.', pendingErrors.length)
+      : undefined;
     this.wakeWaiters();
   }
 
   private badge(uri: vscode.Uri): vscode.FileDecoration | undefined {
-    if (uri.scheme !== CSR_URI_SCHEME || decodeURIComponent(uri.authority) !== this.contextName) return undefined;
+    if (uri.scheme !== CSR_URI_SCHEME || decodeURIComponent(uri.authority) !== this.contextName)
+      return undefined;
     const name = uri.path.replace(/^\//, '').replace(/\.yaml$/, '');
     const findings = this.reviews.get(name)?.review?.findings ?? [];
     const errors = findings.filter((f) => f.severity === 'error').length;
@@ -308,7 +341,10 @@ export class CsrView implements vscode.Disposable {
   async switchContext(name?: unknown): Promise<void> {
     let chosen = typeof name === 'string' ? name : undefined;
     if (!chosen) {
-      const [{ loadClientNode }, { readKubeconfigs }] = await Promise.all([import('../../../node/cluster/client'), import('../../../node/cluster/kubeconfig')]);
+      const [{ loadClientNode }, { readKubeconfigs }] = await Promise.all([
+        import('../../../node/cluster/client'),
+        import('../../../node/cluster/kubeconfig'),
+      ]);
       let merged;
       try {
         merged = readKubeconfigs(await loadClientNode(), { kubeconfig: this.ctx.config.kubeconfig });
@@ -335,7 +371,10 @@ export class CsrView implements vscode.Disposable {
   }
 
   /** Names from a tree click (item + selection), explicit names, or a pick among pending CSRs. */
-  private async targets(args: readonly unknown[], decision: ApprovalDecision | undefined): Promise<string[] | undefined> {
+  private async targets(
+    args: readonly unknown[],
+    decision: ApprovalDecision | undefined,
+  ): Promise<string[] | undefined> {
     const [first, second] = args;
     if (typeof first === 'string') return [first];
     if (Array.isArray(first) && first.every((n) => typeof n === 'string')) return first as string[];
@@ -348,7 +387,10 @@ export class CsrView implements vscode.Disposable {
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
-      candidates.map((c) => ({ label: c.metadata.name, description: `${c.spec.signerName} · ${c.spec.username ?? ''}` })),
+      candidates.map((c) => ({
+        label: c.metadata.name,
+        description: `${c.spec.signerName} · ${c.spec.username ?? ''}`,
+      })),
       { canPickMany: true, placeHolder: vscode.l10n.t('Certificate signing requests') },
     );
     return picked?.map((p) => p.label);
@@ -358,12 +400,15 @@ export class CsrView implements vscode.Disposable {
     await this.ensureConnected();
     const connection = this.connection;
     if (!connection) {
-      void vscode.window.showErrorMessage(this.problem?.detail ?? vscode.l10n.t('Not connected to a cluster.'));
+      void vscode.window.showErrorMessage(
+        this.problem?.detail ?? vscode.l10n.t('Not connected to a cluster.'),
+      );
       return;
     }
     const names = await this.targets(args, decision);
     if (!names?.length) return;
-    const options = (args.find((a) => a && typeof a === 'object' && !Array.isArray(a) && !('kind' in a)) ?? {}) as DecisionOptions;
+    const options = (args.find((a) => a && typeof a === 'object' && !Array.isArray(a) && !('kind' in a)) ??
+      {}) as DecisionOptions;
     const pending = names.filter((n) => {
       const csr = connection.watcher.items.get(n);
       return !csr || csrState(csr) === 'pending';
@@ -371,14 +416,21 @@ export class CsrView implements vscode.Disposable {
     const skipped = names.filter((n) => !pending.includes(n));
     if (skipped.length) {
       // Approved and Denied are permanent and exclusive: the API would answer 422.
-      void vscode.window.showWarningMessage(vscode.l10n.t('Skipped {0}: only pending requests can be approved or denied.', skipped.join(', ')));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Skipped {0}: only pending requests can be approved or denied.', skipped.join(', ')),
+      );
     }
     if (!pending.length) return;
 
     if (decision === 'Approved' && !options.confirmRisks) {
       const risky = pending.flatMap((n) => {
         const findings = this.reviews.get(n)?.review?.findings ?? [];
-        return findings.filter((f) => f.severity === 'error').map((f) => `${n}: ${renderRiskMessage(f, (t, p) => vscode.l10n.t(t, p as Record<string, string | number>))}`);
+        return findings
+          .filter((f) => f.severity === 'error')
+          .map(
+            (f) =>
+              `${n}: ${renderRiskMessage(f, (t, p) => vscode.l10n.t(t, p as Record<string, string | number>))}`,
+          );
       });
       if (risky.length) {
         const approveAnyway = vscode.l10n.t('Approve Anyway');
@@ -394,16 +446,25 @@ export class CsrView implements vscode.Disposable {
     let message = options.message;
     if (message === undefined) {
       message = await vscode.window.showInputBox({
-        title: decision === 'Approved' ? vscode.l10n.t('Approve {0}', pending.join(', ')) : vscode.l10n.t('Deny {0}', pending.join(', ')),
+        title:
+          decision === 'Approved'
+            ? vscode.l10n.t('Approve {0}', pending.join(', '))
+            : vscode.l10n.t('Deny {0}', pending.join(', ')),
         prompt: vscode.l10n.t('Message recorded in the condition (optional)'),
-        value: decision === 'Approved' ? vscode.l10n.t('Approved with Kube Certs after review.') : vscode.l10n.t('Denied with Kube Certs after review.'),
+        value:
+          decision === 'Approved'
+            ? vscode.l10n.t('Approved with Kube Certs after review.')
+            : vscode.l10n.t('Denied with Kube Certs after review.'),
       });
       if (message === undefined) return;
     }
 
     const failures: string[] = [];
     await vscode.window.withProgress(
-      { location: { viewId: CSR_VIEW_ID }, title: decision === 'Approved' ? vscode.l10n.t('Approving…') : vscode.l10n.t('Denying…') },
+      {
+        location: { viewId: CSR_VIEW_ID },
+        title: decision === 'Approved' ? vscode.l10n.t('Approving…') : vscode.l10n.t('Denying…'),
+      },
       async () => {
         for (const name of pending) {
           try {
@@ -434,7 +495,9 @@ export class CsrView implements vscode.Disposable {
     const pem = csr && issuedCertificatePem(csr);
     if (!csr || !pem) return;
     await vscode.env.clipboard.writeText(pem);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Copied the certificate issued for {0}.', csr.metadata.name));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Copied the certificate issued for {0}.', csr.metadata.name),
+    );
   }
 
   async saveCertificate(args: readonly unknown[]): Promise<vscode.Uri | undefined> {
@@ -472,11 +535,26 @@ export class CsrView implements vscode.Disposable {
 export const COMMANDS: Record<string, (view: CsrView) => Handler> = {
   'kubecerts.csr.refresh': (view) => () => view.refresh(),
   'kubecerts.csr.switchContext': (view) => (name) => view.switchContext(name),
-  'kubecerts.csr.approve': (view) => (...args) => view.decide('Approved', args),
-  'kubecerts.csr.deny': (view) => (...args) => view.decide('Denied', args),
-  'kubecerts.csr.copyCertificate': (view) => (...args) => view.copyCertificate(args),
-  'kubecerts.csr.saveCertificate': (view) => (...args) => view.saveCertificate(args),
-  'kubecerts.csr.openYaml': (view) => (...args) => view.openYaml(args),
+  'kubecerts.csr.approve':
+    (view) =>
+    (...args) =>
+      view.decide('Approved', args),
+  'kubecerts.csr.deny':
+    (view) =>
+    (...args) =>
+      view.decide('Denied', args),
+  'kubecerts.csr.copyCertificate':
+    (view) =>
+    (...args) =>
+      view.copyCertificate(args),
+  'kubecerts.csr.saveCertificate':
+    (view) =>
+    (...args) =>
+      view.saveCertificate(args),
+  'kubecerts.csr.openYaml':
+    (view) =>
+    (...args) =>
+      view.openYaml(args),
 };
 
 export function registerCsrView(ctx: Ctx): void {
@@ -489,7 +567,9 @@ export function registerCsrView(ctx: Ctx): void {
           return await handler(...args);
         } catch (err) {
           ctx.log.error(`command ${id} failed`, err);
-          void vscode.window.showErrorMessage(vscode.l10n.t('Kube Certs: {0} failed. Details are in the log (Kube Certs: Show Log).', id));
+          void vscode.window.showErrorMessage(
+            vscode.l10n.t('Kube Certs: {0} failed. Details are in the log (Kube Certs: Show Log).', id),
+          );
         }
       }),
     );

@@ -36,17 +36,18 @@ export interface FindingNode {
 export type PkiTreeNode = RootNode | SectionNode | ItemNode | FindingNode;
 
 /** Icon and colour per state, as data. */
-export const STATE_ICONS: Readonly<Record<PkiItemState, { readonly icon: string; readonly color: string }>> = {
-  ok: { icon: 'pass', color: 'testing.iconPassed' },
-  expiring: { icon: 'warning', color: 'list.warningForeground' },
-  expired: { icon: 'error', color: 'list.errorForeground' },
-  'not-yet-valid': { icon: 'clock', color: 'list.warningForeground' },
-  'mis-signed': { icon: 'error', color: 'list.errorForeground' },
-  'key-mismatch': { icon: 'key', color: 'list.errorForeground' },
-  invalid: { icon: 'error', color: 'list.errorForeground' },
-  missing: { icon: 'question', color: 'list.errorForeground' },
-  'externally-managed': { icon: 'lock', color: 'charts.blue' },
-};
+export const STATE_ICONS: Readonly<Record<PkiItemState, { readonly icon: string; readonly color: string }>> =
+  {
+    ok: { icon: 'pass', color: 'testing.iconPassed' },
+    expiring: { icon: 'warning', color: 'list.warningForeground' },
+    expired: { icon: 'error', color: 'list.errorForeground' },
+    'not-yet-valid': { icon: 'clock', color: 'list.warningForeground' },
+    'mis-signed': { icon: 'error', color: 'list.errorForeground' },
+    'key-mismatch': { icon: 'key', color: 'list.errorForeground' },
+    invalid: { icon: 'error', color: 'list.errorForeground' },
+    missing: { icon: 'question', color: 'list.errorForeground' },
+    'externally-managed': { icon: 'lock', color: 'charts.blue' },
+  };
 
 const KIND_ICONS: Readonly<Record<PkiItem['kind'], string>> = {
   ca: 'shield',
@@ -80,7 +81,8 @@ export function describeItem(item: PkiItem, now: Date): string {
   else if (cert) {
     const seconds = Math.trunc((cert.notAfter.getTime() - now.getTime()) / 1000);
     if (seconds < 0) parts.push(vscode.l10n.t('expired {0} ago', shortHumanDuration(-seconds)));
-    else if (cert.notBefore.getTime() > now.getTime()) parts.push(vscode.l10n.t('not valid before {0}', cert.notBefore.toISOString().slice(0, 10)));
+    else if (cert.notBefore.getTime() > now.getTime())
+      parts.push(vscode.l10n.t('not valid before {0}', cert.notBefore.toISOString().slice(0, 10)));
     else parts.push(shortHumanDuration(seconds));
   }
   if (item.state === 'mis-signed') parts.push(vscode.l10n.t('mis-signed'));
@@ -96,7 +98,13 @@ export function itemContextValue(item: PkiItem): string {
   const tokens = ['pkiItem', item.kind];
   if (item.state !== 'missing') tokens.push('file');
   if (item.kind === 'ca' && item.certificate) tokens.push('pin');
-  if (item.catalog && item.certificate && !item.rotatedByKubelet && !item.externallyManaged && (item.kind === 'cert' || item.kind === 'kubeconfig')) {
+  if (
+    item.catalog &&
+    item.certificate &&
+    !item.rotatedByKubelet &&
+    !item.externallyManaged &&
+    (item.kind === 'cert' || item.kind === 'kubeconfig')
+  ) {
     tokens.push('renewable');
   }
   return tokens.join(' ');
@@ -112,7 +120,11 @@ export function itemTooltip(item: PkiItem): vscode.MarkdownString {
   if (item.longName) md.appendMarkdown(` — ${escape(item.longName)}`);
   md.appendMarkdown('\n\n');
   const rows: [string, string][] = [[vscode.l10n.t('File'), item.absolutePath]];
-  if (item.keyAbsolutePath) rows.push([item.kind === 'key-pair' ? vscode.l10n.t('Public key') : vscode.l10n.t('Key'), item.keyAbsolutePath]);
+  if (item.keyAbsolutePath)
+    rows.push([
+      item.kind === 'key-pair' ? vscode.l10n.t('Public key') : vscode.l10n.t('Key'),
+      item.keyAbsolutePath,
+    ]);
   const cert = item.certificate;
   if (cert) {
     rows.push(
@@ -121,7 +133,10 @@ export function itemTooltip(item: PkiItem): vscode.MarkdownString {
       [vscode.l10n.t('Valid from'), cert.notBefore.toISOString()],
       [vscode.l10n.t('Valid until'), cert.notAfter.toISOString()],
       [vscode.l10n.t('Serial'), cert.serialHex],
-      [vscode.l10n.t('Key'), `${cert.publicKey.algorithm}${cert.publicKey.bits ? ` ${cert.publicKey.bits}` : ''}${cert.publicKey.curve ? ` ${cert.publicKey.curve}` : ''}`],
+      [
+        vscode.l10n.t('Key'),
+        `${cert.publicKey.algorithm}${cert.publicKey.bits ? ` ${cert.publicKey.bits}` : ''}${cert.publicKey.curve ? ` ${cert.publicKey.curve}` : ''}`,
+      ],
       [vscode.l10n.t('SHA-256'), cert.sha256Fingerprint],
     );
     const sans = [...cert.sans.dns, ...cert.sans.ip];
@@ -130,14 +145,25 @@ export function itemTooltip(item: PkiItem): vscode.MarkdownString {
     if (item.kind === 'ca') rows.push([vscode.l10n.t('SPKI pin'), cert.spkiPin]);
   }
   if (item.caName) rows.push([vscode.l10n.t('Certificate authority'), item.caName]);
-  if (item.checkedWith) rows.push([vscode.l10n.t('Signature checked with'), `${item.checkedWith.name} (${item.checkedWith.path})`]);
-  if (item.externallyManaged) rows.push([vscode.l10n.t('Externally managed'), vscode.l10n.t('the CA key is not here: cannot be renewed locally')]);
-  if (item.rotatedByKubelet) rows.push([vscode.l10n.t('Renewal'), vscode.l10n.t('rotated by the kubelet, not by kubeadm')]);
+  if (item.checkedWith)
+    rows.push([
+      vscode.l10n.t('Signature checked with'),
+      `${item.checkedWith.name} (${item.checkedWith.path})`,
+    ]);
+  if (item.externallyManaged)
+    rows.push([
+      vscode.l10n.t('Externally managed'),
+      vscode.l10n.t('the CA key is not here: cannot be renewed locally'),
+    ]);
+  if (item.rotatedByKubelet)
+    rows.push([vscode.l10n.t('Renewal'), vscode.l10n.t('rotated by the kubelet, not by kubeadm')]);
   if (item.reason) rows.push([vscode.l10n.t('Problem'), item.reason]);
   md.appendMarkdown(rows.map(([k, v]) => `${escape(k)}: \`${v.replace(/`/g, "'")}\``).join('  \n'));
   if (item.findings.length) {
     md.appendMarkdown('\n\n---\n\n');
-    md.appendMarkdown(item.findings.map((f) => `- ${escape(renderFindingMessage(f, translate))} \`${f.code}\``).join('\n'));
+    md.appendMarkdown(
+      item.findings.map((f) => `- ${escape(renderFindingMessage(f, translate))} \`${f.code}\``).join('\n'),
+    );
   }
   return md;
 }
@@ -216,7 +242,8 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
         kubeconfigs: inv.kubeconfigs,
         backups: inv.backups,
       };
-      if (node.section === 'checks') return checkFindings(inv).map((f, i) => this.findingNode(node.root, f, i));
+      if (node.section === 'checks')
+        return checkFindings(inv).map((f, i) => this.findingNode(node.root, f, i));
       return items[node.section].map((item) => this.itemNode(node.root, item, []));
     }
     return [];
@@ -231,7 +258,9 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
     if (item.kind === 'backup') return this.nodes.get(`${node.root.folder}|section:backups`);
     if (item.kind === 'kubeconfig') return this.nodes.get(`${node.root.folder}|section:kubeconfigs`);
     if (item.kind === 'key-pair') return this.nodes.get(`${node.root.folder}|section:key-pairs`);
-    return item.caId ? this.nodes.get(nodeId(node.root, item.caId)) : this.nodes.get(`${node.root.folder}|section:unknown-issuer`);
+    return item.caId
+      ? this.nodes.get(nodeId(node.root, item.caId))
+      : this.nodes.get(`${node.root.folder}|section:unknown-issuer`);
   }
 
   getTreeItem(node: PkiTreeNode): vscode.TreeItem {
@@ -241,13 +270,16 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
       t.iconPath = new vscode.ThemeIcon('folder-library');
       t.contextValue = 'pkiRoot';
       t.resourceUri = vscode.Uri.file(node.folder);
-      t.description = node.error ?? (node.inventory ? layoutLabel(node.inventory.layout) : vscode.l10n.t('scanning…'));
+      t.description =
+        node.error ?? (node.inventory ? layoutLabel(node.inventory.layout) : vscode.l10n.t('scanning…'));
       return t;
     }
     if (node.kind === 'section') {
       const t = new vscode.TreeItem(
         SECTION_TITLES[node.section](),
-        node.section === 'backups' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+        node.section === 'backups'
+          ? vscode.TreeItemCollapsibleState.Collapsed
+          : vscode.TreeItemCollapsibleState.Expanded,
       );
       t.id = `${node.root.folder}|section:${node.section}`;
       t.iconPath = new vscode.ThemeIcon(SECTION_ICONS[node.section]);
@@ -261,7 +293,9 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
       t.id = node.id;
       t.description = f.code;
       t.tooltip = `${f.file}\n${renderFindingMessage(f, translate)}`;
-      t.iconPath = new vscode.ThemeIcon(f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info');
+      t.iconPath = new vscode.ThemeIcon(
+        f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info',
+      );
       t.contextValue = 'pkiFinding';
       t.command = { command: 'kubecerts.pki.openFile', title: vscode.l10n.t('Open File'), arguments: [node] };
       return t;
@@ -274,7 +308,10 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
     t.id = nodeId(node.root, item.id);
     t.description = describeItem(item, this.now());
     const look = STATE_ICONS[item.state];
-    t.iconPath = new vscode.ThemeIcon(item.state === 'ok' ? KIND_ICONS[item.kind] : look.icon, new vscode.ThemeColor(look.color));
+    t.iconPath = new vscode.ThemeIcon(
+      item.state === 'ok' ? KIND_ICONS[item.kind] : look.icon,
+      new vscode.ThemeColor(look.color),
+    );
     t.tooltip = itemTooltip(item);
     t.contextValue = itemContextValue(item);
     if (item.state !== 'missing') t.resourceUri = vscode.Uri.file(item.absolutePath);

@@ -11,7 +11,12 @@ describe('decodeCsrPem', () => {
     const pem = await requestPem({
       commonName: 'system:node:node-1',
       organizations: ['system:nodes'],
-      sans: { dns: ['node-1', 'node-1.example'], ip: ['10.0.0.11', 'fd00::1'], email: ['ops@example.com'], uri: ['spiffe://c/n'] },
+      sans: {
+        dns: ['node-1', 'node-1.example'],
+        ip: ['10.0.0.11', 'fd00::1'],
+        email: ['ops@example.com'],
+        uri: ['spiffe://c/n'],
+      },
     });
     const req = decodeCsrPem(pem);
     const reference = new x509.Pkcs10CertificateRequest(pem);
@@ -19,8 +24,16 @@ describe('decodeCsrPem', () => {
     assert.deepEqual(req.organizations, ['system:nodes']);
     assert.equal(req.subject.display, 'O=system:nodes, CN=system:node:node-1');
     assert.equal(reference.subject, 'O=system:nodes, CN=system:node:node-1');
-    assert.deepEqual(req.sans, { dns: ['node-1', 'node-1.example'], ip: ['10.0.0.11', 'fd00::1'], email: ['ops@example.com'], uri: ['spiffe://c/n'] });
-    assert.deepEqual({ ...req.publicKey, spkiDer: undefined }, { algorithm: 'EC', curve: 'P-256', bits: 256, spkiDer: undefined });
+    assert.deepEqual(req.sans, {
+      dns: ['node-1', 'node-1.example'],
+      ip: ['10.0.0.11', 'fd00::1'],
+      email: ['ops@example.com'],
+      uri: ['spiffe://c/n'],
+    });
+    assert.deepEqual(
+      { ...req.publicKey, spkiDer: undefined },
+      { algorithm: 'EC', curve: 'P-256', bits: 256, spkiDer: undefined },
+    );
     assert.deepEqual(Buffer.from(req.publicKey.spkiDer), Buffer.from(reference.publicKey.rawData));
     assert.equal(req.signatureAlgorithm.name, 'ecdsa-with-SHA256');
     assert.equal(req.signatureValid, true);
@@ -46,18 +59,35 @@ describe('decodeCsrPem', () => {
 });
 
 describe('CSR model helpers', () => {
-  const base: Csr = { metadata: { name: 'a', creationTimestamp: '2025-01-01T00:00:00Z' }, spec: { request: '', signerName: 's' } };
+  const base: Csr = {
+    metadata: { name: 'a', creationTimestamp: '2025-01-01T00:00:00Z' },
+    spec: { request: '', signerName: 's' },
+  };
 
   it('derives the view state and kubectl condition column', () => {
     assert.equal(csrState(base), 'pending');
     assert.equal(conditionSummary(base), 'Pending');
-    const issued: Csr = { ...base, status: { conditions: [{ type: 'Approved', status: 'True' }], certificate: 'Zm9v' } };
+    const issued: Csr = {
+      ...base,
+      status: { conditions: [{ type: 'Approved', status: 'True' }], certificate: 'Zm9v' },
+    };
     assert.equal(csrState(issued), 'approved');
     assert.equal(conditionSummary(issued), 'Approved,Issued');
-    const failed: Csr = { ...base, status: { conditions: [{ type: 'Approved', status: 'True' }, { type: 'Failed', status: 'True' }] } };
+    const failed: Csr = {
+      ...base,
+      status: {
+        conditions: [
+          { type: 'Approved', status: 'True' },
+          { type: 'Failed', status: 'True' },
+        ],
+      },
+    };
     assert.equal(csrState(failed), 'failed');
     assert.equal(conditionSummary(failed), 'Approved,Failed');
-    assert.equal(csrState({ ...base, status: { conditions: [{ type: 'Denied', status: 'True' }] } }), 'denied');
+    assert.equal(
+      csrState({ ...base, status: { conditions: [{ type: 'Denied', status: 'True' }] } }),
+      'denied',
+    );
   });
 
   it('prints ages and durations as kubectl does', () => {

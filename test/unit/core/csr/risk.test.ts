@@ -51,7 +51,11 @@ const GOOD_CLIENT: CsrSpec = {
   username: 'jane',
 };
 
-async function codesOf(spec: Partial<CsrSpec>, base: CsrSpec = GOOD_SERVING, options: CsrRiskOptions = OPTIONS): Promise<CsrRiskCode[]> {
+async function codesOf(
+  spec: Partial<CsrSpec>,
+  base: CsrSpec = GOOD_SERVING,
+  options: CsrRiskOptions = OPTIONS,
+): Promise<CsrRiskCode[]> {
   return csrRiskFindings(await makeCsr({ ...base, ...spec }), options).map((f) => f.code);
 }
 
@@ -69,7 +73,10 @@ describe('csrRiskFindings', () => {
     const broken: Csr = { ...csr, spec: { ...csr.spec, request: Buffer.from('hello').toString('base64') } };
     const review = reviewCsr(broken, OPTIONS);
     assert.equal(review.request, undefined);
-    assert.deepEqual(review.findings.map((f) => f.code), ['request-invalid']);
+    assert.deepEqual(
+      review.findings.map((f) => f.code),
+      ['request-invalid'],
+    );
   });
 
   it('signature-invalid: a request altered after signing', async () => {
@@ -82,7 +89,11 @@ describe('csrRiskFindings', () => {
   });
 
   it('requester-not-subject: a non-node user asking for a node identity', async () => {
-    assert.ok((await codesOf({ username: 'mallory', groups: ['system:authenticated'] })).includes('requester-not-subject'));
+    assert.ok(
+      (await codesOf({ username: 'mallory', groups: ['system:authenticated'] })).includes(
+        'requester-not-subject',
+      ),
+    );
   });
 
   it('bootstrap tokens may request node client certificates', async () => {
@@ -96,18 +107,30 @@ describe('csrRiskFindings', () => {
     };
     assert.deepEqual(await codesOf({}, spec), []);
     // but not serving certificates
-    assert.ok((await codesOf({ username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] })).includes('requester-not-subject'));
+    assert.ok(
+      (await codesOf({ username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] })).includes(
+        'requester-not-subject',
+      ),
+    );
   });
 
   it('requester-differs: an administrator requesting a client certificate for someone else', async () => {
-    const findings = csrRiskFindings(await makeCsr({ ...GOOD_CLIENT, username: 'kubernetes-admin' }), OPTIONS);
-    assert.deepEqual(findings.map((f) => f.code), ['requester-differs']);
+    const findings = csrRiskFindings(
+      await makeCsr({ ...GOOD_CLIENT, username: 'kubernetes-admin' }),
+      OPTIONS,
+    );
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['requester-differs'],
+    );
     assert.equal(findings[0].severity, 'warning');
     assert.deepEqual(findings[0].params, { requester: 'kubernetes-admin', identity: 'jane' });
   });
 
   it('usage-missing: kube-apiserver-client without client auth', async () => {
-    assert.deepEqual(await codesOf({ usages: ['digital signature', 'key encipherment'] }, GOOD_CLIENT), ['usage-missing']);
+    assert.deepEqual(await codesOf({ usages: ['digital signature', 'key encipherment'] }, GOOD_CLIENT), [
+      'usage-missing',
+    ]);
   });
 
   it('usage-missing and usage-not-allowed: kubelet-serving asking for client auth only', async () => {
@@ -120,7 +143,10 @@ describe('csrRiskFindings', () => {
 
   it('san-not-allowed: kubelet-serving with email and URI SANs', async () => {
     const findings = csrRiskFindings(
-      await makeCsr({ ...GOOD_SERVING, sans: { dns: ['node-1'], email: ['a@example.com'], uri: ['spiffe://x/y'] } }),
+      await makeCsr({
+        ...GOOD_SERVING,
+        sans: { dns: ['node-1'], email: ['a@example.com'], uri: ['spiffe://x/y'] },
+      }),
       OPTIONS,
     );
     assert.deepEqual(
@@ -146,19 +172,30 @@ describe('csrRiskFindings', () => {
   });
 
   it('organization-not-allowed: kube-apiserver-client-kubelet with O other than system:nodes', async () => {
-    assert.deepEqual(await codesOf({ organizations: ['system:nodes', 'ops'] }, kubeletClient), ['organization-not-allowed']);
-  });
-
-  it('common-name-not-allowed: kube-apiserver-client-kubelet with a CN that is not system:node:*', async () => {
-    assert.deepEqual(await codesOf({ commonName: 'kubelet', username: 'kubelet', groups: ['system:authenticated'] }, kubeletClient), [
-      'common-name-not-allowed',
-      'nodes-group-from-non-node',
+    assert.deepEqual(await codesOf({ organizations: ['system:nodes', 'ops'] }, kubeletClient), [
+      'organization-not-allowed',
     ]);
   });
 
+  it('common-name-not-allowed: kube-apiserver-client-kubelet with a CN that is not system:node:*', async () => {
+    assert.deepEqual(
+      await codesOf(
+        { commonName: 'kubelet', username: 'kubelet', groups: ['system:authenticated'] },
+        kubeletClient,
+      ),
+      ['common-name-not-allowed', 'nodes-group-from-non-node'],
+    );
+  });
+
   it('san-not-node-address: kubelet-serving naming addresses the node does not have', async () => {
-    const findings = csrRiskFindings(await makeCsr({ ...GOOD_SERVING, sans: { dns: ['node-1', 'kubernetes.default'], ip: ['10.0.0.99'] } }), OPTIONS);
-    assert.deepEqual(findings.map((f) => f.code), ['san-not-node-address']);
+    const findings = csrRiskFindings(
+      await makeCsr({ ...GOOD_SERVING, sans: { dns: ['node-1', 'kubernetes.default'], ip: ['10.0.0.99'] } }),
+      OPTIONS,
+    );
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['san-not-node-address'],
+    );
     assert.equal(findings[0].params.values, 'kubernetes.default, 10.0.0.99');
   });
 
@@ -168,24 +205,40 @@ describe('csrRiskFindings', () => {
   });
 
   it('privileged-group: system:masters and kubeadm:cluster-admins', async () => {
-    const findings = csrRiskFindings(await makeCsr({ ...GOOD_CLIENT, organizations: ['system:masters', 'kubeadm:cluster-admins'] }), OPTIONS);
-    assert.deepEqual(findings.map((f) => [f.code, f.params.group]), [
-      ['privileged-group', 'system:masters'],
-      ['privileged-group', 'kubeadm:cluster-admins'],
-    ]);
+    const findings = csrRiskFindings(
+      await makeCsr({ ...GOOD_CLIENT, organizations: ['system:masters', 'kubeadm:cluster-admins'] }),
+      OPTIONS,
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.code, f.params.group]),
+      [
+        ['privileged-group', 'system:masters'],
+        ['privileged-group', 'kubeadm:cluster-admins'],
+      ],
+    );
   });
 
   it('nodes-group-from-non-node: a user asking for system:nodes', async () => {
-    assert.deepEqual(await codesOf({ organizations: ['system:nodes'] }, GOOD_CLIENT), ['nodes-group-from-non-node']);
+    assert.deepEqual(await codesOf({ organizations: ['system:nodes'] }, GOOD_CLIENT), [
+      'nodes-group-from-non-node',
+    ]);
   });
 
   it('legacy-unknown-signer', async () => {
-    assert.deepEqual(await codesOf({ signerName: 'kubernetes.io/legacy-unknown' }, GOOD_CLIENT), ['legacy-unknown-signer']);
+    assert.deepEqual(await codesOf({ signerName: 'kubernetes.io/legacy-unknown' }, GOOD_CLIENT), [
+      'legacy-unknown-signer',
+    ]);
   });
 
   it('weak-key: RSA 1024', async () => {
-    const findings = csrRiskFindings(await makeCsr({ ...GOOD_CLIENT, key: { algorithm: 'RSA', bits: 1024 } }), OPTIONS);
-    assert.deepEqual(findings.map((f) => [f.code, f.params.bits]), [['weak-key', 1024]]);
+    const findings = csrRiskFindings(
+      await makeCsr({ ...GOOD_CLIENT, key: { algorithm: 'RSA', bits: 1024 } }),
+      OPTIONS,
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.code, f.params.bits]),
+      [['weak-key', 1024]],
+    );
   });
 
   it('weak-signature: SHA-1', async () => {
@@ -195,8 +248,14 @@ describe('csrRiskFindings', () => {
   it('duration-above-policy', async () => {
     const policy = { maxExpirationSeconds: 86400 };
     assert.deepEqual(await codesOf({ expirationSeconds: 86400 }, GOOD_CLIENT, { ...OPTIONS, policy }), []);
-    const findings = csrRiskFindings(await makeCsr({ ...GOOD_CLIENT, expirationSeconds: 86401 }), { ...OPTIONS, policy });
-    assert.deepEqual(findings.map((f) => [f.code, f.params.requested, f.params.maximum]), [['duration-above-policy', '24h1s', '24h']]);
+    const findings = csrRiskFindings(await makeCsr({ ...GOOD_CLIENT, expirationSeconds: 86401 }), {
+      ...OPTIONS,
+      policy,
+    });
+    assert.deepEqual(
+      findings.map((f) => [f.code, f.params.requested, f.params.maximum]),
+      [['duration-above-policy', '24h1s', '24h']],
+    );
   });
 
   it('pending-near-gc: a request pending for 20 hours, not once approved', async () => {
@@ -216,10 +275,16 @@ describe('csrRiskFindings', () => {
   });
 
   it('renders messages with their parameters and ranks severities', async () => {
-    const findings = csrRiskFindings(await makeCsr({ ...GOOD_SERVING, username: 'system:node:node-2', signatureHash: 'SHA-1' }), OPTIONS);
+    const findings = csrRiskFindings(
+      await makeCsr({ ...GOOD_SERVING, username: 'system:node:node-2', signatureHash: 'SHA-1' }),
+      OPTIONS,
+    );
     assert.equal(worstSeverity(findings), 'error');
     assert.equal(
-      renderRiskMessage(findings.find((f) => f.code === 'requester-not-subject')!, englishTemplate),
+      renderRiskMessage(
+        findings.find((f) => f.code === 'requester-not-subject')!,
+        englishTemplate,
+      ),
       'system:node:node-2 asks for the identity system:node:node-1, which is not its own.',
     );
     assert.equal(worstSeverity([]), undefined);

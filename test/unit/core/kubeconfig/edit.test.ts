@@ -56,19 +56,33 @@ describe('replaceUserCredentialData', () => {
   });
 
   it('replaces a block scalar by a plain value on the key line', () => {
-    const input = 'users:\n- name: u\n  user:\n    client-key-data: |\n      QUJD\n      REVG\n    token-file: x\n';
+    const input =
+      'users:\n- name: u\n  user:\n    client-key-data: |\n      QUJD\n      REVG\n    token-file: x\n';
     const { text } = replaceUserCredentialData(input, 'u', { 'client-key-data': 'WFla' });
     assert.equal(text, 'users:\n- name: u\n  user:\n    client-key-data: WFla\n    token-file: x\n');
   });
 
   it('refuses a missing user, a missing field, duplicates and non-base64 values', () => {
-    assert.throws(() => replaceUserCredentialData(HAND_WRITTEN, 'nobody', { 'client-key-data': 'QQ==' }), KubeconfigEditError);
     assert.throws(
-      () => replaceUserCredentialData('users:\n- name: u\n  user:\n    token: t\n', 'u', { 'client-key-data': 'QQ==' }),
+      () => replaceUserCredentialData(HAND_WRITTEN, 'nobody', { 'client-key-data': 'QQ==' }),
+      KubeconfigEditError,
+    );
+    assert.throws(
+      () =>
+        replaceUserCredentialData('users:\n- name: u\n  user:\n    token: t\n', 'u', {
+          'client-key-data': 'QQ==',
+        }),
       /has no client-key-data/,
     );
-    const dup = 'users:\n- name: u\n  user: {client-key-data: QQ==}\n- name: u\n  user: {client-key-data: Qg==}\n';
-    assert.throws(() => replaceUserCredentialData(dup, 'u', { 'client-key-data': 'QQ==' }), /defined 2 times/);
-    assert.throws(() => replaceUserCredentialData(HAND_WRITTEN, 'admin', { 'client-key-data': 'a b\nc' }), /base64/);
+    const dup =
+      'users:\n- name: u\n  user: {client-key-data: QQ==}\n- name: u\n  user: {client-key-data: Qg==}\n';
+    assert.throws(
+      () => replaceUserCredentialData(dup, 'u', { 'client-key-data': 'QQ==' }),
+      /defined 2 times/,
+    );
+    assert.throws(
+      () => replaceUserCredentialData(HAND_WRITTEN, 'admin', { 'client-key-data': 'a b\nc' }),
+      /base64/,
+    );
   });
 });

@@ -2,7 +2,13 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { KUBEADM_CAS, KUBEADM_CERTS, KUBEADM_KUBECONFIGS, caEntry, certPath } from '../../../../src/core/pki/catalog';
+import {
+  KUBEADM_CAS,
+  KUBEADM_CERTS,
+  KUBEADM_KUBECONFIGS,
+  caEntry,
+  certPath,
+} from '../../../../src/core/pki/catalog';
 import { removeTree, writeKubeadmTree } from '../../../fixtures/kubeadm';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -13,7 +19,12 @@ describe('generateKubeadmPki', () => {
     ({ root } = await writeKubeadmTree({
       now: NOW,
       key: { algorithm: 'EC', curve: 'P-256' },
-      validity: { apiserver: { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2026-02-01T00:00:00Z') } },
+      validity: {
+        apiserver: {
+          notBefore: new Date('2025-01-01T00:00:00Z'),
+          notAfter: new Date('2026-02-01T00:00:00Z'),
+        },
+      },
     }));
   });
   after(() => removeTree(root));
@@ -22,25 +33,42 @@ describe('generateKubeadmPki', () => {
     const at = String(Math.floor(NOW.getTime() / 1000));
     for (const entry of KUBEADM_CERTS.filter((e) => e.name !== 'apiserver')) {
       const ca = join(root, certPath(caEntry(entry.caName).baseName));
-      const out = execFileSync('openssl', ['verify', '-attime', at, '-CAfile', ca, join(root, certPath(entry.baseName))], {
-        encoding: 'utf8',
-      });
+      const out = execFileSync(
+        'openssl',
+        ['verify', '-attime', at, '-CAfile', ca, join(root, certPath(entry.baseName))],
+        {
+          encoding: 'utf8',
+        },
+      );
       assert.match(out, /: OK/, entry.name);
     }
   });
 
   it('honours per-entry validity overrides', () => {
-    const out = execFileSync('openssl', ['x509', '-noout', '-enddate', '-in', join(root, 'pki/apiserver.crt')], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      'openssl',
+      ['x509', '-noout', '-enddate', '-in', join(root, 'pki/apiserver.crt')],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.match(out, /notAfter=Feb  1 00:00:00 2026 GMT/);
   });
 
   it('gives the apiserver certificate the SANs kubeadm gives it', () => {
-    const out = execFileSync('openssl', ['x509', '-noout', '-ext', 'subjectAltName', '-in', join(root, 'pki/apiserver.crt')], {
-      encoding: 'utf8',
-    });
-    for (const san of ['DNS:cp-1', 'DNS:kubernetes.default.svc.cluster.local', 'IP Address:10.96.0.1', 'IP Address:10.0.0.10']) {
+    const out = execFileSync(
+      'openssl',
+      ['x509', '-noout', '-ext', 'subjectAltName', '-in', join(root, 'pki/apiserver.crt')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    for (const san of [
+      'DNS:cp-1',
+      'DNS:kubernetes.default.svc.cluster.local',
+      'IP Address:10.96.0.1',
+      'IP Address:10.0.0.10',
+    ]) {
       assert.ok(out.includes(san), `${san} in ${out}`);
     }
   });
@@ -56,13 +84,25 @@ describe('generateKubeadmPki', () => {
   it('writes kubeconfigs that kubectl reads, with the catalog identity', () => {
     for (const entry of KUBEADM_KUBECONFIGS) {
       const file = join(root, entry.name);
-      const user = execFileSync('kubectl', ['config', 'view', '--kubeconfig', file, '-o', 'jsonpath={.contexts[0].context.user}'], {
-        encoding: 'utf8',
-      });
+      const user = execFileSync(
+        'kubectl',
+        ['config', 'view', '--kubeconfig', file, '-o', 'jsonpath={.contexts[0].context.user}'],
+        {
+          encoding: 'utf8',
+        },
+      );
       assert.ok(user.length > 0, entry.name);
       const data = execFileSync(
         'kubectl',
-        ['config', 'view', '--raw', '--kubeconfig', file, '-o', 'jsonpath={.users[0].user.client-certificate-data}'],
+        [
+          'config',
+          'view',
+          '--raw',
+          '--kubeconfig',
+          file,
+          '-o',
+          'jsonpath={.users[0].user.client-certificate-data}',
+        ],
         { encoding: 'utf8' },
       );
       const subject = execFileSync('openssl', ['x509', '-noout', '-subject'], {
@@ -71,7 +111,8 @@ describe('generateKubeadmPki', () => {
       });
       const cn = entry.commonName ?? 'system:node:cp-1';
       assert.ok(subject.includes(`CN = ${cn}`), `${entry.name}: ${subject}`);
-      for (const o of entry.organizations) assert.ok(subject.includes(`O = ${o}`), `${entry.name}: ${subject}`);
+      for (const o of entry.organizations)
+        assert.ok(subject.includes(`O = ${o}`), `${entry.name}: ${subject}`);
     }
   });
 

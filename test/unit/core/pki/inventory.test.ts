@@ -5,7 +5,14 @@ import { KUBEADM_CAS, KUBEADM_CERTS, KUBEADM_KUBECONFIGS, certPath } from '../..
 import type { PkiInventory, PkiItem } from '../../../../src/core/pki/inventory';
 import { PkiScanner } from '../../../../src/core/pki/scanner';
 import { FsPkiTreeSource } from '../../../../src/node/pki/fsSource';
-import { CFSSL_FILES, VARIANTS, removeTree, writeCfsslDir, writePkiVariant, type VariantName } from '../../../fixtures/pkiVariants';
+import {
+  CFSSL_FILES,
+  VARIANTS,
+  removeTree,
+  writeCfsslDir,
+  writePkiVariant,
+  type VariantName,
+} from '../../../fixtures/pkiVariants';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const OPTIONS = { now: NOW, warnDays: 30 };
@@ -47,7 +54,8 @@ describe('PKI inventory', () => {
     });
 
     it('has every item ok, with no findings, and the kubeconfigs with kubelet.conf rotated by the kubelet', () => {
-      for (const item of allItems(inventory)) assert.equal(item.state, 'ok', `${item.id}: ${item.reason ?? ''}`);
+      for (const item of allItems(inventory))
+        assert.equal(item.state, 'ok', `${item.id}: ${item.reason ?? ''}`);
       // The one finding of a healthy tree: the break-glass kubeconfig kubeadm keeps (domain.md §2).
       assert.deepEqual(
         inventory.findings.map((f) => [f.code, relative(root, f.file)]),
@@ -76,8 +84,14 @@ describe('PKI inventory', () => {
       mkdirSync(backupDir, { recursive: true });
       writeFileSync(join(backupDir, 'apiserver.crt'), readFileSync(join(root, certPath('apiserver'))));
       writeFileSync(join(root, 'pki/apiserver.crt.bak'), readFileSync(join(root, certPath('apiserver'))));
-      const later = await new PkiScanner(new FsPkiTreeSource({ configDir: root })).scan({ now: new Date('2028-01-01T00:00:00Z'), warnDays: 30 });
-      assert.deepEqual(later.backups.map((b) => b.path).sort(), ['pki/apiserver.crt.bak', 'tmp/kubeadm-backup-etcd-2025/apiserver.crt']);
+      const later = await new PkiScanner(new FsPkiTreeSource({ configDir: root })).scan({
+        now: new Date('2028-01-01T00:00:00Z'),
+        warnDays: 30,
+      });
+      assert.deepEqual(later.backups.map((b) => b.path).sort(), [
+        'pki/apiserver.crt.bak',
+        'tmp/kubeadm-backup-etcd-2025/apiserver.crt',
+      ]);
       assert.ok(later.backups.every((b) => b.state === 'expired' && b.findings.length === 0));
       assert.ok(!later.findings.some((f) => /^tmp\/|\.bak$/.test(relative(root, f.file))));
     });
@@ -96,7 +110,9 @@ describe('PKI inventory', () => {
       }
       for (const expected of variant.findings) {
         assert.ok(
-          inventory.findings.some((f) => f.code === expected.code && relative(root, f.file) === expected.file),
+          inventory.findings.some(
+            (f) => f.code === expected.code && relative(root, f.file) === expected.file,
+          ),
           `${expected.code} on ${expected.file}; got ${inventory.findings.map((f) => `${f.code}@${relative(root, f.file)}`).join(', ')}`,
         );
       }
@@ -122,7 +138,10 @@ describe('PKI inventory', () => {
     const inventory = await scan(root);
     const found = inventory.findings.find((f) => f.code === 'wiring-file-missing')!;
     const text = readFileSync(join(root, 'manifests/kube-apiserver.yaml'), 'utf8');
-    assert.equal(text.slice(found.span.start, found.span.end), '--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client-old.crt');
+    assert.equal(
+      text.slice(found.span.start, found.span.end),
+      '--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client-old.crt',
+    );
     assert.equal(found.params.flag, '--etcd-certfile');
   });
 
@@ -140,8 +159,13 @@ describe('PKI inventory', () => {
         inventory.groups.map((g) => [g.ca.name, g.ca.state, g.ca.keyPath]),
         [['ca', 'ok', 'pki/ca-key.pem']],
       );
-      assert.deepEqual(inventory.groups[0].children.map((c) => c.name).sort(), [...CFSSL_FILES.leaves].sort());
-      assert.ok(inventory.groups[0].children.every((c) => c.state === 'ok' && c.keyPath === `pki/${c.name}-key.pem`));
+      assert.deepEqual(
+        inventory.groups[0].children.map((c) => c.name).sort(),
+        [...CFSSL_FILES.leaves].sort(),
+      );
+      assert.ok(
+        inventory.groups[0].children.every((c) => c.state === 'ok' && c.keyPath === `pki/${c.name}-key.pem`),
+      );
       assert.ok(!allItems(inventory).some((i) => i.state === 'missing'));
     });
 
@@ -150,7 +174,9 @@ describe('PKI inventory', () => {
         inventory.unknownIssuer.map((i) => [i.name, i.state]),
         [['foreign', 'mis-signed']],
       );
-      assert.ok(inventory.findings.some((f) => f.code === 'bad-signature' && f.file.endsWith(CFSSL_FILES.foreign)));
+      assert.ok(
+        inventory.findings.some((f) => f.code === 'bad-signature' && f.file.endsWith(CFSSL_FILES.foreign)),
+      );
     });
   });
 
@@ -167,6 +193,9 @@ describe('PKI inventory', () => {
     assert.equal(updated.items.get('ca:pki/front-proxy-ca.crt')!.state, 'key-mismatch');
     const again = await scanner.update(['pki/apiserver.crt'], OPTIONS);
     assert.equal(scanner.decodeCount - first, 1, 'an unchanged file is not decoded again');
-    assert.equal(again.items.get('cert:pki/apiserver.crt')!.version, updated.items.get('cert:pki/apiserver.crt')!.version);
+    assert.equal(
+      again.items.get('cert:pki/apiserver.crt')!.version,
+      updated.items.get('cert:pki/apiserver.crt')!.version,
+    );
   });
 });

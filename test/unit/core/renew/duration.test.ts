@@ -12,7 +12,8 @@ describe('parseGoDuration / formatGoDuration', () => {
   });
 
   it('rejects what Go rejects and non-positive values', () => {
-    for (const bad of ['', '1', '1d', 'h', '1h 30m', '-1h', '0h', '1y']) assert.equal(parseGoDuration(bad), undefined, bad);
+    for (const bad of ['', '1', '1d', 'h', '1h 30m', '-1h', '0h', '1y'])
+      assert.equal(parseGoDuration(bad), undefined, bad);
   });
 
   it('formats with hours as the largest unit', () => {

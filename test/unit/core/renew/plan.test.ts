@@ -41,7 +41,10 @@ describe('planLocalRenewal', () => {
   };
 
   before(async () => {
-    tree = await generateKubeadmPki({ now: new Date('2025-03-01T12:00:00Z'), key: { algorithm: 'EC', curve: 'P-256' } });
+    tree = await generateKubeadmPki({
+      now: new Date('2025-03-01T12:00:00Z'),
+      key: { algorithm: 'EC', curve: 'P-256' },
+    });
   });
 
   it('keeps subject DER, SANs and usages of every catalog certificate; new validity from now', () => {
@@ -88,7 +91,10 @@ describe('planLocalRenewal', () => {
       decision.plan.warnings.map((w) => w.code),
       ['capped-by-ca'],
     );
-    assert.match(renderWarning(decision.plan.warnings[0]!, englishTemplate), /ca CA expires on 2026-03-31T12:00:00Z/);
+    assert.match(
+      renderWarning(decision.plan.warnings[0]!, englishTemplate),
+      /ca CA expires on 2026-03-31T12:00:00Z/,
+    );
   });
 
   it('refuses CAs, kubelet.conf, missing files, external and expired CAs', () => {
@@ -118,14 +124,31 @@ describe('planLocalRenewal', () => {
     const decision = planLocalRenewal(input('apiserver'), { now: NOW });
     assert.ok(decision.ok);
     const lines = renderPreview(decision.plan.preview, englishTemplate);
-    assert.match(lines.find((l) => l.startsWith('Subject:'))!, /CN=kube-apiserver \(unchanged\)$/);
-    assert.match(lines.find((l) => l.startsWith('Not after:'))!, /2026-03-01T12:00:00Z → 2027-03-01T12:00:00Z$/);
-    assert.match(lines.find((l) => l.startsWith('Key:'))!, /EC P-256 → EC P-256 \(new key\)$/);
-    assert.match(lines.find((l) => l.startsWith('Subject alternative names:'))!, /DNS:kubernetes.default.svc.cluster.local.*IP:10\.96\.0\.1/);
+    assert.match(
+      lines.find((l) => l.startsWith('Subject:'))!,
+      /CN=kube-apiserver \(unchanged\)$/,
+    );
+    assert.match(
+      lines.find((l) => l.startsWith('Not after:'))!,
+      /2026-03-01T12:00:00Z → 2027-03-01T12:00:00Z$/,
+    );
+    assert.match(
+      lines.find((l) => l.startsWith('Key:'))!,
+      /EC P-256 → EC P-256 \(new key\)$/,
+    );
+    assert.match(
+      lines.find((l) => l.startsWith('Subject alternative names:'))!,
+      /DNS:kubernetes.default.svc.cluster.local.*IP:10\.96\.0\.1/,
+    );
   });
 
   it('names the static pods to restart, once each', () => {
-    assert.deepEqual(podsToRestart(RENEWABLE_NAMES), ['kube-apiserver', 'etcd', 'kube-controller-manager', 'kube-scheduler']);
+    assert.deepEqual(podsToRestart(RENEWABLE_NAMES), [
+      'kube-apiserver',
+      'etcd',
+      'kube-controller-manager',
+      'kube-scheduler',
+    ]);
     assert.deepEqual(podsToRestart(['admin.conf']), []);
   });
 

@@ -2,9 +2,13 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import type { Csr } from '../../../../src/core/csr/model';
-import { connectCluster, MAX_APPROVAL_ATTEMPTS, type ClusterClient } from '../../../../src/node/cluster/client';
+import {
+  connectCluster,
+  MAX_APPROVAL_ATTEMPTS,
+  type ClusterClient,
+} from '../../../../src/node/cluster/client';
 import { CsrWatcher } from '../../../../src/node/cluster/csrWatch';
-import { ClusterError } from '../../../../src/node/cluster/errors';
+import { type ClusterError } from '../../../../src/node/cluster/errors';
 import { NodeCache, reviewInCluster } from '../../../../src/node/cluster/review';
 import { requestPem } from '../../../fixtures/csr';
 import { kubectl, kubectlConditions, startTestCluster, waitFor } from '../../../fixtures/demoCluster';
@@ -33,7 +37,11 @@ describe('cluster client (demo cluster)', function () {
   /** A fresh, well-formed kubelet-serving CSR by node-1 for its own addresses: it stays pending (never auto-approved). */
   async function newNodeCsr(): Promise<string> {
     const name = `test-node-1-serving-${++counter}`;
-    const pem = await requestPem({ commonName: 'system:node:node-1', organizations: ['system:nodes'], sans: { dns: ['node-1'], ip: ['10.0.0.11'] } });
+    const pem = await requestPem({
+      commonName: 'system:node:node-1',
+      organizations: ['system:nodes'],
+      sans: { dns: ['node-1'], ip: ['10.0.0.11'] },
+    });
     await node1.createCsr({
       metadata: { name },
       spec: {
@@ -51,7 +59,10 @@ describe('cluster client (demo cluster)', function () {
     const names = list.items.map((c) => c.metadata.name);
     assert.ok(names.includes('csr-node-2-serving-unknown-sans'));
     assert.equal(typeof list.items[0].metadata.creationTimestamp, 'string');
-    const fromKubectl = (await kubectl(adminConf, 'get', 'csr', '-o', 'name')).trim().split('\n').map((l) => l.replace(/^.*\//, ''));
+    const fromKubectl = (await kubectl(adminConf, 'get', 'csr', '-o', 'name'))
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^.*\//, ''));
     assert.deepEqual([...names].sort(), fromKubectl.sort());
     assert.equal(admin.info.context, 'kubernetes-admin@kubecerts-demo');
   });
@@ -72,15 +83,28 @@ describe('cluster client (demo cluster)', function () {
     const name = await newNodeCsr();
     await admin.setApproval(name, 'Denied', { reason: 'TestDeny', message: 'not this one' });
     assert.equal(await kubectlConditions(adminConf, name), 'Denied');
-    const reason = await kubectl(adminConf, 'get', 'csr', name, '-o', 'jsonpath={.status.conditions[0].reason}');
+    const reason = await kubectl(
+      adminConf,
+      'get',
+      'csr',
+      name,
+      '-o',
+      'jsonpath={.status.conditions[0].reason}',
+    );
     assert.equal(reason, 'TestDeny');
   });
 
   it('refuses to approve a denied CSR; with force the API answers 422 and nothing changes', async () => {
     const name = await newNodeCsr();
     await kubectl(adminConf, 'certificate', 'deny', name);
-    await assert.rejects(admin.setApproval(name, 'Approved'), (err: ClusterError) => err.kind === 'refused' && /already Denied/.test(err.message));
-    await assert.rejects(admin.setApproval(name, 'Approved', { force: true }), (err: ClusterError) => err.kind === 'invalid' && err.details.status === 422);
+    await assert.rejects(
+      admin.setApproval(name, 'Approved'),
+      (err: ClusterError) => err.kind === 'refused' && /already Denied/.test(err.message),
+    );
+    await assert.rejects(
+      admin.setApproval(name, 'Approved', { force: true }),
+      (err: ClusterError) => err.kind === 'invalid' && err.details.status === 422,
+    );
     assert.equal(await kubectlConditions(adminConf, name), 'Denied');
   });
 
@@ -91,7 +115,10 @@ describe('cluster client (demo cluster)', function () {
     await assert.rejects(viewer.setApproval(name, 'Approved'), (err: ClusterError) => {
       assert.equal(err.kind, 'forbidden');
       assert.match(err.message, /update on certificatesigningrequests\.certificates\.k8s\.io\/approval/);
-      assert.match(err.message, /approve on signers\.certificates\.k8s\.io with resourceName kubernetes\.io\/kubelet-serving/);
+      assert.match(
+        err.message,
+        /approve on signers\.certificates\.k8s\.io with resourceName kubernetes\.io\/kubelet-serving/,
+      );
       return true;
     });
     assert.equal(await kubectlConditions(adminConf, name), '');
@@ -100,7 +127,11 @@ describe('cluster client (demo cluster)', function () {
   it('retries after a 409 caused by a concurrent kubectl update', async () => {
     const name = await newNodeCsr();
     // Between our read and our update, kubectl changes the object: our update is stale.
-    const api = (admin as unknown as { certificates: { readCertificateSigningRequest: (p: { name: string }) => Promise<unknown> } }).certificates;
+    const api = (
+      admin as unknown as {
+        certificates: { readCertificateSigningRequest: (p: { name: string }) => Promise<unknown> };
+      }
+    ).certificates;
     const original = api.readCertificateSigningRequest.bind(api);
     let reads = 0;
     api.readCertificateSigningRequest = async (params) => {
@@ -116,12 +147,19 @@ describe('cluster client (demo cluster)', function () {
       api.readCertificateSigningRequest = original;
     }
     assert.equal(await kubectlConditions(adminConf, name), 'Approved');
-    assert.equal(await kubectl(adminConf, 'get', 'csr', name, '-o', 'jsonpath={.metadata.labels.touched}'), 'by-kubectl');
+    assert.equal(
+      await kubectl(adminConf, 'get', 'csr', name, '-o', 'jsonpath={.metadata.labels.touched}'),
+      'by-kubectl',
+    );
   });
 
   it(`gives up after ${MAX_APPROVAL_ATTEMPTS} conflicts`, async () => {
     const name = await newNodeCsr();
-    const api = (admin as unknown as { certificates: { readCertificateSigningRequest: (p: { name: string }) => Promise<unknown> } }).certificates;
+    const api = (
+      admin as unknown as {
+        certificates: { readCertificateSigningRequest: (p: { name: string }) => Promise<unknown> };
+      }
+    ).certificates;
     const original = api.readCertificateSigningRequest.bind(api);
     let reads = 0;
     api.readCertificateSigningRequest = async (params) => {
@@ -130,7 +168,10 @@ describe('cluster client (demo cluster)', function () {
       return result;
     };
     try {
-      await assert.rejects(admin.setApproval(name, 'Approved'), (err: ClusterError) => err.kind === 'conflict');
+      await assert.rejects(
+        admin.setApproval(name, 'Approved'),
+        (err: ClusterError) => err.kind === 'conflict',
+      );
       assert.equal(reads, MAX_APPROVAL_ATTEMPTS);
     } finally {
       api.readCertificateSigningRequest = original;
@@ -140,11 +181,22 @@ describe('cluster client (demo cluster)', function () {
   it('reviews kubelet-serving SANs against the Node when it may read it', async () => {
     const csr = await admin.getCsr('csr-node-2-serving-unknown-sans');
     const review = await reviewInCluster(csr, new NodeCache(admin), new Date(), {});
-    assert.deepEqual(review.findings.map((f) => [f.code, f.params.values]), [['san-not-node-address', 'api.attacker.example, 10.0.0.99']]);
+    assert.deepEqual(
+      review.findings.map((f) => [f.code, f.params.values]),
+      [['san-not-node-address', 'api.attacker.example, 10.0.0.99']],
+    );
     // A bootstrap token may not get nodes: the check is reported as not done, not silently passed.
     const bootstrap = await connectCluster({ kubeconfig: cluster.kubeconfig('bootstrap-kubelet.conf') });
-    const asBootstrap = await reviewInCluster(await admin.getCsr('csr-node-1-serving'), new NodeCache(bootstrap), new Date(), {});
-    assert.deepEqual(asBootstrap.findings.map((f) => [f.code, f.params.reason]), [['node-addresses-unchecked', 'no permission to get nodes']]);
+    const asBootstrap = await reviewInCluster(
+      await admin.getCsr('csr-node-1-serving'),
+      new NodeCache(bootstrap),
+      new Date(),
+      {},
+    );
+    assert.deepEqual(
+      asBootstrap.findings.map((f) => [f.code, f.params.reason]),
+      [['node-addresses-unchecked', 'no permission to get nodes']],
+    );
   });
 
   it('watches: a created CSR appears, its approval by kubectl shows, its deletion removes it', async () => {
@@ -157,7 +209,8 @@ describe('cluster client (demo cluster)', function () {
       const name = await newNodeCsr();
       await waitFor(() => watcher.items.has(name), 'ADDED');
       await kubectl(adminConf, 'certificate', 'approve', name);
-      const approved = (csr?: Csr): boolean => (csr?.status?.conditions ?? []).some((c) => c.type === 'Approved');
+      const approved = (csr?: Csr): boolean =>
+        (csr?.status?.conditions ?? []).some((c) => c.type === 'Approved');
       await waitFor(() => approved(watcher.items.get(name)), 'MODIFIED with Approved');
       await waitFor(() => Boolean(watcher.items.get(name)?.status?.certificate), 'the issued certificate');
       await kubectl(adminConf, 'delete', 'csr', name);

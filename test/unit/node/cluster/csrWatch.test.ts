@@ -6,7 +6,10 @@ import { CsrWatcher, type CsrSource } from '../../../../src/node/cluster/csrWatc
 import { ClusterError } from '../../../../src/node/cluster/errors';
 import { waitFor } from '../../../fixtures/demoCluster';
 
-const csr = (name: string, rv: string): Csr => ({ metadata: { name, resourceVersion: rv }, spec: { request: '', signerName: 'x' } });
+const csr = (name: string, rv: string): Csr => ({
+  metadata: { name, resourceVersion: rv },
+  spec: { request: '', signerName: 'x' },
+});
 
 class ScriptedSource implements CsrSource {
   lists: (CsrList | ClusterError)[] = [];
@@ -22,7 +25,11 @@ class ScriptedSource implements CsrSource {
     return next;
   }
 
-  async watchCsrs(rv: string, onEvent: (e: WatchEvent) => void, onClose: (err?: ClusterError) => void): Promise<() => void> {
+  async watchCsrs(
+    rv: string,
+    onEvent: (e: WatchEvent) => void,
+    onClose: (err?: ClusterError) => void,
+  ): Promise<() => void> {
     this.watchFrom.push(rv);
     this.emit = onEvent;
     this.close = onClose;
@@ -33,7 +40,10 @@ class ScriptedSource implements CsrSource {
 describe('CsrWatcher', () => {
   it('applies events, follows resourceVersions and relists on 410 Gone', async () => {
     const source = new ScriptedSource();
-    source.lists = [{ items: [csr('a', '5')], resourceVersion: '10' }, { items: [csr('b', '30')], resourceVersion: '31' }];
+    source.lists = [
+      { items: [csr('a', '5')], resourceVersion: '10' },
+      { items: [csr('b', '30')], resourceVersion: '31' },
+    ];
     const watcher = new CsrWatcher(source, { onChange: () => undefined, onError: () => undefined });
     watcher.start();
     try {
@@ -63,7 +73,12 @@ describe('CsrWatcher', () => {
     const down = new ClusterError('unreachable', 'down');
     source.lists = [down, down, down, { items: [csr('a', '1')], resourceVersion: '2' }];
     const errors: (ClusterError | undefined)[] = [];
-    const watcher = new CsrWatcher(source, { onChange: () => undefined, onError: (e) => errors.push(e), initialBackoffMs: 5, maxBackoffMs: 20 });
+    const watcher = new CsrWatcher(source, {
+      onChange: () => undefined,
+      onError: (e) => errors.push(e),
+      initialBackoffMs: 5,
+      maxBackoffMs: 20,
+    });
     watcher.start();
     try {
       await waitFor(() => source.watchFrom.length === 1, 'the watch after recovery');

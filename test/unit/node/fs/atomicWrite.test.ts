@@ -4,7 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { atomicWriteFile, type AtomicWriteStep } from '../../../../src/node/fs/atomicWrite';
 
-const STEPS: readonly AtomicWriteStep[] = ['temp-created', 'temp-written', 'temp-synced', 'renamed', 'dir-synced'];
+const STEPS: readonly AtomicWriteStep[] = [
+  'temp-created',
+  'temp-written',
+  'temp-synced',
+  'renamed',
+  'dir-synced',
+];
 
 describe('atomicWriteFile', () => {
   let dir: string;
@@ -91,6 +97,15 @@ describe('atomicWriteFile', () => {
       }),
     );
     assert.deepEqual(await fs.readdir(dir), []);
+  });
+
+  it('without fsync still replaces atomically and reports the same steps', async () => {
+    const target = path.join(dir, 'bulk.json');
+    await fs.writeFile(target, 'old');
+    const seen: string[] = [];
+    await atomicWriteFile(target, 'new', { fsync: false, onStep: (step) => void seen.push(step) });
+    assert.equal(await fs.readFile(target, 'utf8'), 'new');
+    assert.deepEqual(seen, STEPS);
   });
 
   it('fails when the directory does not exist', async () => {

@@ -1,7 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { englishTemplate } from '../../../../src/core/findings/finding';
@@ -41,7 +51,10 @@ function kubeconfigUserData(text: string): { cert: Certificate; keyPem: string }
 
 function renewed(results: KubeadmRenewal[], name: string) {
   const result = results.find((r) => r.name === name);
-  assert.ok(result && result.outcome === 'renewed', `${name} renewed: ${JSON.stringify(result && 'refusal' in result ? result.refusal : result?.outcome)}`);
+  assert.ok(
+    result && result.outcome === 'renewed',
+    `${name} renewed: ${JSON.stringify(result && 'refusal' in result ? result.refusal : result?.outcome)}`,
+  );
   return result;
 }
 
@@ -82,7 +95,10 @@ describe('renewKubeadm', function () {
     before(async () => {
       root = copyTree();
       chmodSync(join(root, 'pki/apiserver.crt'), 0o640);
-      writeFileSync(join(root, 'admin.conf'), HAND_EDITED_PREFIX + readFileSync(join(root, 'admin.conf'), 'utf8'));
+      writeFileSync(
+        join(root, 'admin.conf'),
+        HAND_EDITED_PREFIX + readFileSync(join(root, 'admin.conf'), 'utf8'),
+      );
       results = await renewKubeadm(['all'], { configDir: root, now: NOW });
     });
 
@@ -105,7 +121,11 @@ describe('renewKubeadm', function () {
 
         const keyPem = readFileSync(join(root, keyPath(entry.baseName)), 'utf8');
         assert.notEqual(keyPem, tree.get(keyPath(entry.baseName))!.contents, `${entry.name} has a new key`);
-        assert.equal(spkiOfKey(keyPem), Buffer.from(next.publicKey.spkiDer).toString('hex'), `${entry.name} key matches`);
+        assert.equal(
+          spkiOfKey(keyPem),
+          Buffer.from(next.publicKey.spkiDer).toString('hex'),
+          `${entry.name} key matches`,
+        );
         assert.match(keyPem, /BEGIN EC PRIVATE KEY/, 'the key keeps its SEC1 format');
       }
     });
@@ -114,9 +134,13 @@ describe('renewKubeadm', function () {
       const at = String(Math.floor(NOW.getTime() / 1000));
       for (const entry of KUBEADM_CERTS) {
         const ca = join(root, certPath(caEntry(entry.caName).baseName));
-        const out = execFileSync('openssl', ['verify', '-attime', at, '-CAfile', ca, join(root, certPath(entry.baseName))], {
-          encoding: 'utf8',
-        });
+        const out = execFileSync(
+          'openssl',
+          ['verify', '-attime', at, '-CAfile', ca, join(root, certPath(entry.baseName))],
+          {
+            encoding: 'utf8',
+          },
+        );
         assert.match(out, /: OK/, entry.name);
       }
     });
@@ -127,7 +151,11 @@ describe('renewKubeadm', function () {
           const live = join(root, rel);
           const backups = backupsOf(live);
           assert.equal(backups.length, 1, `one backup of ${rel}`);
-          assert.equal(readFileSync(backups[0]!, 'utf8'), tree.get(rel)!.contents, `backup of ${rel} is the old file`);
+          assert.equal(
+            readFileSync(backups[0]!, 'utf8'),
+            tree.get(rel)!.contents,
+            `backup of ${rel} is the old file`,
+          );
           const expectedMode = rel === 'pki/apiserver.crt' ? 0o640 : tree.get(rel)!.mode;
           assert.equal(statSync(live).mode & 0o777, expectedMode, `${rel} mode`);
           assert.equal(statSync(backups[0]!).mode & 0o777, expectedMode, `${rel} backup mode`);
@@ -159,7 +187,11 @@ describe('renewKubeadm', function () {
     });
 
     it('never touches kubelet.conf or the CAs, and names the pods to restart', () => {
-      assert.equal(results.find((r) => r.name === 'kubelet.conf'), undefined, 'renew all skips kubelet.conf');
+      assert.equal(
+        results.find((r) => r.name === 'kubelet.conf'),
+        undefined,
+        'renew all skips kubelet.conf',
+      );
       assert.equal(readFileSync(join(root, 'kubelet.conf'), 'utf8'), tree.get('kubelet.conf')!.contents);
       for (const ca of ['pki/ca.crt', 'pki/ca.key', 'pki/etcd/ca.crt', 'pki/front-proxy-ca.crt']) {
         assert.equal(readFileSync(join(root, ca), 'utf8'), tree.get(ca)!.contents, ca);
@@ -193,7 +225,10 @@ describe('renewKubeadm', function () {
       results.map((r) => (r.outcome === 'refused' ? r.refusal.code : r.outcome)),
       ['external-ca', 'external-ca', 'renewed'],
     );
-    assert.equal(readFileSync(join(root, 'pki/etcd/server.crt'), 'utf8'), tree.get('pki/etcd/server.crt')!.contents);
+    assert.equal(
+      readFileSync(join(root, 'pki/etcd/server.crt'), 'utf8'),
+      tree.get('pki/etcd/server.crt')!.contents,
+    );
     assert.deepEqual(backupsOf(join(root, 'pki/etcd/server.crt')), []);
   });
 
@@ -208,17 +243,30 @@ describe('renewKubeadm', function () {
     const [result] = await renewKubeadm(['front-proxy-client'], { configDir: root, now: NOW });
     assert.ok(result?.outcome === 'renewed');
     assert.equal(result.renewed.notAfter.getTime(), caEnd.getTime());
-    assert.equal(certOf(readFileSync(join(root, 'pki/front-proxy-client.crt'))).notAfter.getTime(), caEnd.getTime());
-    assert.deepEqual(result.plan.warnings.map((w) => w.code), ['capped-by-ca']);
-    assert.match(renderWarning(result.plan.warnings[0]!, englishTemplate), /front-proxy-ca CA expires on 2026-04-10T12:00:00Z/);
+    assert.equal(
+      certOf(readFileSync(join(root, 'pki/front-proxy-client.crt'))).notAfter.getTime(),
+      caEnd.getTime(),
+    );
+    assert.deepEqual(
+      result.plan.warnings.map((w) => w.code),
+      ['capped-by-ca'],
+    );
+    assert.match(
+      renderWarning(result.plan.warnings[0]!, englishTemplate),
+      /front-proxy-ca CA expires on 2026-04-10T12:00:00Z/,
+    );
   });
 
   it('writes nothing on a dry run', async () => {
     const root = copyTree();
     const results = await renewKubeadm(['all'], { configDir: root, now: NOW, dryRun: true });
     assert.ok(results.every((r) => r.outcome === 'planned'));
-    for (const [relative, file] of tree) assert.equal(readFileSync(join(root, relative), 'utf8'), file.contents, relative);
-    assert.deepEqual(readdirSync(join(root, 'pki')).filter((n) => n.endsWith('.bak')), []);
+    for (const [relative, file] of tree)
+      assert.equal(readFileSync(join(root, relative), 'utf8'), file.contents, relative);
+    assert.deepEqual(
+      readdirSync(join(root, 'pki')).filter((n) => n.endsWith('.bak')),
+      [],
+    );
   });
 
   it('honours a separate --cert-dir', async () => {
@@ -228,7 +276,10 @@ describe('renewKubeadm', function () {
     rmSync(join(root, 'pki'), { recursive: true });
     const [result] = await renewKubeadm(['apiserver'], { configDir: root, certDir, now: NOW });
     assert.ok(result?.outcome === 'renewed');
-    assert.equal(certOf(readFileSync(join(certDir, 'apiserver.crt'))).notAfter.getTime(), NOW.getTime() + YEAR_MS);
+    assert.equal(
+      certOf(readFileSync(join(certDir, 'apiserver.crt'))).notAfter.getTime(),
+      NOW.getTime() + YEAR_MS,
+    );
   });
 
   describe('killed at each step', () => {
@@ -241,7 +292,11 @@ describe('renewKubeadm', function () {
     }
 
     /** Each file is the old one or a complete new one; a second run then leaves a matching pair. */
-    async function crashAndRecover(name: string, files: readonly string[], check: (root: string, rel: string) => void) {
+    async function crashAndRecover(
+      name: string,
+      files: readonly string[],
+      check: (root: string, rel: string) => void,
+    ) {
       const steps = await stepsOf(name);
       assert.ok(steps.length >= 10, `${name}: ${steps.length} steps`);
       for (let i = 0; i < steps.length; i++) {
@@ -271,7 +326,8 @@ describe('renewKubeadm', function () {
     it('a certificate and its key: each file old or new, never torn', async () => {
       await crashAndRecover('apiserver', ['pki/apiserver.crt', 'pki/apiserver.key'], (root, rel) => {
         const content = readFileSync(join(root, rel), 'utf8');
-        if (rel.endsWith('.crt')) assert.equal(certOf(content).notAfter.getTime(), NOW.getTime() + YEAR_MS, rel);
+        if (rel.endsWith('.crt'))
+          assert.equal(certOf(content).notAfter.getTime(), NOW.getTime() + YEAR_MS, rel);
         else assert.ok(spkiOfKey(content), rel);
       });
     });
@@ -292,16 +348,24 @@ describe('renewKubeadm', function () {
         configDir: root,
         now: NOW,
         onStep: (e) => {
-          if (e.phase === 'replace' && e.file.endsWith('.crt') && e.step === 'temp-created') throw new Error('killed');
+          if (e.phase === 'replace' && e.file.endsWith('.crt') && e.step === 'temp-created')
+            throw new Error('killed');
         },
       }),
     );
     const keyPem = readFileSync(join(root, 'pki/etcd/peer.key'), 'utf8');
     const cert = certOf(readFileSync(join(root, 'pki/etcd/peer.crt')));
-    assert.notEqual(spkiOfKey(keyPem), Buffer.from(cert.publicKey.spkiDer).toString('hex'), 'new key, old certificate');
+    assert.notEqual(
+      spkiOfKey(keyPem),
+      Buffer.from(cert.publicKey.spkiDer).toString('hex'),
+      'new key, old certificate',
+    );
     await renewKubeadm(['etcd-peer'], { configDir: root, now: NOW });
     const fixedCert = certOf(readFileSync(join(root, 'pki/etcd/peer.crt')));
-    assert.equal(spkiOfKey(readFileSync(join(root, 'pki/etcd/peer.key'), 'utf8')), Buffer.from(fixedCert.publicKey.spkiDer).toString('hex'));
+    assert.equal(
+      spkiOfKey(readFileSync(join(root, 'pki/etcd/peer.key'), 'utf8')),
+      Buffer.from(fixedCert.publicKey.spkiDer).toString('hex'),
+    );
     assert.ok(existsSync(join(root, 'pki/etcd')));
   });
 });

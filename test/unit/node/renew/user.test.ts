@@ -15,6 +15,8 @@ import {
   type UserRenewEvent,
   type UserRenewOptions,
 } from '../../../../src/node/renew/user';
+import type { CliIo } from '../../../../src/cli/io';
+import { runCli } from '../../../../src/cli/run';
 import { startDemoCluster, type DemoCluster } from '../../../../tools/demo-cluster/cluster';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -45,7 +47,11 @@ describe('renewUser against the demo cluster', function () {
   let cluster: DemoCluster;
   /** The signer's clock offset: a signer whose clock is wrong issues certificates that do not verify. */
   let signerOffsetMs = 0;
-  const base = (overrides: Partial<UserRenewOptions>): UserRenewOptions => ({ env: {}, pollIntervalMs: 50, ...overrides });
+  const base = (overrides: Partial<UserRenewOptions>): UserRenewOptions => ({
+    env: {},
+    pollIntervalMs: 50,
+    ...overrides,
+  });
 
   /** A private copy of one of the cluster's kubeconfigs, so each test starts from the original. */
   function copyOf(name: string): string {
@@ -75,7 +81,12 @@ describe('renewUser against the demo cluster', function () {
     const before = readFileSync(file, 'utf8');
     const events: UserRenewEvent['kind'][] = [];
     const result = await renewUser(
-      base({ kubeconfig: file, approve: true, expirationSeconds: 7200, onProgress: (e) => events.push(e.kind) }),
+      base({
+        kubeconfig: file,
+        approve: true,
+        expirationSeconds: 7200,
+        onProgress: (e) => events.push(e.kind),
+      }),
     );
     assert.equal(result.outcome, 'renewed');
     assert.deepEqual(events, ['submitted', 'approved', 'issued']);
@@ -87,14 +98,20 @@ describe('renewUser against the demo cluster', function () {
     assert.equal(cert.identity.user, old.identity.user);
     assert.deepEqual(cert.identity.groups, old.identity.groups);
     assert.deepEqual(cert.extKeyUsage, ['clientAuth']);
-    assert.ok(Math.abs(cert.notAfter.getTime() - (Date.now() + 7200_000)) < 120_000, 'expirationSeconds honoured');
+    assert.ok(
+      Math.abs(cert.notAfter.getTime() - (Date.now() + 7200_000)) < 120_000,
+      'expirationSeconds honoured',
+    );
     assert.equal(
       createPublicKey(keyPem).export({ format: 'der', type: 'spki' }).toString('hex'),
       Buffer.from(cert.publicKey.spkiDer).toString('hex'),
     );
     const certFile = join(dir, 'issued.crt');
     writeFileSync(certFile, Buffer.from(/client-certificate-data: (\S+)/.exec(after)![1]!, 'base64'));
-    assert.match(execFileSync('openssl', ['verify', '-CAfile', cluster.caFile, certFile], { encoding: 'utf8' }), /: OK/);
+    assert.match(
+      execFileSync('openssl', ['verify', '-CAfile', cluster.caFile, certFile], { encoding: 'utf8' }),
+      /: OK/,
+    );
     assert.equal(backups(dir, file.split('/').pop()!).length, 1);
 
     const client = await connectCluster({ kubeconfig: file, env: {} });
@@ -115,7 +132,9 @@ describe('renewUser against the demo cluster', function () {
           events.push(event);
           if (event.kind === 'approval-needed') {
             // The admin approves a moment later, while renewUser keeps polling.
-            approvedByAdmin = new Promise((r) => setTimeout(r, 300)).then(() => admin.setApproval(event.csrName, 'Approved'));
+            approvedByAdmin = new Promise((r) => setTimeout(r, 300)).then(() =>
+              admin.setApproval(event.csrName, 'Approved'),
+            );
           }
         },
       }),
@@ -167,7 +186,9 @@ describe('renewUser against the demo cluster', function () {
       }),
     );
     assert.equal(result.outcome, 'cancelled');
-    assert.ok(result.outcome === 'cancelled' && result.csrName?.startsWith('kubecerts-renew-system-node-node-1-'));
+    assert.ok(
+      result.outcome === 'cancelled' && result.csrName?.startsWith('kubecerts-renew-system-node-node-1-'),
+    );
     assert.equal(readFileSync(file, 'utf8'), before);
   });
 
@@ -190,7 +211,10 @@ describe('renewUser against the demo cluster', function () {
   it('surfaces a user who may not create requests as a cluster error, writing nothing', async () => {
     const file = copyOf('viewer.conf');
     const before = readFileSync(file, 'utf8');
-    await assert.rejects(renewUser(base({ kubeconfig: file })), (err: unknown) => err instanceof ClusterError && err.kind === 'forbidden');
+    await assert.rejects(
+      renewUser(base({ kubeconfig: file })),
+      (err: unknown) => err instanceof ClusterError && err.kind === 'forbidden',
+    );
     assert.equal(readFileSync(file, 'utf8'), before);
   });
 
@@ -200,5 +224,36 @@ describe('renewUser against the demo cluster', function () {
     const masters = await renewUser(base({ kubeconfig: copyOf('super-admin.conf') }));
     assert.ok(masters.outcome === 'refused');
     assert.equal(masters.refusal.code, 'system-masters');
+  });
+
+  it('kubecerts renew-user prints the preview, the request and the result', async () => {
+    const file = copyOf('admin.conf');
+    let stdout = '';
+    let stderr = '';
+    const io: CliIo = {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      env: { LANG: 'C' },
+      cwd: dir,
+      platform: 'linux',
+      homedir: dir,
+    };
+    const code = await runCli(
+      ['renew-user', '--kubeconfig', file, '--approve', '--expiration-seconds', '3600'],
+      io,
+    );
+    assert.equal(code, 0, stderr);
+    assert.match(
+      stdout,
+      /through the CSR API:\n +Subject: +CN=kubernetes-admin, O=kubeadm:cluster-admins \(unchanged\)/,
+    );
+    assert.match(stdout, /certificatesigningrequest kubecerts-renew-kubernetes-admin-\d{14}(-\d)? created/);
+    assert.match(stdout, /approved/);
+    assert.match(
+      stdout,
+      /client certificate of user kubernetes-admin renewed, verified against the cluster CA/,
+    );
+    assert.match(stdout, /backup: .*\.bak/);
+    assert.doesNotMatch(stdout + stderr, /PRIVATE KEY|client-key-data/);
   });
 });

@@ -1,0 +1,305 @@
+// The PKI view: roots from kubecerts.pkiDirectories plus workspace folders that look like a PKI,
+// one scanner and one file watcher per root. Watcher events are collected for a short while and
+// only the changed paths are re-read (the scanner re-decodes only files whose size/mtime moved);
+// the tree then redraws only the items whose state changed.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FindingCode } from '../../../core/findings/catalog';
+import type { PkiInventory, PkiItemState } from '../../../core/pki/inventory';
+import type { PkiScanner } from '../../../core/pki/scanner';
+import type { FsPkiTreeSource } from '../../../node/pki/fsSource';
+import type { Ctx } from '../../ctx';
+import { PkiTreeProvider, type PkiTreeNode, type RootNode } from './pkiTree';
+
+export const PKI_VIEW_ID = 'kubecerts.pkiView';
+const DEBOUNCE_MS = 300;
+/** Residual times in descriptions move with the clock: redraw from cache (no file read) this often. */
+const CLOCK_REFRESH_MS = 60 * 60 * 1000;
+
+interface RootState {
+  readonly node: RootNode;
+  readonly scanner: PkiScanner;
+  readonly source: FsPkiTreeSource;
+  readonly watcher: vscode.FileSystemWatcher;
+  pending: Set<string>;
+  timer?: ReturnType<typeof setTimeout>;
+  running: Promise<void>;
+}
+
+/** What the view shows, as data: returned by kubecerts.pki.refresh for scripts and tests. */
+export interface PkiViewSnapshot {
+  readonly roots: readonly {
+    readonly folder: string;
+    readonly layout?: string;
+    readonly error?: string;
+    readonly items: readonly {
+      readonly id: string;
+      readonly name: string;
+      readonly kind: string;
+      readonly state: PkiItemState;
+      readonly findings: readonly string[];
+    }[];
+    readonly findings: readonly string[];
+  }[];
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+export class PkiView implements vscode.Disposable {
+  readonly tree: PkiTreeProvider;
+  readonly treeView: vscode.TreeView<PkiTreeNode>;
+  private readonly roots = new Map<string, RootState>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly clock: ReturnType<typeof setInterval>;
+  private loading: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ctx: Ctx) {
+    this.tree = new PkiTreeProvider(() => new Date());
+    this.treeView = vscode.window.createTreeView(PKI_VIEW_ID, {
+      treeDataProvider: this.tree,
+      showCollapseAll: true,
+    });
+    this.disposables.push(
+      this.tree,
+      this.treeView,
+      ctx.config.onDidChange((change) => {
+        if (change.affects('pkiDirectories')) this.reloadRoots();
+        else if (change.affects('expiryWarningDays') || change.affects('disabledFindings')) this.rebuildAll();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.reloadRoots()),
+    );
+    this.clock = setInterval(() => this.rebuildAll(), CLOCK_REFRESH_MS);
+    this.reloadRoots();
+  }
+
+  /** Resolves once every root has been scanned (and every pending change applied). */
+  async settled(): Promise<void> {
+    await this.loading;
+    await Promise.all([...this.roots.values()].map((r) => r.running));
+  }
+
+  reloadRoots(): void {
+    this.loading = this.loading.then(async () => {
+      const folders = await this.folders();
+      for (const [folder, state] of this.roots) {
+        if (folders.includes(folder)) continue;
+        state.watcher.dispose();
+        if (state.timer) clearTimeout(state.timer);
+        this.roots.delete(folder);
+      }
+      const nodes = this.tree.setRoots(folders);
+      const { PkiScanner } = await import('../../../core/pki/scanner');
+      const { openPkiFolder } = await import('../../../node/pki/fsSource');
+      for (const node of nodes) {
+        if (this.roots.has(node.folder)) continue;
+        const source = await openPkiFolder(node.folder);
+        const watcher = vscode.workspace.createFileSystemWatcher(
+          new vscode.RelativePattern(vscode.Uri.file(node.folder), '**/*'),
+        );
+        const state: RootState = {
+          node,
+          scanner: new PkiScanner(source),
+          source,
+          watcher,
+          pending: new Set(),
+          running: Promise.resolve(),
+        };
+        for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) {
+          event((uri) => this.changed(state, uri.fsPath));
+        }
+        this.roots.set(node.folder, state);
+        this.run(state, () => state.scanner.scan(this.options()));
+      }
+    });
+    this.loading.catch((err) => this.ctx.log.error('PKI view: loading the folders failed', err));
+  }
+
+  /** Settings folders (that exist) first, then workspace folders that look like a PKI. */
+  private async folders(): Promise<string[]> {
+    const { folderLooksLikePki } = await import('../../../node/pki/fsSource');
+    const fs = await import('node:fs/promises');
+    const exists = (dir: string) =>
+      fs.stat(dir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+    // Untrusted workspace: its own setting values may point anywhere; only user settings count.
+    const configured = vscode.workspace.isTrusted ? this.ctx.config.pkiDirectories : userPkiDirectories();
+    const out: string[] = [];
+    for (const dir of configured.map((d) => path.resolve(d)))
+      if (!out.includes(dir) && (await exists(dir))) out.push(dir);
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const dir = folder.uri.fsPath;
+      if (folder.uri.scheme === 'file' && !out.includes(dir) && (await folderLooksLikePki(dir)))
+        out.push(dir);
+    }
+    return out;
+  }
+
+  private options() {
+    const disabled = this.ctx.config.disabledFindings;
+    return {
+      now: new Date(),
+      warnDays: this.ctx.config.expiryWarningDays,
+      enabled: (code: FindingCode) => !disabled.has(code),
+    };
+  }
+
+  private changed(state: RootState, absolute: string): void {
+    const logical = state.source.logicalPath(absolute);
+    if (logical === undefined) return;
+    state.pending.add(logical);
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      const paths = [...state.pending];
+      state.pending = new Set();
+      this.run(state, () => state.scanner.update(paths, this.options()));
+    }, DEBOUNCE_MS);
+  }
+
+  private rebuildAll(): void {
+    for (const state of this.roots.values()) this.run(state, () => state.scanner.update([], this.options()));
+  }
+
+  /** Lists every folder again (files whose size and mtime did not move are still not re-read). */
+  rescanAll(): void {
+    for (const state of this.roots.values()) this.run(state, () => state.scanner.scan(this.options()));
+  }
+
+  /** Runs scans of one root one after the other, so results land in order. */
+  private run(state: RootState, scan: () => Promise<PkiInventory>): void {
+    state.running = state.running.then(async () => {
+      try {
+        const before = state.scanner.decodeCount;
+        const inventory = await scan();
+        this.tree.update(state.node, inventory);
+        this.ctx.log.info(
+          `PKI view: ${state.node.folder}: ${inventory.items.size} items, ${state.scanner.decodeCount - before} files decoded`,
+        );
+      } catch (err) {
+        this.ctx.log.error(`PKI view: scanning ${state.node.folder} failed`, err);
+        this.tree.update(state.node, undefined, vscode.l10n.t('cannot be read (see the log)'));
+      }
+    });
+  }
+
+  snapshot(): PkiViewSnapshot {
+    return {
+      roots: this.tree.rootNodes.map((root) => ({
+        folder: root.folder,
+        layout: root.inventory?.layout,
+        error: root.error,
+        items: [...(root.inventory?.items.values() ?? [])].map((item) => ({
+          id: item.id,
+          name: item.name,
+          kind: item.kind,
+          state: item.state,
+          findings: item.findings.map((f) => f.code),
+        })),
+        findings: (root.inventory?.findings ?? []).map((f) => f.code),
+      })),
+    };
+  }
+
+  async addFolder(folder?: string): Promise<void> {
+    let dir = folder;
+    if (dir === undefined) {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectFiles: false,
+        canSelectFolders: true,
+        canSelectMany: false,
+        openLabel: vscode.l10n.t('Add PKI Folder'),
+      });
+      dir = picked?.[0]?.fsPath;
+    }
+    if (!dir) return;
+    const config = vscode.workspace.getConfiguration('kubecerts');
+    const current = config.inspect<string[]>('pkiDirectories')?.globalValue ?? this.ctx.config.pkiDirectories;
+    if (current.includes(dir)) return;
+    await config.update('pkiDirectories', [...current, dir], vscode.ConfigurationTarget.Global);
+  }
+
+  dispose(): void {
+    clearInterval(this.clock);
+    for (const state of this.roots.values()) {
+      state.watcher.dispose();
+      if (state.timer) clearTimeout(state.timer);
+    }
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function userPkiDirectories(): string[] {
+  const value = vscode.workspace.getConfiguration('kubecerts').inspect<string[]>('pkiDirectories');
+  return (value?.globalValue ?? value?.defaultValue ?? []).filter((d): d is string => typeof d === 'string');
+}
+
+function fileOf(node: unknown): string | undefined {
+  const n = node as PkiTreeNode | undefined;
+  if (n?.kind === 'item' && n.item.state !== 'missing') return n.item.absolutePath;
+  if (n?.kind === 'finding') return n.finding.file;
+  if (n?.kind === 'root') return n.folder;
+  return undefined;
+}
+
+/** The view's commands; ids are in contributes.commands. */
+export const COMMANDS: Record<string, (view: PkiView) => Handler> = {
+  'kubecerts.pki.refresh': (view) => async () => {
+    view.rescanAll();
+    view.reloadRoots();
+    await view.settled();
+    return view.snapshot();
+  },
+  'kubecerts.pki.addFolder': (view) => (folder?: unknown) =>
+    view.addFolder(typeof folder === 'string' ? folder : undefined),
+  'kubecerts.pki.openFile': () => async (node?: unknown) => {
+    const file = fileOf(node);
+    if (!file) return;
+    const n = node as PkiTreeNode;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const editor = await vscode.window.showTextDocument(doc, { preview: true });
+    if (n.kind === 'finding' && n.finding.span.end > 0) {
+      const range = new vscode.Range(
+        doc.positionAt(n.finding.span.start),
+        doc.positionAt(n.finding.span.end),
+      );
+      editor.selection = new vscode.Selection(range.start, range.end);
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+  },
+  'kubecerts.pki.reveal': () => async (node?: unknown) => {
+    const file = fileOf(node);
+    if (!file) return;
+    const uri = vscode.Uri.file(file);
+    // The Explorer only shows workspace files; anything else is revealed in the OS file manager.
+    await vscode.commands.executeCommand(
+      vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS',
+      uri,
+    );
+  },
+  'kubecerts.pki.copySpkiPin': () => async (node?: unknown) => {
+    const n = node as PkiTreeNode | undefined;
+    const pin = n?.kind === 'item' ? n.item.certificate?.spkiPin : undefined;
+    if (pin) await vscode.commands.executeCommand('kubecerts.copySpkiPin', pin);
+  },
+};
+
+export function registerPkiView(ctx: Ctx): void {
+  const view = ctx.own(new PkiView(ctx));
+  for (const [id, factory] of Object.entries(COMMANDS)) {
+    const handler = factory(view);
+    ctx.own(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await handler(...args);
+        } catch (err) {
+          ctx.log.error(`command ${id} failed`, err);
+          void vscode.window.showErrorMessage(
+            vscode.l10n.t('Kube Certs: {0} failed. Details are in the log (Kube Certs: Show Log).', id),
+          );
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,284 @@
+// Mutation arbitraries: byte-level edits of DER, text-level edits of PEM/YAML with the tokens that
+// break parsers (BOM, CRLF, tabs, anchors, aliases, flow brackets, duplicate keys, non-UTF-8), and
+// generators of hostile YAML shapes (alias bombs, deep nesting, huge scalars, wrong types).
+import { Buffer } from 'node:buffer';
+import * as fc from 'fast-check';
+
+type ByteEdit =
+  | { readonly kind: 'flip'; readonly at: number; readonly bit: number }
+  | { readonly kind: 'set'; readonly at: number; readonly value: number }
+  | { readonly kind: 'delete'; readonly at: number; readonly length: number }
+  | { readonly kind: 'insert'; readonly at: number; readonly bytes: Uint8Array }
+  | { readonly kind: 'truncate'; readonly at: number }
+  | { readonly kind: 'duplicate'; readonly at: number; readonly length: number; readonly to: number };
+
+/** Bytes that steer a DER reader into its edge cases: long-form lengths, indefinite, tags. */
+const DER_TOKENS: readonly Uint8Array[] = [
+  [0x80],
+  [0x81, 0x80],
+  [0x82, 0xff, 0xff],
+  [0x84, 0x7f, 0xff, 0xff, 0xff],
+  [0x85, 1, 0, 0, 0, 0],
+  [0x30, 0x00],
+  [0x30, 0x80],
+  [0x1f, 0x81],
+  [0x06, 0x00],
+  [0x06, 0x01, 0x80],
+  [0x02, 0x00],
+  [0x03, 0x00],
+  [0x03, 0x01, 0x08],
+  [0x01, 0x01, 0x01],
+  [0x17, 0x0d],
+  [0xa0, 0x03, 0x02, 0x01, 0x02],
+].map((b) => Uint8Array.from(b));
+
+const pos = fc.nat({ max: 1 << 20 });
+
+const byteEdit: fc.Arbitrary<ByteEdit> = fc.oneof(
+  fc.record({ kind: fc.constant('flip' as const), at: pos, bit: fc.integer({ min: 0, max: 7 }) }),
+  fc.record({ kind: fc.constant('set' as const), at: pos, value: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('delete' as const), at: pos, length: fc.integer({ min: 1, max: 64 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: pos,
+    bytes: fc.oneof(fc.constantFrom(...DER_TOKENS), fc.uint8Array({ minLength: 1, maxLength: 16 })),
+  }),
+  fc.record({ kind: fc.constant('truncate' as const), at: pos }),
+  fc.record({
+    kind: fc.constant('duplicate' as const),
+    at: pos,
+    length: fc.integer({ min: 1, max: 256 }),
+    to: pos,
+  }),
+);
+
+function applyByteEdit(input: Uint8Array, edit: ByteEdit): Uint8Array {
+  const n = input.length;
+  const at = n === 0 ? 0 : edit.at % (n + 1);
+  switch (edit.kind) {
+    case 'flip': {
+      if (n === 0) return input;
+      const out = Uint8Array.from(input);
+      out[at % n] ^= 1 << edit.bit;
+      return out;
+    }
+    case 'set': {
+      if (n === 0) return input;
+      const out = Uint8Array.from(input);
+      out[at % n] = edit.value;
+      return out;
+    }
+    case 'delete':
+      return concat(input.subarray(0, at), input.subarray(Math.min(n, at + edit.length)));
+    case 'insert':
+      return concat(input.subarray(0, at), edit.bytes, input.subarray(at));
+    case 'truncate':
+      return input.subarray(0, at);
+    case 'duplicate': {
+      const piece = input.subarray(at, Math.min(n, at + edit.length));
+      const to = n === 0 ? 0 : edit.to % (n + 1);
+      return concat(input.subarray(0, to), piece, input.subarray(to));
+    }
+  }
+}
+
+function concat(...parts: readonly Uint8Array[]): Uint8Array {
+  return new Uint8Array(Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
+}
+
+/** One of `seeds`, edited 1 to 6 times. */
+export function mutatedBytes(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  return fc
+    .tuple(fc.constantFrom(...seeds), fc.array(byteEdit, { minLength: 1, maxLength: 6 }))
+    .map(([seed, edits]) => edits.reduce(applyByteEdit, seed));
+}
+
+/** Text fragments that confuse PEM framing, base64 and YAML. */
+export const TEXT_TOKENS: readonly string[] = [
+  '\uFEFF',
+  '\r\n',
+  '\r',
+  '\t',
+  '\n',
+  '  ',
+  '\u0000',
+  '\u2028',
+  '\uD800',
+  '-----BEGIN CERTIFICATE-----',
+  '-----END CERTIFICATE-----',
+  '-----BEGIN PRIVATE KEY-----',
+  '-----BEGIN ',
+  '-----',
+  'Proc-Type: 4,ENCRYPTED\n',
+  '====',
+  '=',
+  '&a ',
+  '*a',
+  '*b ',
+  '<<: *a\n',
+  '!!binary ',
+  '!!str ',
+  '!<tag:yaml.org,2002:map> ',
+  '? ',
+  ': ',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '#',
+  '|',
+  '>-',
+  '"',
+  "'",
+  '%YAML 1.2\n---\n',
+  '---\n',
+  '...\n',
+  'null',
+  '~',
+  'true',
+  '0x1F',
+  '1e999',
+  '-.inf',
+  'DATA+OMITTED',
+  'REDACTED',
+  'name: dup\n',
+  'users:\n',
+  'clusters: 7\n',
+  '  user: []\n',
+  'client-certificate-data: ',
+  'client-key-data: ',
+  'certificate-authority: ',
+  'token: ',
+  'exec: x\n',
+  'é',
+  '\u{1F600}',
+];
+
+type TextEdit =
+  | { readonly kind: 'insert'; readonly at: number; readonly token: string }
+  | { readonly kind: 'delete'; readonly at: number; readonly length: number }
+  | { readonly kind: 'truncate'; readonly at: number }
+  | { readonly kind: 'duplicate'; readonly at: number; readonly length: number; readonly to: number }
+  | { readonly kind: 'replace-newlines'; readonly with: string };
+
+const textEdit: fc.Arbitrary<TextEdit> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('insert' as const),
+      at: pos,
+      token: fc.oneof(fc.constantFrom(...TEXT_TOKENS), fc.string({ maxLength: 8, unit: 'binary' })),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: pos, length: fc.integer({ min: 1, max: 80 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: pos }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('duplicate' as const),
+      at: pos,
+      length: fc.integer({ min: 1, max: 400 }),
+      to: pos,
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('replace-newlines' as const), with: fc.constantFrom('\r\n', '\r', '\n\n', '\n\t') }) },
+);
+
+function applyTextEdit(input: string, edit: TextEdit): string {
+  const n = input.length;
+  const at = edit.kind === 'replace-newlines' ? 0 : edit.at % (n + 1);
+  switch (edit.kind) {
+    case 'insert':
+      return input.slice(0, at) + edit.token + input.slice(at);
+    case 'delete':
+      return input.slice(0, at) + input.slice(at + edit.length);
+    case 'truncate':
+      return input.slice(0, at);
+    case 'duplicate': {
+      const to = edit.to % (n + 1);
+      return input.slice(0, to) + input.slice(at, at + edit.length) + input.slice(to);
+    }
+    case 'replace-newlines':
+      return input.replace(/\n/g, edit.with);
+  }
+}
+
+/** One of `seeds`, edited 1 to 8 times at the text level. */
+export function mutatedText(seeds: readonly string[]): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.constantFrom(...seeds), fc.array(textEdit, { minLength: 1, maxLength: 8 }))
+    .map(([seed, edits]) => edits.reduce(applyTextEdit, seed));
+}
+
+/** Text as bytes, sometimes with invalid UTF-8 spliced in. */
+export function textBytes(text: fc.Arbitrary<string>): fc.Arbitrary<Uint8Array> {
+  return fc
+    .tuple(text, fc.option(fc.tuple(pos, fc.constantFrom([0xff], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf8, 0x88]))))
+    .map(([t, bad]) => {
+      const bytes = Buffer.from(t, 'utf8');
+      if (!bad) return new Uint8Array(bytes);
+      const at = bad[0] % (bytes.length + 1);
+      return new Uint8Array(Buffer.concat([bytes.subarray(0, at), Buffer.from(bad[1]), bytes.subarray(at)]));
+    });
+}
+
+/** Arbitrary YAML-ish values for the places a kubeconfig expects strings, maps or lists. */
+const yamlValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom(null, true, false, 0, -1, 1e308, '', 'DATA+OMITTED', 'x'),
+    fc.string({ maxLength: 20 }),
+    fc.integer(),
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom('name', 'cluster', 'user', 'context', 'token', 'exec', 'server', 'command'), tie('value'), {
+      maxKeys: 3,
+    }),
+  ),
+})).value;
+
+/** Hostile kubeconfig shapes built as text: bombs, nesting, huge values, odd encodings. */
+export const hostileKubeconfig: fc.Arbitrary<string> = fc.oneof(
+  // Billion laughs: each level aliases the previous one several times.
+  fc.tuple(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 9 })).map(([levels, fan]) => {
+    const lines = ['a0: &a0 ["lol"]'];
+    for (let i = 1; i <= levels; i++) lines.push(`a${i}: &a${i} [${Array(fan).fill(`*a${i - 1}`).join(', ')}]`);
+    lines.push(`users: *a${levels}`, `clusters:\n- name: *a${levels}\n  cluster: *a${levels}`);
+    return lines.join('\n');
+  }),
+  // Deep nesting in flow and block style.
+  fc.tuple(fc.integer({ min: 10, max: 3000 }), fc.constantFrom('[', '{"a":', '- ')).map(([depth, open]) => {
+    if (open === '- ') return 'users:\n' + Array.from({ length: Math.min(depth, 400) }, (_, i) => ' '.repeat(i) + '- ').join('\n') + 'x';
+    const close = open === '[' ? ']' : '}';
+    return `clusters: ${open.repeat(depth)}1${close.repeat(depth)}`;
+  }),
+  // Huge scalars.
+  fc.tuple(fc.integer({ min: 1000, max: 200_000 }), fc.constantFrom('token', 'certificate-authority-data', 'name', 'server')).map(
+    ([size, key]) =>
+      `clusters:\n- name: c\n  cluster:\n    ${key}: ${'A'.repeat(size)}\nusers:\n- name: u\n  user:\n    ${key}: "${'\\u00e9'.repeat(size / 10)}"\n`,
+  ),
+  // Duplicate keys and names everywhere.
+  fc.integer({ min: 2, max: 50 }).map((n) =>
+    Array.from({ length: n }, () => 'users:\n- name: u\n  user:\n    token: t\n    token: t2\n- name: u\n  user: {}\n').join(''),
+  ),
+  // Right keys, arbitrary values of the wrong types.
+  fc
+    .record({
+      clusters: yamlValue,
+      users: yamlValue,
+      contexts: yamlValue,
+      'current-context': yamlValue,
+      kind: yamlValue,
+    })
+    .map((doc) => JSON.stringify(doc)),
+  fc
+    .array(
+      fc.record({
+        name: yamlValue,
+        user: fc.oneof(yamlValue, fc.dictionary(fc.constantFrom('token', 'client-certificate', 'client-key-data', 'exec', 'password'), yamlValue)),
+      }),
+      { maxLength: 4 },
+    )
+    .map((users) => JSON.stringify({ apiVersion: 'v1', kind: 'Config', users })),
+);
