@@ -39,8 +39,9 @@ const LAZY_CHUNKS = [
 /**
  * Turns dynamic imports of LAZY_CHUNKS into `require('./<file>')` run when the import runs (a
  * plain require, resolved next to the requiring bundle: the extension host loads CommonJS).
+ * `dir` (the bench's probes) requires the chunks from that directory instead.
  */
-const lazyChunks = {
+const lazyChunksIn = (dir) => ({
   name: 'lazy-chunks',
   setup(build) {
     const bySource = new Map(
@@ -48,26 +49,31 @@ const lazyChunks = {
     );
     const byModule = new Map(LAZY_CHUNKS.filter((c) => c.module).map((c) => [c.module, c]));
     build.onResolve({ filter: /.*/ }, async (args) => {
-      if (args.kind !== 'dynamic-import' || args.pluginData === lazyChunks) return undefined;
+      if (args.kind !== 'dynamic-import' || args.pluginData === LAZY_CHUNKS) return undefined;
       let chunk = byModule.get(args.path);
       if (!chunk && args.path.startsWith('.')) {
         const resolved = await build.resolve(args.path, {
           kind: args.kind,
           importer: args.importer,
           resolveDir: args.resolveDir,
-          pluginData: lazyChunks,
+          pluginData: LAZY_CHUNKS,
         });
         chunk = bySource.get(resolved.path);
       }
       return chunk ? { path: chunk.file, namespace: 'lazy-chunk' } : undefined;
     });
     build.onLoad({ filter: /.*/, namespace: 'lazy-chunk' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify('./' + args.path)});`,
+      contents: `module.exports = require(${JSON.stringify(dir ? path.join(dir, args.path) : './' + args.path)});`,
       loader: 'js',
     }));
-    build.onResolve({ filter: /.*/, namespace: 'lazy-chunk' }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /.*/, namespace: 'lazy-chunk' }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
   },
-};
+});
+
+const lazyChunks = lazyChunksIn(undefined);
 
 const shipped = { ...common, plugins: [lazyChunks], external: ['vscode'] };
 
@@ -81,7 +87,12 @@ const chunkBuilds = LAZY_CHUNKS.map((chunk) => ({
 
 const builds = [
   { ...shipped, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js' },
-  { ...shipped, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...shipped,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
   ...chunkBuilds,
   // The integration suite runs inside the extension host; it is never part of the VSIX.
   {
@@ -110,4 +121,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { LAZY_CHUNKS };
+module.exports = { LAZY_CHUNKS, lazyChunksIn };

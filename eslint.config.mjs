@@ -7,7 +7,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
     },
   },
   {
@@ -17,7 +20,21 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['vscode', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'http', 'node:http', 'https', 'node:https', 'net', 'node:net', 'child_process', 'node:child_process'],
+          paths: [
+            'vscode',
+            'fs',
+            'node:fs',
+            'fs/promises',
+            'node:fs/promises',
+            'http',
+            'node:http',
+            'https',
+            'node:https',
+            'net',
+            'node:net',
+            'child_process',
+            'node:child_process',
+          ],
           patterns: ['**/extension/**', '**/node/**', '**/cli/**'],
         },
       ],
@@ -30,8 +47,21 @@ export default tseslint.config(
     },
   },
   {
+    // ESLint's flat config must be a default export.
+    files: ['eslint.config.mjs'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['esbuild.js', 'scripts/**/*.js', 'scripts/**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
-    languageOptions: { globals: { require: 'readonly', process: 'readonly', console: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+      },
+    },
   },
 );

@@ -131,7 +131,7 @@ async function prepareWorkspace(workspace: string, cluster: DemoCluster, now: Da
       '',
       '- `kubeconfigs/`: hover a `client-certificate-data` value; open the Problems panel (Ctrl+Shift+M).',
       '- `etc-kubernetes/`: a copy of a control plane; see the **Kube Certs** side bar → PKI.',
-      '- The side bar\'s **Certificate Signing Requests** view shows the live demo cluster.',
+      "- The side bar's **Certificate Signing Requests** view shows the live demo cluster.",
       '',
     ].join('\n'),
   );
@@ -148,7 +148,14 @@ async function screenshot(server: CodeServer, workspace: string): Promise<void> 
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

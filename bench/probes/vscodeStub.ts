@@ -150,7 +150,10 @@ function withFallback<T extends object>(name: string, real: T, names: readonly s
     // Bundlers copy a CommonJS module's own keys into a namespace object: list the whole API.
     ownKeys: () => keys,
     getOwnPropertyDescriptor: (t, prop) =>
-      Reflect.getOwnPropertyDescriptor(t, prop) ?? (keys.includes(prop) ? { configurable: true, enumerable: true, writable: true, value: fallback[prop] } : undefined),
+      Reflect.getOwnPropertyDescriptor(t, prop) ??
+      (keys.includes(prop)
+        ? { configurable: true, enumerable: true, writable: true, value: fallback[prop] }
+        : undefined),
   });
 }
 
@@ -160,49 +163,68 @@ function apiNames(root: string): string[] {
   return [...dts.matchAll(/^\texport (?:class|enum|namespace|const|function|let) (\w+)/gm)].map((m) => m[1]);
 }
 
-const configuration = { get: (_key: string, defaultValue?: unknown) => defaultValue, has: () => false, inspect: () => undefined, update: async () => undefined };
+const configuration = {
+  get: (_key: string, defaultValue?: unknown) => defaultValue,
+  has: () => false,
+  inspect: () => undefined,
+  update: async () => undefined,
+};
 
-const api = (root: string): unknown => withFallback(
-  'vscode',
-  {
-  Position,
-  Range,
-  MarkdownString,
-  Hover,
-  Diagnostic,
-  EventEmitter,
-  DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
-  l10n: { t: (message: string | { message: string }, ...args: unknown[]) => format(typeof message === 'string' ? message : message.message, args) },
-  languages: withFallback('vscode.languages', {
-    registerHoverProvider: (_selector: unknown, provider: { provideHover: AnyFn }) => {
-      recorded.hoverProviders.push(provider);
-      return disposable;
-    },
-    createDiagnosticCollection: () =>
-      withFallback('DiagnosticCollection', {
-        set: (uri: { toString(): string }, list: Diagnostic[]) => recorded.diagnostics.set(uri.toString(), list),
-        delete: (uri: { toString(): string }) => recorded.diagnostics.delete(uri.toString()),
-        clear: () => recorded.diagnostics.clear(),
-        dispose: () => undefined,
+const api = (root: string): unknown =>
+  withFallback(
+    'vscode',
+    {
+      Position,
+      Range,
+      MarkdownString,
+      Hover,
+      Diagnostic,
+      EventEmitter,
+      DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+      l10n: {
+        t: (message: string | { message: string }, ...args: unknown[]) =>
+          format(typeof message === 'string' ? message : message.message, args),
+      },
+      languages: withFallback('vscode.languages', {
+        registerHoverProvider: (_selector: unknown, provider: { provideHover: AnyFn }) => {
+          recorded.hoverProviders.push(provider);
+          return disposable;
+        },
+        createDiagnosticCollection: () =>
+          withFallback('DiagnosticCollection', {
+            set: (uri: { toString(): string }, list: Diagnostic[]) =>
+              recorded.diagnostics.set(uri.toString(), list),
+            delete: (uri: { toString(): string }) => recorded.diagnostics.delete(uri.toString()),
+            clear: () => recorded.diagnostics.clear(),
+            dispose: () => undefined,
+          }),
       }),
-  }),
-  workspace: withFallback('vscode.workspace', {
-    textDocuments: [] as TextDocument[],
-    isTrusted: true,
-    workspaceFolders: undefined,
-    getConfiguration: () => configuration,
-    onDidOpenTextDocument: (listener: (doc: TextDocument) => void) => {
-      recorded.openListeners.push(listener);
-      return disposable;
+      window: withFallback('vscode.window', {
+        // Views start hidden, as in a fresh window: nothing connects to a cluster at activation.
+        createTreeView: () => withFallback('TreeView', { visible: false, dispose: () => undefined }),
+      }),
+      workspace: withFallback('vscode.workspace', {
+        textDocuments: [] as TextDocument[],
+        isTrusted: true,
+        workspaceFolders: undefined,
+        getConfiguration: () => configuration,
+        onDidOpenTextDocument: (listener: (doc: TextDocument) => void) => {
+          recorded.openListeners.push(listener);
+          return disposable;
+        },
+      }),
     },
-  }),
-  },
-  apiNames(root),
-);
+    apiNames(root),
+  );
 
 function format(message: string, args: unknown[]): string {
-  const params = args.length === 1 && typeof args[0] === 'object' && args[0] !== null ? (args[0] as Record<string, unknown>) : args;
-  return message.replace(/\{(\w+)\}/g, (m, key: string) => (key in (params as object) ? String((params as Record<string, unknown>)[key]) : m));
+  const params =
+    args.length === 1 && typeof args[0] === 'object' && args[0] !== null
+      ? (args[0] as Record<string, unknown>)
+      : args;
+  return message.replace(/\{(\w+)\}/g, (m, key: string) =>
+    key in (params as object) ? String((params as Record<string, unknown>)[key]) : m,
+  );
 }
 
 /** Makes `require('vscode')` return the stub in this process. */

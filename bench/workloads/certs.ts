@@ -39,22 +39,22 @@ interface Ca {
   readonly der: Buffer;
 }
 
-function keyUsage(flags: number): Buffer {
+export function keyUsage(flags: number): Buffer {
   let unused = 0;
   while (unused < 7 && !(flags & (1 << unused))) unused++;
   return tlv(0x03, Buffer.from([unused, flags]));
 }
 
-function extension(id: string, critical: boolean, value: Buffer): Buffer {
+export function extension(id: string, critical: boolean, value: Buffer): Buffer {
   return seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
 }
 
-function certificate(tbs: Buffer, issuerKey: KeyObject): Buffer {
+export function certificate(tbs: Buffer, issuerKey: KeyObject): Buffer {
   const alg = seq(oid(SHA256_RSA), tlv(0x05));
   return seq(tbs, alg, bits(sign('sha256', tbs, issuerKey)));
 }
 
-function tbsCertificate(fields: {
+export function tbsCertificate(fields: {
   serial: Buffer;
   issuer: Buffer;
   notBefore: Date;
@@ -75,11 +75,11 @@ function tbsCertificate(fields: {
   );
 }
 
-function keyIdOf(spki: Buffer): Buffer {
+export function keyIdOf(spki: Buffer): Buffer {
   return createHash('sha1').update(spki).digest();
 }
 
-function serialOf(label: string): Buffer {
+export function serialOf(label: string): Buffer {
   return createHash('sha256').update(label).digest().subarray(0, 16);
 }
 
@@ -143,7 +143,7 @@ function makeLeaf(i: number, cas: readonly Ca[], pool: readonly { spki: Buffer; 
   return certificate(tbs, ca.key);
 }
 
-function pem(der: Buffer): string {
+export function pem(der: Buffer): string {
   const b64 = der.toString('base64');
   let out = '-----BEGIN CERTIFICATE-----\n';
   for (let i = 0; i < b64.length; i += 64) out += b64.slice(i, i + 64) + '\n';
@@ -159,7 +159,9 @@ export function certificateSet(cacheDir: string, count: number, log: (line: stri
     bundle: path.join(dir, 'bundle.pem'),
     casFile: path.join(dir, 'cas.pem'),
     tree: path.join(dir, 'tree'),
-    sample: Array.from({ length: Math.min(count, 50) }, (_, k) => leafFile(dir, Math.floor((k * count) / Math.min(count, 50)))),
+    sample: Array.from({ length: Math.min(count, 50) }, (_, k) =>
+      leafFile(dir, Math.floor((k * count) / Math.min(count, 50))),
+    ),
   };
   if (fs.existsSync(path.join(dir, 'done'))) return set;
   const started = Date.now();

@@ -43,7 +43,14 @@ export function integer(bytes: Buffer): Buffer {
 
 export function utcTime(date: Date): Buffer {
   const iso = date.toISOString();
-  const text = iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
+  const text =
+    iso.slice(2, 4) +
+    iso.slice(5, 7) +
+    iso.slice(8, 10) +
+    iso.slice(11, 13) +
+    iso.slice(14, 16) +
+    iso.slice(17, 19) +
+    'Z';
   return tlv(0x17, Buffer.from(text, 'ascii'));
 }
 

@@ -89,6 +89,8 @@ export function ensureCodeServer(tmpDir: string): string {
   const home = codeServerHome();
   const entry = codeServerEntry(home);
   const marker = path.join(home, INSTALLED_MARKER);
+  // Chromium is needed by every run, not only by the install.
+  ensureAptPackages();
   if (
     fs.existsSync(entry) &&
     fs.existsSync(marker) &&
@@ -96,7 +98,6 @@ export function ensureCodeServer(tmpDir: string): string {
   ) {
     return entry;
   }
-  ensureAptPackages();
   seedRipgrep(tmpDir);
   console.log(`[e2e] installing code-server ${CODE_SERVER_VERSION} into ${home} (first run only, ~1-2 min)`);
   fs.rmSync(home, { recursive: true, force: true });

@@ -3,11 +3,14 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 
-type Handler = (...args: unknown[]) => unknown;
+export type Handler = (...args: unknown[]) => unknown;
+
+/** A table of command ids to handler factories; each feature owns one, built from what it needs. */
+export type CommandTable<T> = Readonly<Record<string, (owner: T) => Handler>>;
 
 const SPKI_PIN = /^sha256:[0-9a-f]{64}$/;
 
-export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
+export const COMMANDS: CommandTable<Ctx> = {
   'kubecerts.showLog': (ctx) => () => ctx.log.show(),
 
   'kubecerts.openSettings': (ctx) => () =>
@@ -27,8 +30,13 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
 };
 
 export function registerCommands(ctx: Ctx): void {
-  for (const [id, factory] of Object.entries(COMMANDS)) {
-    const handler = factory(ctx);
+  registerCommandTable(ctx, COMMANDS, ctx);
+}
+
+/** Registers a command table; a failing handler is logged and reported once, never thrown at the user. */
+export function registerCommandTable<T>(ctx: Ctx, table: CommandTable<T>, owner: T): void {
+  for (const [id, factory] of Object.entries(table)) {
+    const handler = factory(owner);
     ctx.own(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
@@ -38,6 +46,7 @@ export function registerCommands(ctx: Ctx): void {
           void vscode.window.showErrorMessage(
             vscode.l10n.t('Kube Certs: {0} failed. Details are in the log (Kube Certs: Show Log).', id),
           );
+          return undefined;
         }
       }),
     );

@@ -42,13 +42,16 @@ function parseArgs(argv: readonly string[]): Args {
         throw new Error(`unknown argument ${argv[i]}`);
     }
   }
-  if (!Number.isFinite(args.seed) || !Number.isFinite(args.runs) || args.runs < 1) throw new Error('--seed and --runs take integers');
+  if (!Number.isFinite(args.seed) || !Number.isFinite(args.runs) || args.runs < 1)
+    throw new Error('--seed and --runs take integers');
   return args;
 }
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  console.log(`kubecerts fuzz: seed ${args.seed}, ${args.runs} cases${args.only ? `, only ${args.only}` : ''}`);
+  console.log(
+    `kubecerts fuzz: seed ${args.seed}, ${args.runs} cases${args.only ? `, only ${args.only}` : ''}`,
+  );
   const bounds = { msPerInput: 10_000 };
   const seeds = await loadSeeds();
   let failed = 0;
@@ -61,14 +64,24 @@ async function main(): Promise<number> {
     }
   }
   const start = performance.now();
-  const outcomes = await runFuzz({ seed: args.seed, totalRuns: args.runs, bounds, only: args.only, path: args.path, saveFailures: true, log: (line) => console.log(line) });
+  const outcomes = await runFuzz({
+    seed: args.seed,
+    totalRuns: args.runs,
+    bounds,
+    only: args.only,
+    path: args.path,
+    saveFailures: true,
+    log: (line) => console.log(line),
+  });
   for (const o of outcomes) if (o.failure) console.log(`\n${o.failure}`);
   failed += outcomes.filter((o) => o.failure).length;
   const total = outcomes.reduce((sum, o) => sum + o.runs, 0);
   console.log(`${total} cases in ${((performance.now() - start) / 1000).toFixed(1)} s, seed ${args.seed}`);
   if (args.sizes && !args.only) {
     for (const result of await runSizeChecks(NIGHTLY_SIZES)) {
-      console.log(`${result.ok ? 'ok  ' : 'FAIL'} size ${result.name}: ${result.ms.toFixed(0)} ms, +${result.heapMb.toFixed(0)} MB heap (bounds ${result.boundMs} ms, ${result.boundMb} MB)`);
+      console.log(
+        `${result.ok ? 'ok  ' : 'FAIL'} size ${result.name}: ${result.ms.toFixed(0)} ms, +${result.heapMb.toFixed(0)} MB heap (bounds ${result.boundMs} ms, ${result.boundMb} MB)`,
+      );
       if (!result.ok) failed++;
     }
   }

@@ -172,7 +172,14 @@ const textEdit: fc.Arbitrary<TextEdit> = fc.oneof(
       token: fc.oneof(fc.constantFrom(...TEXT_TOKENS), fc.string({ maxLength: 8, unit: 'binary' })),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: pos, length: fc.integer({ min: 1, max: 80 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('delete' as const),
+      at: pos,
+      length: fc.integer({ min: 1, max: 80 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: pos }) },
   {
     weight: 1,
@@ -183,7 +190,13 @@ const textEdit: fc.Arbitrary<TextEdit> = fc.oneof(
       to: pos,
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('replace-newlines' as const), with: fc.constantFrom('\r\n', '\r', '\n\n', '\n\t') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('replace-newlines' as const),
+      with: fc.constantFrom('\r\n', '\r', '\n\n', '\n\t'),
+    }),
+  },
 );
 
 function applyTextEdit(input: string, edit: TextEdit): string {
@@ -215,7 +228,12 @@ export function mutatedText(seeds: readonly string[]): fc.Arbitrary<string> {
 /** Text as bytes, sometimes with invalid UTF-8 spliced in. */
 export function textBytes(text: fc.Arbitrary<string>): fc.Arbitrary<Uint8Array> {
   return fc
-    .tuple(text, fc.option(fc.tuple(pos, fc.constantFrom([0xff], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf8, 0x88]))))
+    .tuple(
+      text,
+      fc.option(
+        fc.tuple(pos, fc.constantFrom([0xff], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf8, 0x88])),
+      ),
+    )
     .map(([t, bad]) => {
       const bytes = Buffer.from(t, 'utf8');
       if (!bad) return new Uint8Array(bytes);
@@ -232,9 +250,13 @@ const yamlValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => 
     fc.string({ maxLength: 20 }),
     fc.integer(),
     fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(fc.constantFrom('name', 'cluster', 'user', 'context', 'token', 'exec', 'server', 'command'), tie('value'), {
-      maxKeys: 3,
-    }),
+    fc.dictionary(
+      fc.constantFrom('name', 'cluster', 'user', 'context', 'token', 'exec', 'server', 'command'),
+      tie('value'),
+      {
+        maxKeys: 3,
+      },
+    ),
   ),
 })).value;
 
@@ -243,25 +265,49 @@ export const hostileKubeconfig: fc.Arbitrary<string> = fc.oneof(
   // Billion laughs: each level aliases the previous one several times.
   fc.tuple(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 9 })).map(([levels, fan]) => {
     const lines = ['a0: &a0 ["lol"]'];
-    for (let i = 1; i <= levels; i++) lines.push(`a${i}: &a${i} [${Array(fan).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i <= levels; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(fan)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     lines.push(`users: *a${levels}`, `clusters:\n- name: *a${levels}\n  cluster: *a${levels}`);
     return lines.join('\n');
   }),
+  // Many aliases of one big anchor: each resolution must not walk the whole document again.
+  fc.tuple(fc.integer({ min: 10, max: 500 }), fc.integer({ min: 100, max: 20_000 })).map(
+    ([items, aliases]) => `a: &a [${'x,'.repeat(items)}]\nusers: [${'*a,'.repeat(aliases)}]\nclusters:\n- *a\n`,
+  ),
   // Deep nesting in flow and block style.
   fc.tuple(fc.integer({ min: 10, max: 3000 }), fc.constantFrom('[', '{"a":', '- ')).map(([depth, open]) => {
-    if (open === '- ') return 'users:\n' + Array.from({ length: Math.min(depth, 400) }, (_, i) => ' '.repeat(i) + '- ').join('\n') + 'x';
+    if (open === '- ')
+      return (
+        'users:\n' +
+        Array.from({ length: Math.min(depth, 400) }, (_, i) => ' '.repeat(i) + '- ').join('\n') +
+        'x'
+      );
     const close = open === '[' ? ']' : '}';
     return `clusters: ${open.repeat(depth)}1${close.repeat(depth)}`;
   }),
   // Huge scalars.
-  fc.tuple(fc.integer({ min: 1000, max: 200_000 }), fc.constantFrom('token', 'certificate-authority-data', 'name', 'server')).map(
-    ([size, key]) =>
-      `clusters:\n- name: c\n  cluster:\n    ${key}: ${'A'.repeat(size)}\nusers:\n- name: u\n  user:\n    ${key}: "${'\\u00e9'.repeat(size / 10)}"\n`,
-  ),
+  fc
+    .tuple(
+      fc.integer({ min: 1000, max: 200_000 }),
+      fc.constantFrom('token', 'certificate-authority-data', 'name', 'server'),
+    )
+    .map(
+      ([size, key]) =>
+        `clusters:\n- name: c\n  cluster:\n    ${key}: ${'A'.repeat(size)}\nusers:\n- name: u\n  user:\n    ${key}: "${'\\u00e9'.repeat(size / 10)}"\n`,
+    ),
   // Duplicate keys and names everywhere.
-  fc.integer({ min: 2, max: 50 }).map((n) =>
-    Array.from({ length: n }, () => 'users:\n- name: u\n  user:\n    token: t\n    token: t2\n- name: u\n  user: {}\n').join(''),
-  ),
+  fc
+    .integer({ min: 2, max: 50 })
+    .map((n) =>
+      Array.from(
+        { length: n },
+        () => 'users:\n- name: u\n  user:\n    token: t\n    token: t2\n- name: u\n  user: {}\n',
+      ).join(''),
+    ),
   // Right keys, arbitrary values of the wrong types.
   fc
     .record({
@@ -276,7 +322,13 @@ export const hostileKubeconfig: fc.Arbitrary<string> = fc.oneof(
     .array(
       fc.record({
         name: yamlValue,
-        user: fc.oneof(yamlValue, fc.dictionary(fc.constantFrom('token', 'client-certificate', 'client-key-data', 'exec', 'password'), yamlValue)),
+        user: fc.oneof(
+          yamlValue,
+          fc.dictionary(
+            fc.constantFrom('token', 'client-certificate', 'client-key-data', 'exec', 'password'),
+            yamlValue,
+          ),
+        ),
       }),
       { maxLength: 4 },
     )

@@ -40,7 +40,12 @@ export function runsFor(target: FuzzTarget, totalRuns: number, targets: readonly
   return Math.max(1, Math.round((totalRuns * target.weight) / weights));
 }
 
-export async function runTarget(target: FuzzTarget, seeds: Seeds, options: FuzzRunOptions, numRuns: number): Promise<TargetOutcome> {
+export async function runTarget(
+  target: FuzzTarget,
+  seeds: Seeds,
+  options: FuzzRunOptions,
+  numRuns: number,
+): Promise<TargetOutcome> {
   const start = Date.now();
   const details = await fc.check(target.property(seeds, options.bounds), {
     seed: options.seed,
@@ -49,12 +54,19 @@ export async function runTarget(target: FuzzTarget, seeds: Seeds, options: FuzzR
   });
   const ms = Date.now() - start;
   if (!details.failed) return { target: target.name, runs: details.numRuns, ms };
-  const saved = options.saveFailures && details.counterexample ? saveCase(target.name, details.counterexample) : undefined;
+  const saved =
+    options.saveFailures && details.counterexample
+      ? saveCase(target.name, details.counterexample)
+      : undefined;
   const failure = [
     `${target.name} failed after ${details.numRuns} runs (seed ${options.seed}, path "${details.counterexamplePath}")`,
     `replay: npm run fuzz -- --seed ${options.seed} --only ${target.name} --path ${details.counterexamplePath}`,
     saved ? `saved to ${path.relative(process.cwd(), saved)}` : '',
-    String(details.errorInstance instanceof Error ? (details.errorInstance.stack ?? details.errorInstance.message) : details.errorInstance),
+    String(
+      details.errorInstance instanceof Error
+        ? (details.errorInstance.stack ?? details.errorInstance.message)
+        : details.errorInstance,
+    ),
   ]
     .filter(Boolean)
     .join('\n');
@@ -67,7 +79,9 @@ export async function runFuzz(options: FuzzRunOptions): Promise<TargetOutcome[]>
   const outcomes: TargetOutcome[] = [];
   for (const target of targets) {
     const outcome = await runTarget(target, seeds, options, runsFor(target, options.totalRuns, targets));
-    options.log?.(`${outcome.failure ? 'FAIL' : 'ok  '} ${target.name}: ${outcome.runs} cases in ${outcome.ms} ms`);
+    options.log?.(
+      `${outcome.failure ? 'FAIL' : 'ok  '} ${target.name}: ${outcome.runs} cases in ${outcome.ms} ms`,
+    );
     outcomes.push(outcome);
   }
   return outcomes;
@@ -96,7 +110,8 @@ export function encodeArgs(args: unknown): string {
 
 export function decodeArgs(text: string): unknown[] {
   return JSON.parse(text, (_key, value: unknown) => {
-    if (value && typeof value === 'object' && '$bytes' in value) return new Uint8Array(Buffer.from(String((value as { $bytes: string }).$bytes), 'base64'));
+    if (value && typeof value === 'object' && '$bytes' in value)
+      return new Uint8Array(Buffer.from(String((value as { $bytes: string }).$bytes), 'base64'));
     if (value && typeof value === 'object' && '$undefined' in value) return undefined;
     return value;
   }) as unknown[];
@@ -136,5 +151,6 @@ export async function replayCase(c: CorpusCase, seeds: Seeds, bounds: Bounds): P
   const target = TARGETS.find((t) => t.name === c.target);
   if (!target) throw new Error(`${c.file}: no fuzz target "${c.target}"`);
   const outcome = await target.property(seeds, bounds).run(c.args);
-  if (outcome && 'error' in outcome) throw outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
+  if (outcome && 'error' in outcome)
+    throw outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
 }

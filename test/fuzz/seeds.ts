@@ -57,7 +57,11 @@ async function build(): Promise<Seeds> {
     root.keyPem,
   ];
   const csrPems = [
-    await requestPem({ commonName: 'system:node:n1', organizations: ['system:nodes'], sans: { dns: ['n1'], ip: ['10.0.0.2'] } }),
+    await requestPem({
+      commonName: 'system:node:n1',
+      organizations: ['system:nodes'],
+      sans: { dns: ['n1'], ip: ['10.0.0.2'] },
+    }),
     await requestPem({ commonName: 'alice', organizations: ['dev'], key: { algorithm: 'Ed25519' } }),
   ];
   const pemTexts = [

@@ -28,7 +28,11 @@ export const NIGHTLY_SIZES: SizeProfile = {
   bounds: { ms: 120_000, heapMb: 3072 },
 };
 
-export const CI_SIZES: SizeProfile = { kubeconfigBytes: 1024 * 1024, bundleCerts: 300, lineBytes: 256 * 1024 };
+export const CI_SIZES: SizeProfile = {
+  kubeconfigBytes: 1024 * 1024,
+  bundleCerts: 300,
+  lineBytes: 256 * 1024,
+};
 
 export interface SizeResult {
   readonly name: string;
@@ -82,7 +86,10 @@ const CHECKS: readonly SizeCheck[] = [
     name: 'bundle',
     run: (seeds, profile) => {
       const pem = seeds.intermediate.certPem + seeds.leaf.certPem.repeat(profile.bundleCerts - 1);
-      const audit = auditCertificateFiles([{ file: '/size/bundle.pem', bytes: new Uint8Array(Buffer.from(pem)) }], { now: FUZZ_NOW });
+      const audit = auditCertificateFiles(
+        [{ file: '/size/bundle.pem', bytes: new Uint8Array(Buffer.from(pem)) }],
+        { now: FUZZ_NOW },
+      );
       assert.equal(audit.certificates.length, profile.bundleCerts);
       assert.ok(audit.certificates.every((c) => c.span.end <= pem.length));
     },
@@ -93,12 +100,18 @@ const CHECKS: readonly SizeCheck[] = [
       const repeats = Math.ceil(profile.lineBytes / b64(seeds.leaf.certPem).length);
       const value = b64(seeds.leaf.certPem.repeat(repeats));
       const text = `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    certificate-authority-data: ${value}\nusers:\n- name: u\n  user:\n    token: ${'t'.repeat(profile.lineBytes)}\n`;
-      const audit = analyzeKubeconfig(mergeKubeconfigs([parseKubeconfig(text, '/size/line')]), { now: FUZZ_NOW });
+      const audit = analyzeKubeconfig(mergeKubeconfigs([parseKubeconfig(text, '/size/line')]), {
+        now: FUZZ_NOW,
+      });
       assert.equal(audit.certificates.length, repeats);
       // One megabyte without a newline, as a file: neither PEM nor base64 framing may go quadratic.
-      const noise = decodeFileContent(new Uint8Array(Buffer.from('-----BEGIN CERTIFICATE-----' + 'A'.repeat(profile.lineBytes))));
+      const noise = decodeFileContent(
+        new Uint8Array(Buffer.from('-----BEGIN CERTIFICATE-----' + 'A'.repeat(profile.lineBytes))),
+      );
       assert.ok(noise.problems.length > 0);
-      const base64Line = decodeFileContent(new Uint8Array(Buffer.from(b64(seeds.leaf.certPem.repeat(repeats)))));
+      const base64Line = decodeFileContent(
+        new Uint8Array(Buffer.from(b64(seeds.leaf.certPem.repeat(repeats)))),
+      );
       assert.equal(base64Line.certificates.length, repeats);
     },
   },

@@ -9,7 +9,12 @@ import { compareFindings, severityAtLeast, type Finding } from '../../core/findi
 import type { Severity } from '../../core/findings/catalog';
 import { mergeKubeconfigs } from '../../core/kubeconfig/merge';
 import { splitKubeconfigEnv } from '../../core/kubeconfig/paths';
-import { caCertificates, collectAuditInputs, InputReadError, kubeadmAnchors } from '../../node/fs/auditInputs';
+import {
+  caCertificates,
+  collectAuditInputs,
+  InputReadError,
+  kubeadmAnchors,
+} from '../../node/fs/auditInputs';
 import { pkiAuditFindings } from '../../node/pki/audit';
 import type { CliCommand, CliContext } from '../command';
 import { InputError, UsageError } from '../io';

@@ -132,7 +132,7 @@ export function expirationReport(
 export const checkExpirationCommand: CliCommand = {
   summary: () =>
     l10n.t(
-      'check certificate expiration like kubeadm certs check-expiration (plus signatures, wiring, permissions)',
+      'Check certificate expiration like kubeadm certs check-expiration (plus signatures, wiring and permissions).',
     ),
   help: () =>
     [

@@ -288,7 +288,7 @@ export async function runCsr(args: CsrArgs, ctx: CliContext, now = new Date()): 
 }
 
 export const csrCommand: CliCommand = {
-  summary: () => l10n.t('list, review, approve or deny certificate signing requests of a cluster'),
+  summary: () => l10n.t('List, review, approve or deny the certificate signing requests of a cluster.'),
   help: () =>
     [
       l10n.t('Usage: kubecerts csr list|review|approve|deny [NAME…] [options]'),

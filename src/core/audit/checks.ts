@@ -167,7 +167,7 @@ export function chainFindings(
   anchors: readonly Certificate[],
   place: Omit<CertificatePlace, 'role'>,
   ctx: CheckContext,
-  audited: ReadonlySet<string>,
+  audited: Pick<ReadonlySet<string>, 'has'>,
   related: readonly RelatedLocation[] = [],
 ): Finding[] {
   const findings: Finding[] = [];

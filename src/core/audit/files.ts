@@ -11,7 +11,7 @@ import {
   makeFinding,
   type CheckContext,
 } from './checks';
-import { chainReport, type CertificateReport } from './report';
+import { chainReport, type AnchorSource, type CertificateReport } from './report';
 
 export interface CertificateFileInput {
   readonly file: string;
@@ -115,11 +115,7 @@ export function auditCertificateFiles(
   }
 
   const audited = new Set(placed.map((p) => p.cert.sha256Fingerprint));
-  const cas = placed.filter((p) => p.cert.basicConstraints?.ca === true).map((p) => p.cert);
-  const roots = cas.filter((c) => c.isSelfIssued);
-  const intermediates = cas.filter((c) => !c.isSelfIssued);
-  const extra = options.extraAnchors ?? [];
-  const fromInputs = new Set(cas);
+  const trust = new TrustSets(placed, byFile, options.extraAnchors ?? []);
   const certificates: CertificateReport[] = [];
   for (const p of placed) {
     const place = { file: p.file, span: p.span };
@@ -131,39 +127,89 @@ export function auditCertificateFiles(
       certificate: p.cert,
       chains: [],
     };
-    if (p.cert.isSelfIssued) {
+    const set = p.cert.isSelfIssued ? undefined : trust.of(p);
+    if (!set) {
       certificates.push(report);
       continue;
     }
-    // Judge a certificate only against CAs it claims (same issuer name) or that share its file:
-    // a lone leaf whose CA is not among the inputs says nothing about its signature.
-    const sameFile = (byFile.get(p.file) ?? [])
-      .filter((q) => q.cert.basicConstraints?.ca === true)
-      .map((q) => q.cert);
-    const claimed = [...cas, ...extra].filter((c) => c.subject.derHex === p.cert.issuer.derHex);
-    const candidates = unique(
-      [...sameFile, ...claimed].filter((c) => c.sha256Fingerprint !== p.cert.sha256Fingerprint),
-    );
-    if (candidates.length === 0) {
-      certificates.push(report);
-      continue;
-    }
-    const anchors = unique(
-      [...candidates, ...roots, ...extra].filter((c) => c.sha256Fingerprint !== p.cert.sha256Fingerprint),
-    );
-    const verdict = verifyChain(
-      p.cert,
-      { anchors, intermediates: intermediates.filter((c) => c !== p.cert) },
-      options.now,
-    );
+    const verdict = verifyChain(p.cert, set, options.now);
     if (!verdict.verified)
-      findings.push(...chainFindings(p.cert, verdict.problems, candidates, place, ctx, audited));
+      findings.push(...chainFindings(p.cert, verdict.problems, set.candidates, place, ctx, audited));
     certificates.push({
       ...report,
-      chains: [chainReport(verdict, candidates, (a) => (fromInputs.has(a) ? 'input' : 'extra-anchor'))],
+      chains: [chainReport(verdict, set.candidates, trust.sourceOf)],
     });
   }
   return { findings, certificates };
+}
+
+interface Trust {
+  /** The CAs the certificate is judged against (tried, when none verifies it). */
+  readonly candidates: readonly Certificate[];
+  readonly anchors: readonly Certificate[];
+  readonly intermediates: readonly Certificate[];
+}
+
+/**
+ * Which CAs judge each certificate: those it claims (same issuer name) or that share its file, with
+ * the inputs' roots and the extra anchors as anchors. Leaves of one file and issuer share one set,
+ * built once: a bundle of ten thousand leaves must not rescan the bundle per leaf, and verifyChain
+ * indexes each anchor list once.
+ */
+class TrustSets {
+  private readonly cas: Certificate[];
+  private readonly roots: Certificate[];
+  private readonly intermediates: Certificate[];
+  private readonly caSet: ReadonlySet<Certificate>;
+  private readonly casByFile = new Map<string, Certificate[]>();
+  private readonly claimedByIssuer = new Map<string, Certificate[]>();
+  private readonly shared = new Map<string, Trust | undefined>();
+
+  constructor(
+    placed: readonly Placed[],
+    byFile: ReadonlyMap<string, readonly Placed[]>,
+    private readonly extra: readonly Certificate[],
+  ) {
+    this.cas = placed.filter((p) => p.cert.basicConstraints?.ca === true).map((p) => p.cert);
+    this.roots = this.cas.filter((c) => c.isSelfIssued);
+    this.intermediates = this.cas.filter((c) => !c.isSelfIssued);
+    this.caSet = new Set(this.cas);
+    for (const [file, list] of byFile)
+      this.casByFile.set(
+        file,
+        list.filter((q) => q.cert.basicConstraints?.ca === true).map((q) => q.cert),
+      );
+    for (const ca of [...this.cas, ...extra]) {
+      const list = this.claimedByIssuer.get(ca.subject.derHex);
+      if (list) list.push(ca);
+      else this.claimedByIssuer.set(ca.subject.derHex, [ca]);
+    }
+  }
+
+  readonly sourceOf = (anchor: Certificate): AnchorSource =>
+    this.caSet.has(anchor) ? 'input' : 'extra-anchor';
+
+  /** Undefined when no CA among the inputs could have issued it: a lone leaf says nothing about its signature. */
+  of(p: Placed): Trust | undefined {
+    // A CA among the inputs must not anchor itself, so it gets a set of its own.
+    if (this.caSet.has(p.cert)) return this.build(p);
+    const key = `${p.file}\0${p.cert.issuer.derHex}`;
+    if (!this.shared.has(key)) this.shared.set(key, this.build(p));
+    return this.shared.get(key);
+  }
+
+  private build(p: Placed): Trust | undefined {
+    const notSelf = (c: Certificate) => c.sha256Fingerprint !== p.cert.sha256Fingerprint;
+    const sameFile = this.casByFile.get(p.file) ?? [];
+    const claimed = this.claimedByIssuer.get(p.cert.issuer.derHex) ?? [];
+    const candidates = unique([...sameFile, ...claimed].filter(notSelf));
+    if (candidates.length === 0) return undefined;
+    return {
+      candidates,
+      anchors: unique([...candidates, ...this.roots, ...this.extra].filter(notSelf)),
+      intermediates: this.intermediates.filter((c) => c !== p.cert),
+    };
+  }
 }
 
 function clampSpan(span: Span, length: number): Span {

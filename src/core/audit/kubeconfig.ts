@@ -270,12 +270,18 @@ function pairingsOf(model: KubeconfigModel, user: UserEntry, options: Kubeconfig
   return pairings;
 }
 
+/** SHA-256 fingerprints of certificates that get findings of their own: chain findings skip their dates. */
+interface Audited {
+  has(fingerprint: string): boolean;
+  add(fingerprint: string): void;
+}
+
 function analyzeUser(
   model: KubeconfigModel,
   user: UserEntry,
   options: KubeconfigAuditOptions,
   ctx: CheckContext,
-  audited: Set<string>,
+  audited: Audited,
 ): EntryAnalysis {
   const scope = scopeOf(user);
   const findings: Finding[] = [
@@ -414,12 +420,23 @@ export function analyzeEntry(
 ): EntryAnalysis {
   const ctx = checkContext(options);
   if (entry.kind === 'cluster') return analyzeCluster(entry, options, ctx);
-  // The cluster CAs are audited with their clusters; keep their validity out of the user's chain findings.
-  const audited = new Set<string>();
-  for (const cluster of model.clusters.values()) {
-    for (const cert of certificatesOf(materialOf(cluster, 'ca', options.files)))
-      audited.add(cert.sha256Fingerprint);
-  }
+  // The cluster CAs are audited with their clusters; keep their validity out of the user's chain
+  // findings. Decoding every cluster's CA is what a hover must not pay for on a 1,000-cluster
+  // file, so that happens only when a chain finding about a date asks.
+  const own = new Set<string>();
+  let clusterCas: Set<string> | undefined;
+  const audited: Audited = {
+    add: (fingerprint) => own.add(fingerprint),
+    has: (fingerprint) => {
+      if (own.has(fingerprint)) return true;
+      clusterCas ??= new Set(
+        [...model.clusters.values()].flatMap((cluster) =>
+          certificatesOf(materialOf(cluster, 'ca', options.files)).map((cert) => cert.sha256Fingerprint),
+        ),
+      );
+      return clusterCas.has(fingerprint);
+    },
+  };
   return analyzeUser(model, entry, options, ctx, audited);
 }
 

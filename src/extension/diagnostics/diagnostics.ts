@@ -34,7 +34,10 @@ export function registerDiagnostics(ctx: Ctx, documents: KubeconfigDocuments): v
       // The document changed while we worked: the pass for the newer version will publish.
       if (doc.isClosed || doc.version !== version) return;
       const mine = audit.findings.filter((f) => f.file === analysis.snapshot(doc).document.file);
-      collection.set(doc.uri, mine.map((f) => toDiagnostic(doc, f)));
+      collection.set(
+        doc.uri,
+        mine.map((f) => toDiagnostic(doc, f)),
+      );
     } catch (error) {
       ctx.log.error(`diagnostics failed for ${key}`, error);
     }
@@ -75,7 +78,11 @@ export function registerDiagnostics(ctx: Ctx, documents: KubeconfigDocuments): v
 
 function toDiagnostic(doc: vscode.TextDocument, finding: Finding): vscode.Diagnostic {
   const range = new vscode.Range(doc.positionAt(finding.span.start), doc.positionAt(finding.span.end));
-  const diagnostic = new vscode.Diagnostic(range, renderFindingMessage(finding, translate), SEVERITY[finding.severity]);
+  const diagnostic = new vscode.Diagnostic(
+    range,
+    renderFindingMessage(finding, translate),
+    SEVERITY[finding.severity],
+  );
   diagnostic.source = DIAGNOSTIC_SOURCE;
   diagnostic.code = finding.code;
   if (finding.related?.length) {

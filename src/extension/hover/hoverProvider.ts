@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { Finding } from '../../core/findings/finding';
 import type { Ctx } from '../ctx';
 import { KUBECONFIG_SELECTOR, type KubeconfigDocuments } from '../kubeconfig/documents';
-import { appendCertificate, appendFindings, appendKey, newHoverMarkdown } from './render';
+import { renewCommandLink } from '../renew/args';
+import { appendCertificate, appendFindings, appendKey, appendRenewLink, newHoverMarkdown } from './render';
 
 /** Fields whose value is (or names) certificate or key material. */
 const CERTIFICATE_FIELDS = new Set([
@@ -43,7 +44,8 @@ async function provideHover(
     if (!result || token.isCancellationRequested) return undefined;
 
     const span = located.field.span;
-    const onField = (f: Finding): boolean => f.file === located.entry?.file && f.span.start < span.end && f.span.end > span.start;
+    const onField = (f: Finding): boolean =>
+      f.file === located.entry?.file && f.span.start < span.end && f.span.end > span.start;
     const md = newHoverMarkdown();
     if (isCertificate) {
       const reports = result.certificates.filter((r) => r.field === key);
@@ -55,10 +57,16 @@ async function provideHover(
         if (report !== reports[reports.length - 1]) md.appendMarkdown('---\n\n');
       }
       // Findings about the value itself (redacted, bad base64, missing file …) rather than one certificate.
-      appendFindings(md, result.findings.filter((f) => onField(f) && !f.certificate));
+      appendFindings(
+        md,
+        result.findings.filter((f) => onField(f) && !f.certificate),
+      );
     } else {
       if (result.key) appendKey(md, result.key);
-      appendFindings(md, result.findings.filter((f) => onField(f) && f.code !== 'key-mismatch'));
+      appendFindings(
+        md,
+        result.findings.filter((f) => onField(f) && f.code !== 'key-mismatch'),
+      );
     }
     if (md.value === '') return undefined;
     const range = new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end));

@@ -34,7 +34,10 @@ function code(text: string): string {
 }
 
 function utc(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' UTC');
+  return date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d{3}Z$/, ' UTC');
 }
 
 function validity(cert: Certificate, now: Date): string {
@@ -105,7 +108,9 @@ export function appendCertificate(
   md.appendMarkdown(`**${esc(title)}**: ${code(cert.subject.display || '—')}\n\n`);
   for (const chain of report.chains) md.appendMarkdown(`${chainLine(chain)}\n\n`);
   for (const finding of findings) {
-    md.appendMarkdown(`${SEVERITY_ICON[finding.severity]} ${esc(renderFindingMessage(finding, translate))} ${code(finding.code)}\n\n`);
+    md.appendMarkdown(
+      `${SEVERITY_ICON[finding.severity]} ${esc(renderFindingMessage(finding, translate))} ${code(finding.code)}\n\n`,
+    );
   }
   const rows: [string, string][] = [
     [vscode.l10n.t('Subject'), code(cert.subject.display || '—')],
@@ -124,14 +129,22 @@ export function appendCertificate(
       esc(pathLen === undefined ? vscode.l10n.t('yes') : vscode.l10n.t('yes, path length {0}', pathLen)),
     ]);
   } else if (cert.identity.user) {
-    const groups = cert.identity.groups.length ? cert.identity.groups.map(code).join(', ') : esc(vscode.l10n.t('none'));
-    rows.push([vscode.l10n.t('Identity'), `${esc(vscode.l10n.t('user'))} ${code(cert.identity.user)}, ${esc(vscode.l10n.t('groups'))} ${groups}`]);
+    const groups = cert.identity.groups.length
+      ? cert.identity.groups.map(code).join(', ')
+      : esc(vscode.l10n.t('none'));
+    rows.push([
+      vscode.l10n.t('Identity'),
+      `${esc(vscode.l10n.t('user'))} ${code(cert.identity.user)}, ${esc(vscode.l10n.t('groups'))} ${groups}`,
+    ]);
   }
   rows.push(
     [vscode.l10n.t('Serial'), code(cert.serialHex)],
     [vscode.l10n.t('SHA-256'), code(cert.sha256Fingerprint)],
     [vscode.l10n.t('SHA-1'), code(cert.sha1Fingerprint)],
-    [vscode.l10n.t('SPKI pin'), `${code(cert.spkiPin)} [${esc(vscode.l10n.t('Copy SPKI pin'))}](${commandUri('kubecerts.copySpkiPin', cert.spkiPin)})`],
+    [
+      vscode.l10n.t('SPKI pin'),
+      `${code(cert.spkiPin)} [${esc(vscode.l10n.t('Copy SPKI pin'))}](${commandUri('kubecerts.copySpkiPin', cert.spkiPin)})`,
+    ],
   );
   md.appendMarkdown(`| | |\n|:--|:--|\n${rows.map(([k, v]) => `| ${esc(k)} | ${v} |`).join('\n')}\n\n`);
 }
@@ -139,7 +152,9 @@ export function appendCertificate(
 export function appendKey(md: vscode.MarkdownString, key: KeyReport): void {
   const size = key.curve ?? (key.bits ? `${key.bits} bit` : '');
   const type = [key.algorithm, size].filter(Boolean).join(' ');
-  md.appendMarkdown(`**${esc(vscode.l10n.t('Private key'))}**: ${esc(type)} (${esc(key.format.toUpperCase())})\n\n`);
+  md.appendMarkdown(
+    `**${esc(vscode.l10n.t('Private key'))}**: ${esc(type)} (${esc(key.format.toUpperCase())})\n\n`,
+  );
   const matches =
     key.matchesCertificate === undefined
       ? vscode.l10n.t('no certificate to compare with')
@@ -152,8 +167,14 @@ export function appendKey(md: vscode.MarkdownString, key: KeyReport): void {
 
 export function appendFindings(md: vscode.MarkdownString, findings: readonly Finding[]): void {
   for (const finding of findings) {
-    md.appendMarkdown(`${SEVERITY_ICON[finding.severity]} ${esc(renderFindingMessage(finding, translate))} ${code(finding.code)}\n\n`);
+    md.appendMarkdown(
+      `${SEVERITY_ICON[finding.severity]} ${esc(renderFindingMessage(finding, translate))} ${code(finding.code)}\n\n`,
+    );
   }
+}
+
+export function appendRenewLink(md: vscode.MarkdownString, link: string): void {
+  md.appendMarkdown(`$(sync) [${esc(vscode.l10n.t('Renew certificate…'))}](${link})\n\n`);
 }
 
 function commandUri(command: string, ...args: unknown[]): string {

@@ -3,7 +3,12 @@
 // certificate engine, which activation must not pay for.
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { analyzeEntry, analyzeKubeconfig, type EntryAnalysis, type KubeconfigAudit } from '../../core/audit/kubeconfig';
+import {
+  analyzeEntry,
+  analyzeKubeconfig,
+  type EntryAnalysis,
+  type KubeconfigAudit,
+} from '../../core/audit/kubeconfig';
 import { KubeconfigDocumentCache } from '../../core/kubeconfig/cache';
 import { fieldAt, type LocatedField } from '../../core/kubeconfig/locate';
 import { mergeKubeconfigs } from '../../core/kubeconfig/merge';
@@ -50,7 +55,11 @@ export class KubeconfigAnalysis {
   }
 
   /** Findings and decoded certificates of the entry under the cursor: only what the hover shows. */
-  async entry(doc: vscode.TextDocument, located: LocatedField, options: AnalysisOptions): Promise<EntryAnalysis | undefined> {
+  async entry(
+    doc: vscode.TextDocument,
+    located: LocatedField,
+    options: AnalysisOptions,
+  ): Promise<EntryAnalysis | undefined> {
     const entry = located.entry;
     if (!entry || entry.kind === 'context') return undefined;
     const snapshot = this.snapshot(doc);

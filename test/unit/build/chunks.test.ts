@@ -24,14 +24,17 @@ describe('lazily loaded bundles', () => {
       for (const file of walk(path.join(root, 'src'))) {
         if (file === source || !file.endsWith('.ts')) continue;
         const text = fs.readFileSync(file, 'utf8').replace(/^import type [^;]*;/gm, '');
-        assert.ok(!staticImport.test(text), `${path.relative(root, file)} imports ${chunk.source} statically`);
+        assert.ok(
+          !staticImport.test(text),
+          `${path.relative(root, file)} imports ${chunk.source} statically`,
+        );
       }
     }
   });
 });
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }

@@ -8,6 +8,7 @@ import type { ApprovalDecision, ClusterClient } from '../../../node/cluster/clie
 import { ClusterError } from '../../../node/cluster/errors';
 import type { CsrWatcher } from '../../../node/cluster/csrWatch';
 import type { NodeCache } from '../../../node/cluster/review';
+import { registerCommandTable, type CommandTable } from '../../commands';
 import type { Ctx } from '../../ctx';
 import {
   CSR_URI_SCHEME,
@@ -34,8 +35,6 @@ interface Connection {
   readonly watcher: CsrWatcher;
   readonly nodes: NodeCache;
 }
-
-type Handler = (...args: unknown[]) => unknown;
 
 /** What the view shows, in data: returned by the refresh command (scripts and tests use it). */
 export interface CsrViewSnapshot {
@@ -532,7 +531,7 @@ export class CsrView implements vscode.Disposable {
 }
 
 /** The view's commands; ids match contributes.commands. */
-export const COMMANDS: Record<string, (view: CsrView) => Handler> = {
+export const COMMANDS: CommandTable<CsrView> = {
   'kubecerts.csr.refresh': (view) => () => view.refresh(),
   'kubecerts.csr.switchContext': (view) => (name) => view.switchContext(name),
   'kubecerts.csr.approve':
@@ -558,20 +557,5 @@ export const COMMANDS: Record<string, (view: CsrView) => Handler> = {
 };
 
 export function registerCsrView(ctx: Ctx): void {
-  const view = ctx.own(new CsrView(ctx));
-  for (const [id, factory] of Object.entries(COMMANDS)) {
-    const handler = factory(view);
-    ctx.own(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await handler(...args);
-        } catch (err) {
-          ctx.log.error(`command ${id} failed`, err);
-          void vscode.window.showErrorMessage(
-            vscode.l10n.t('Kube Certs: {0} failed. Details are in the log (Kube Certs: Show Log).', id),
-          );
-        }
-      }),
-    );
-  }
+  registerCommandTable(ctx, COMMANDS, ctx.own(new CsrView(ctx)));
 }

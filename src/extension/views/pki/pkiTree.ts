@@ -51,7 +51,7 @@ export const STATE_ICONS: Readonly<Record<PkiItemState, { readonly icon: string;
 
 const KIND_ICONS: Readonly<Record<PkiItem['kind'], string>> = {
   ca: 'shield',
-  cert: 'file-certificate',
+  cert: 'verified',
   kubeconfig: 'file-code',
   'key-pair': 'key',
   backup: 'archive',

@@ -8,6 +8,7 @@ import type { FindingCode } from '../../../core/findings/catalog';
 import type { PkiInventory, PkiItemState } from '../../../core/pki/inventory';
 import type { PkiScanner } from '../../../core/pki/scanner';
 import type { FsPkiTreeSource } from '../../../node/pki/fsSource';
+import { registerCommandTable, type CommandTable } from '../../commands';
 import type { Ctx } from '../../ctx';
 import { PkiTreeProvider, type PkiTreeNode, type RootNode } from './pkiTree';
 
@@ -42,8 +43,6 @@ export interface PkiViewSnapshot {
     readonly findings: readonly string[];
   }[];
 }
-
-type Handler = (...args: unknown[]) => unknown;
 
 export class PkiView implements vscode.Disposable {
   readonly tree: PkiTreeProvider;
@@ -244,7 +243,7 @@ function fileOf(node: unknown): string | undefined {
 }
 
 /** The view's commands; ids are in contributes.commands. */
-export const COMMANDS: Record<string, (view: PkiView) => Handler> = {
+export const COMMANDS: CommandTable<PkiView> = {
   'kubecerts.pki.refresh': (view) => async () => {
     view.rescanAll();
     view.reloadRoots();
@@ -286,20 +285,5 @@ export const COMMANDS: Record<string, (view: PkiView) => Handler> = {
 };
 
 export function registerPkiView(ctx: Ctx): void {
-  const view = ctx.own(new PkiView(ctx));
-  for (const [id, factory] of Object.entries(COMMANDS)) {
-    const handler = factory(view);
-    ctx.own(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await handler(...args);
-        } catch (err) {
-          ctx.log.error(`command ${id} failed`, err);
-          void vscode.window.showErrorMessage(
-            vscode.l10n.t('Kube Certs: {0} failed. Details are in the log (Kube Certs: Show Log).', id),
-          );
-        }
-      }),
-    );
-  }
+  registerCommandTable(ctx, COMMANDS, ctx.own(new PkiView(ctx)));
 }

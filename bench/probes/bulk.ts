@@ -1,0 +1,65 @@
+// Probe run in a fresh process on the certificate set: `ours` (kubecerts' audit of the bundle:
+// PEM decode, lean DER parse, chain verification, findings), `x509` (node:crypto X509Certificate
+// parse + verify against the issuing CA) or `peculiar` (naive @peculiar/x509 parse + verify, on
+// the first `limit` leaves). Prints one JSON line with µs per certificate and peak RSS.
+import { X509Certificate } from 'node:crypto';
+import * as fs from 'node:fs';
+import { auditCertificateFiles } from '../../src/core/audit/files';
+
+const [mode, bundleFile, casFile, nowText, limitText] = process.argv.slice(2);
+const now = new Date(nowText);
+
+function pemBlocks(file: string): string[] {
+  return (
+    fs.readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g) ?? []
+  );
+}
+
+async function main(): Promise<Record<string, unknown>> {
+  if (mode === 'ours') {
+    const bytes = new Uint8Array(fs.readFileSync(bundleFile));
+    const t0 = performance.now();
+    const audit = auditCertificateFiles([{ file: bundleFile, bytes }], { now });
+    const ms = performance.now() - t0;
+    const count = audit.certificates.length;
+    const verified = audit.certificates.filter((c) => c.chains.some((ch) => ch.verified)).length;
+    return { count, usPerCert: (ms * 1000) / count, findings: audit.findings.length, verified };
+  }
+  const cas = pemBlocks(casFile);
+  const leaves = pemBlocks(bundleFile).slice(cas.length, cas.length + Number(limitText ?? Infinity));
+  if (mode === 'x509') {
+    const t0 = performance.now();
+    const caCerts = cas.map((pem) => new X509Certificate(pem));
+    let verified = 0;
+    for (const pem of leaves) {
+      const cert = new X509Certificate(pem);
+      const ca = caCerts.find((c) => c.subject === cert.issuer);
+      if (ca && cert.verify(ca.publicKey) && cert.checkIssued(ca)) verified++;
+    }
+    const ms = performance.now() - t0;
+    return { count: leaves.length, usPerCert: (ms * 1000) / leaves.length, verified };
+  }
+  const { x509 } = await import('../../src/core/x509/peculiar');
+  const t0 = performance.now();
+  const caCerts = cas.map((pem) => new x509.X509Certificate(pem));
+  let verified = 0;
+  for (const pem of leaves) {
+    const cert = new x509.X509Certificate(pem);
+    const ca = caCerts.find((c) => c.subject === cert.issuer);
+    if (ca && (await cert.verify({ publicKey: ca, date: now }))) verified++;
+  }
+  const ms = performance.now() - t0;
+  return { count: leaves.length, usPerCert: (ms * 1000) / leaves.length, verified };
+}
+
+main().then(
+  (result) => {
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    process.stdout.write(JSON.stringify({ ...result, peakRssMb }) + '\n');
+    process.exit(0);
+  },
+  (error: unknown) => {
+    process.stderr.write(String((error as Error)?.stack ?? error) + '\n');
+    process.exit(1);
+  },
+);
