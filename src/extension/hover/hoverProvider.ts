@@ -61,6 +61,10 @@ async function provideHover(
         md,
         result.findings.filter((f) => onField(f) && !f.certificate),
       );
+      // Client certificates can be renewed (local CA or CSR API); never offered in an untrusted workspace.
+      if (key.startsWith('client-certificate') && reports.length > 0 && vscode.workspace.isTrusted) {
+        appendRenewLink(md, renewCommandLink(doc.uri.fsPath, span.start));
+      }
     } else {
       if (result.key) appendKey(md, result.key);
       appendFindings(
