@@ -34,6 +34,10 @@ const LAZY_CHUNKS = [
   { file: 'analysis.js', source: 'src/extension/kubeconfig/analysis.ts' },
   // @peculiar/x509 (issuance) behind the renew commands.
   { file: 'renew.js', source: 'src/extension/renew/flow.ts' },
+  // The PKI scan (certificate engine, yaml for manifests), once the PKI view is shown.
+  { file: 'pki.js', source: 'src/extension/views/pki/engine.ts' },
+  // yaml alone, for the CSR view's "open as YAML".
+  { file: 'yaml.js', module: 'yaml' },
 ];
 
 /**

@@ -230,6 +230,8 @@ export interface StartOptions {
   /** Written to the user settings before start; QUIET_SETTINGS when absent. */
   readonly settings?: Readonly<Record<string, unknown>>;
   readonly startTimeoutMs?: number;
+  /** true: workspace trust stays on, so the folder (never trusted here) opens in Restricted Mode. */
+  readonly workspaceTrust?: boolean;
 }
 
 async function waitHealthy(
@@ -286,7 +288,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     dirs.userDataDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     workspace,
   ];

@@ -4,18 +4,25 @@
 //            then the UI tests (test/integration/ui/*.ui.ts) in the same browser;
 //   2. vsix: dist/kubecerts.vsix installed with --install-extension, then the smoke UI tests
 //            (test/integration/smoke/*.ui.ts).
+// The dev stage runs next to a seeded demo cluster (in this process, EC keys) that the CSR suite
+// and the CSR UI test act on, with kubecerts.kubeconfig pointing at its admin.conf and the
+// workspace's kubeadm tree in kubecerts.pkiDirectories.
 // Screenshots and, on failure, logs go to test-results/. Exit code 1 on any failure or timeout.
+// KUBECERTS_UPDATE_SCREENSHOTS=1 also refreshes the README images in media/screenshots/.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Mocha from 'mocha';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { generateWorkspace } from '../../test/fixtures/workspace';
+import { generateWorkspace, WORKSPACE_PKI } from '../../test/fixtures/workspace';
 import { formatResult, RESULT_FILE_ENV, type SuiteResult } from '../../test/integration/result';
 import { AWAITING_FEATURES } from '../../test/integration/ui/awaiting';
 import { setUiSession, type UiSession } from '../../test/integration/ui/session';
 import { extensionHostLogs } from '../../test/integration/ui/workbench';
+import { startDemoCluster, type DemoCluster } from '../../tools/demo-cluster/cluster';
 import {
+  QUIET_SETTINGS,
   ensureCodeServer,
   installExtension,
   isolatedDirs,
@@ -27,6 +34,8 @@ const ROOT = path.resolve(__dirname, '../..');
 const RESULTS = path.join(ROOT, 'test-results');
 const SUITE = path.join(ROOT, 'out', 'integration', 'index.js');
 const VSIX = path.join(ROOT, 'dist', 'kubecerts.vsix');
+const README_IMAGES = path.join(ROOT, 'media', 'screenshots');
+const UPDATE_README_IMAGES = process.env.KUBECERTS_UPDATE_SCREENSHOTS === '1';
 const CHROMIUM = process.env.KUBECERTS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -163,16 +172,53 @@ async function runUiTests(session: UiSession, files: string[]): Promise<{ failed
   return { failed: count('failed'), lines };
 }
 
+/**
+ * kubectl drives the demo cluster in the CSR suite and UI test. Debian ships it as
+ * kubernetes-client; a kubectl already on PATH (any source) is used as it is.
+ */
+function ensureKubectl(): void {
+  if (spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim()) return;
+  if (process.getuid?.() !== 0)
+    throw new Error('kubectl is not on PATH: install it (Debian: sudo apt-get install -y kubernetes-client)');
+  log('installing kubectl (Debian package kubernetes-client)');
+  const apt = (args: string[]) => {
+    const r = spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+  };
+  apt(['update']);
+  apt(['install', '-y', '--no-install-recommends', 'kubernetes-client']);
+}
+
 async function devStage(
   browser: Browser,
   entry: string,
   runRoot: string,
   workspace: string,
+  cluster: DemoCluster,
 ): Promise<number> {
   const started = Date.now();
   const resultFile = path.join(runRoot, 'dev-result.json');
-  const dirs = isolatedDirs(path.join(runRoot, 'dev'), { [RESULT_FILE_ENV]: resultFile });
-  const server = await startCodeServer({ entry, dirs, workspace });
+  const dirs = isolatedDirs(path.join(runRoot, 'dev'), {
+    [RESULT_FILE_ENV]: resultFile,
+    // The CSR suite (test/integration/suites/csrView.test.ts) acts on this cluster's seeded CSRs.
+    KUBECERTS_DEMO_DIR: cluster.dir,
+  });
+  const server = await startCodeServer({
+    entry,
+    dirs,
+    workspace,
+    settings: {
+      ...QUIET_SETTINGS,
+      // A tree scrolled past an expanded row pins a copy of it on top ("sticky scroll"), over the
+      // row itself: the UI tests click and hover rows, so every row stays where the list puts it.
+      'workbench.tree.enableStickyScroll': false,
+      'kubecerts.kubeconfig': cluster.kubeconfig('admin.conf'),
+      'kubecerts.pkiDirectories': [path.join(workspace, WORKSPACE_PKI.folder)],
+    },
+  });
   cleanups.push(() => server.stop());
   const consoleLog = path.join(runRoot, 'dev-browser.log');
   let failures = 0;
@@ -205,6 +251,8 @@ async function devStage(
       userDataDir: dirs.userDataDir,
       resultsDir: RESULTS,
       stage: 'dev',
+      demoDir: cluster.dir,
+      readmeImagesDir: UPDATE_README_IMAGES ? README_IMAGES : undefined,
     };
     const ui = await runUiTests(session, uiFiles(path.join(ROOT, 'test/integration/ui')));
     console.log(ui.lines.join('\n'));
@@ -219,6 +267,58 @@ async function devStage(
     if (failures > 0) keepDiagnostics('dev', server, consoleLog);
     await server.stop();
     log(`dev stage done in ${elapsed(started)}`);
+  }
+}
+
+/**
+ * The workspace trust suite again, in Restricted Mode (trust on, folder untrusted): decoding and
+ * diagnostics work, every command that connects or writes refuses. Its tests skip themselves in a
+ * trusted window, so a skip here means the window was trusted after all: a failure.
+ */
+async function untrustedStage(
+  browser: Browser,
+  entry: string,
+  runRoot: string,
+  workspace: string,
+): Promise<number> {
+  const started = Date.now();
+  const resultFile = path.join(runRoot, 'untrusted-result.json');
+  const dirs = isolatedDirs(path.join(runRoot, 'untrusted'), {
+    [RESULT_FILE_ENV]: resultFile,
+    KUBECERTS_E2E_GREP: 'workspace trust',
+  });
+  const server = await startCodeServer({
+    entry,
+    dirs,
+    workspace,
+    workspaceTrust: true,
+    settings: {
+      ...QUIET_SETTINGS,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.banner': 'never',
+      'kubecerts.pkiDirectories': [path.join(workspace, WORKSPACE_PKI.folder)],
+    },
+  });
+  cleanups.push(() => server.stop());
+  const consoleLog = path.join(runRoot, 'untrusted-browser.log');
+  let failures = 0;
+  try {
+    const page = await newPage(browser, server, consoleLog);
+    await page.goto(server.url(workspace, { extensionDevelopmentPath: ROOT, extensionTestsPath: SUITE }));
+    const result = JSON.parse(await waitForFile(resultFile, server)) as SuiteResult;
+    console.log(formatResult('workspace trust suite in Restricted Mode', result));
+    failures += result.failed + (result.pending > 0 || result.passed === 0 ? 1 : 0);
+    if (result.pending > 0) console.error('[e2e] the Restricted Mode window was trusted: its tests skipped');
+    await page.context().close();
+    return failures;
+  } catch (err) {
+    failures += 1;
+    console.error(`[e2e] untrusted stage failed: ${err instanceof Error ? err.message : String(err)}`);
+    return failures;
+  } finally {
+    if (failures > 0) keepDiagnostics('untrusted', server, consoleLog);
+    await server.stop();
+    log(`untrusted stage done in ${elapsed(started)}`);
   }
 }
 
@@ -279,14 +379,25 @@ async function main(): Promise<number> {
   const entry = ensureCodeServer(setupTmp);
   log(`code-server ready (${elapsed(started)})`);
 
+  ensureKubectl();
+
   const workspace = path.join(runRoot, 'workspace');
   await generateWorkspace(workspace, new Date());
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   cleanups.push(() => browser.close());
-  const failures =
-    (await devStage(browser, entry, runRoot, workspace)) +
-    (await vsixStage(browser, entry, runRoot, workspace));
+  const clusterStarted = Date.now();
+  const cluster = await startDemoCluster({
+    dir: path.join(runRoot, 'demo-cluster'),
+    seed: true,
+    key: { algorithm: 'EC', curve: 'P-256' },
+  });
+  cleanups.push(() => cluster.stop());
+  log(`demo cluster at ${cluster.url}, seeded (${elapsed(clusterStarted)})`);
+  let failures = await devStage(browser, entry, runRoot, workspace, cluster);
+  await cluster.stop();
+  failures += await untrustedStage(browser, entry, runRoot, workspace);
+  failures += await vsixStage(browser, entry, runRoot, workspace);
   log(
     `${failures === 0 ? 'passed' : `${failures} failure(s)`} in ${elapsed(started)}; screenshots in test-results/`,
   );

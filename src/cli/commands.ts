@@ -1,14 +1,12 @@
-// The command table: adding a command is one line here plus its file under commands/.
+// The command table: adding a command is one line here plus its file under commands/. A command's
+// module loads when it runs (renew pulls in @peculiar/x509, csr the cluster client), so
+// `kubecerts audit` pays for neither.
 import type { CliCommand } from './command';
-import { auditCommand } from './commands/audit';
-import { checkExpirationCommand } from './commands/checkExpiration';
-import { csrCommand } from './commands/csr';
-import { renewCommand, renewUserCommand } from './commands/renew';
 
-export const COMMANDS: Readonly<Record<string, CliCommand>> = {
-  audit: auditCommand,
-  'check-expiration': checkExpirationCommand,
-  csr: csrCommand,
-  renew: renewCommand,
-  'renew-user': renewUserCommand,
+export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  audit: () => import('./commands/audit').then((m) => m.auditCommand),
+  'check-expiration': () => import('./commands/checkExpiration').then((m) => m.checkExpirationCommand),
+  csr: () => import('./commands/csr').then((m) => m.csrCommand),
+  renew: () => import('./commands/renew').then((m) => m.renewCommand),
+  'renew-user': () => import('./commands/renew').then((m) => m.renewUserCommand),
 };

@@ -7,15 +7,17 @@ import { CLI_LANGUAGES, pickLanguage, translator } from './l10n';
 
 export const CLI_VERSION: string = packageJson.version;
 
-function mainHelp(): string {
+/** Loads every command for its summary: help is the one place that needs them all. */
+async function mainHelp(): Promise<string> {
   const names = Object.keys(COMMANDS);
   const width = Math.max(...names.map((n) => n.length));
+  const commands = await Promise.all(names.map((name) => COMMANDS[name]()));
   return (
     [
       l10n.t('Usage: kubecerts <command> [options]'),
       '',
       l10n.t('Commands:'),
-      ...names.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name].summary()}`),
+      ...names.map((name, i) => `  ${name.padEnd(width)}  ${commands[i].summary()}`),
       '',
       l10n.t('Global options:'),
       '  --help             ' + l10n.t('show help (also after a command)'),
@@ -48,15 +50,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const t = translator(language);
     const [name, ...args] = rest;
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      io.stdout.write(mainHelp());
+      io.stdout.write(await mainHelp());
       return name === undefined ? 2 : 0;
     }
     if (name === '--version' || name === '-v') {
       io.stdout.write(CLI_VERSION + '\n');
       return 0;
     }
-    const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
-    if (!command) throw new UsageError(`unknown command "${name}"`);
+    const load = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!load) throw new UsageError(`unknown command "${name}"`);
+    const command = await load();
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout.write(command.help());
       return 0;

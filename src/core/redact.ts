@@ -20,6 +20,18 @@ const RULES: readonly {
       /\b(client-key-data|token|password|id-token|refresh-token|access-token|client-secret|secret)(["']?[ \t]*[:=][ \t]*["']?)([^\s"',}]+)/gi,
     replace: (_m, key, sep) => `${key}${sep}${REDACTED}`,
   },
+  {
+    // Exec credential plugin env entries (`- name: X` + `value: secret`, YAML or JSON, either order):
+    // the value is typically an API key handed to the plugin.
+    pattern:
+      /(["']?\bname["']?[ \t]*:[ \t]*["']?[^"'\n,}]*["']?[ \t]*(?:,[ \t]*\r?\n?|\r?\n)[ \t]*["']?value["']?[ \t]*:[ \t]*["']?)([^"'\r\n,}]+)/g,
+    replace: (_m, head) => `${head}${REDACTED}`,
+  },
+  {
+    pattern:
+      /(["']?\bvalue["']?[ \t]*:[ \t]*["']?)([^"'\r\n,}]+)(?=["']?[ \t]*(?:,[ \t]*\r?\n?|\r?\n)[ \t]*["']?name["']?[ \t]*:)/g,
+    replace: (_m, head) => `${head}${REDACTED}`,
+  },
   { pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, replace: (_m, scheme) => `${scheme} ${REDACTED}` },
   // JSON web tokens (service-account tokens, OIDC id-tokens).
   {

@@ -2,6 +2,7 @@
 // handler from the Ctx; the ids must match `contributes.commands` (checked by a unit test).
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
+import { gateCommand } from './trust';
 
 export type Handler = (...args: unknown[]) => unknown;
 
@@ -36,7 +37,8 @@ export function registerCommands(ctx: Ctx): void {
 /** Registers a command table; a failing handler is logged and reported once, never thrown at the user. */
 export function registerCommandTable<T>(ctx: Ctx, table: CommandTable<T>, owner: T): void {
   for (const [id, factory] of Object.entries(table)) {
-    const handler = factory(owner);
+    // Commands that contact a cluster or write refuse in an untrusted workspace (trustPolicy.ts).
+    const handler = gateCommand(id, factory(owner));
     ctx.own(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {

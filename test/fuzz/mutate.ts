@@ -275,9 +275,12 @@ export const hostileKubeconfig: fc.Arbitrary<string> = fc.oneof(
     return lines.join('\n');
   }),
   // Many aliases of one big anchor: each resolution must not walk the whole document again.
-  fc.tuple(fc.integer({ min: 10, max: 500 }), fc.integer({ min: 100, max: 20_000 })).map(
-    ([items, aliases]) => `a: &a [${'x,'.repeat(items)}]\nusers: [${'*a,'.repeat(aliases)}]\nclusters:\n- *a\n`,
-  ),
+  fc
+    .tuple(fc.integer({ min: 10, max: 500 }), fc.integer({ min: 100, max: 20_000 }))
+    .map(
+      ([items, aliases]) =>
+        `a: &a [${'x,'.repeat(items)}]\nusers: [${'*a,'.repeat(aliases)}]\nclusters:\n- *a\n`,
+    ),
   // Deep nesting in flow and block style.
   fc.tuple(fc.integer({ min: 10, max: 3000 }), fc.constantFrom('[', '{"a":', '- ')).map(([depth, open]) => {
     if (open === '- ')
@@ -334,3 +337,78 @@ export const hostileKubeconfig: fc.Arbitrary<string> = fc.oneof(
     )
     .map((users) => JSON.stringify({ apiVersion: 'v1', kind: 'Config', users })),
 );
+
+interface Tlv {
+  readonly tag: number;
+  readonly start: number;
+  readonly contentStart: number;
+  readonly end: number;
+}
+
+/** Every TLV of a DER encoding, depth first (constructed elements and their children). */
+function walkDer(der: Uint8Array, from = 0, to = der.length, out: Tlv[] = [], depth = 0): Tlv[] {
+  let p = from;
+  while (p < to && depth < 16) {
+    const tag = der[p];
+    if (p + 1 >= to) break;
+    let length = der[p + 1];
+    let contentStart = p + 2;
+    if (length & 0x80) {
+      const count = length & 0x7f;
+      if (count === 0 || count > 3) break;
+      length = 0;
+      for (let i = 0; i < count; i++) length = length * 256 + der[p + 2 + i];
+      contentStart += count;
+    }
+    const end = contentStart + length;
+    if (end > to) break;
+    out.push({ tag, start: p, contentStart, end });
+    // BIT STRING and OCTET STRING often wrap DER too (keys, extensions).
+    if (tag & 0x20) walkDer(der, contentStart, end, out, depth + 1);
+    else if ((tag === 0x04 || tag === 0x03) && der[tag === 0x03 ? contentStart + 1 : contentStart] === 0x30)
+      walkDer(der, tag === 0x03 ? contentStart + 1 : contentStart, end, out, depth + 1);
+    p = end;
+  }
+  return out;
+}
+
+type DerEdit =
+  | { readonly kind: 'content'; readonly pick: number; readonly bytes: Uint8Array }
+  | { readonly kind: 'tag'; readonly pick: number; readonly tag: number };
+
+const TAGS = [
+  0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1e, 0x1c, 0x30, 0x31, 0x80, 0x81,
+  0x82, 0x86, 0x87, 0xa0, 0xa3,
+];
+
+const derEdit: fc.Arbitrary<DerEdit> = fc.oneof(
+  fc.record({
+    kind: fc.constant('content' as const),
+    pick: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }),
+  }),
+  fc.record({ kind: fc.constant('tag' as const), pick: fc.nat(), tag: fc.constantFrom(...TAGS) }),
+);
+
+/** Keeps every length right and changes what is inside: reaches the parser's deep branches. */
+function applyDerEdit(der: Uint8Array, edit: DerEdit): Uint8Array {
+  const elements = walkDer(der);
+  if (elements.length === 0) return der;
+  const el = elements[edit.pick % elements.length];
+  const out = Uint8Array.from(der);
+  if (edit.kind === 'tag') {
+    out[el.start] = edit.tag;
+    return out;
+  }
+  if (el.tag & 0x20) return out;
+  for (let i = el.contentStart; i < el.end; i++)
+    out[i] = edit.bytes[(i - el.contentStart) % edit.bytes.length];
+  return out;
+}
+
+/** One of `seeds` with 1 to 4 structure-keeping edits. */
+export function mutatedDer(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  return fc
+    .tuple(fc.constantFrom(...seeds), fc.array(derEdit, { minLength: 1, maxLength: 4 }))
+    .map(([seed, edits]) => edits.reduce(applyDerEdit, seed));
+}

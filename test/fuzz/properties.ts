@@ -9,13 +9,21 @@ import * as fc from 'fast-check';
 import { auditCertificateFiles } from '../../src/core/audit/files';
 import { analyzeEntry, analyzeKubeconfig } from '../../src/core/audit/kubeconfig';
 import { reviewCsr } from '../../src/core/csr/risk';
+import { CSR_RISK_CATALOG, renderRiskMessage } from '../../src/core/csr/riskCatalog';
 import {
   CsrDecodeError,
   decodeCsrPem,
   decodeCsrRequest,
   parseCertificateRequest,
 } from '../../src/core/csr/pkcs10';
-import type { Csr } from '../../src/core/csr/model';
+import {
+  conditionSummary,
+  csrAge,
+  csrState,
+  issuedCertificatePem,
+  type Csr,
+  type KubeNode,
+} from '../../src/core/csr/model';
 import { FINDING_CATALOG } from '../../src/core/findings/catalog';
 import {
   englishTemplate,
@@ -26,16 +34,19 @@ import {
 import { isKubeconfigText } from '../../src/core/kubeconfig/detect';
 import { fieldAt } from '../../src/core/kubeconfig/locate';
 import { mergeKubeconfigs } from '../../src/core/kubeconfig/merge';
-import { parseKubeconfig } from '../../src/core/kubeconfig/parse';
+import { parseKubeconfig, parseWithYaml } from '../../src/core/kubeconfig/parse';
+import { scanYaml } from '../../src/core/kubeconfig/scan';
+import type { KubeconfigDocument } from '../../src/core/kubeconfig/model';
 import { decodePkiFile } from '../../src/core/pki/content';
 import { PkiScanner } from '../../src/core/pki/scanner';
+import { redactSecrets } from '../../src/core/redact';
 import type { PkiFileStat, PkiTreeSource } from '../../src/core/pki/source';
 import { CertificateParseError, parseCertificate } from '../../src/core/x509/certificate';
 import { verifyChain } from '../../src/core/x509/chain';
 import { decodeBase64Data, decodeFileContent, type DecodeResult } from '../../src/core/x509/decode';
 import { KeyParseError, keyMatchesCertificate, parsePrivateKey } from '../../src/core/x509/keys';
 import { decodeBase64, findPemBlocks } from '../../src/core/x509/pem';
-import { hostileKubeconfig, mutatedBytes, mutatedText, textBytes } from './mutate';
+import { hostileKubeconfig, mutatedBytes, mutatedDer, mutatedText, textBytes } from './mutate';
 import { FUZZ_NOW, pemOf, type Seeds } from './seeds';
 
 export interface Bounds {
@@ -187,7 +198,7 @@ export const TARGETS: readonly FuzzTarget[] = [
         anyBytes,
         mutatedBytes(seeds.ders),
         textBytes(mutatedText(seeds.pemTexts)),
-        mutatedBytes(seeds.ders).map((der) => new Uint8Array(Buffer.from(pemOf('CERTIFICATE', der)))),
+        mutatedDer(seeds.ders).map((der) => new Uint8Array(Buffer.from(pemOf('CERTIFICATE', der)))),
         mutatedBytes(seeds.ders).map((der) => new Uint8Array(Buffer.from(pemOf('PRIVATE KEY', der)))),
         textBytes(mutatedText(seeds.pemTexts.map((p) => Buffer.from(p).toString('base64')))),
       );
@@ -210,25 +221,29 @@ export const TARGETS: readonly FuzzTarget[] = [
     weight: 3,
     property: (seeds, bounds) => {
       const certDers = [seeds.root.der, seeds.intermediate.der, seeds.leaf.der];
-      return fc.property(fc.oneof(mutatedBytes(certDers), anyBytes), fc.boolean(), (der, asAnchor) => {
-        throwsOnly(CertificateParseError, () => {
-          const cert = timed(bounds, 'parseCertificate', () => parseCertificate(der));
-          assert.ok(cert.notBefore instanceof Date && cert.notAfter instanceof Date);
-          timed(bounds, 'verifyChain', () =>
-            asAnchor
-              ? verifyChain(
-                  seeds.leaf.cert,
-                  { anchors: [cert], intermediates: [seeds.intermediate.cert] },
-                  FUZZ_NOW,
-                )
-              : verifyChain(
-                  cert,
-                  { anchors: [seeds.root.cert], intermediates: [seeds.intermediate.cert] },
-                  FUZZ_NOW,
-                ),
-          );
-        });
-      });
+      return fc.property(
+        fc.oneof(mutatedDer(certDers), mutatedBytes(certDers), anyBytes),
+        fc.boolean(),
+        (der, asAnchor) => {
+          throwsOnly(CertificateParseError, () => {
+            const cert = timed(bounds, 'parseCertificate', () => parseCertificate(der));
+            assert.ok(cert.notBefore instanceof Date && cert.notAfter instanceof Date);
+            timed(bounds, 'verifyChain', () =>
+              asAnchor
+                ? verifyChain(
+                    seeds.leaf.cert,
+                    { anchors: [cert], intermediates: [seeds.intermediate.cert] },
+                    FUZZ_NOW,
+                  )
+                : verifyChain(
+                    cert,
+                    { anchors: [seeds.root.cert], intermediates: [seeds.intermediate.cert] },
+                    FUZZ_NOW,
+                  ),
+            );
+          });
+        },
+      );
     },
   },
   {
@@ -237,7 +252,7 @@ export const TARGETS: readonly FuzzTarget[] = [
     property: (seeds, bounds) => {
       const keyDers = seeds.ders.slice(3);
       return fc.property(
-        mutatedBytes(keyDers),
+        fc.oneof(mutatedDer(keyDers), mutatedBytes(keyDers)),
         fc.constantFrom(undefined, 'pkcs1' as const, 'pkcs8' as const, 'sec1' as const),
         (der, format) => {
           throwsOnly(KeyParseError, () => {
@@ -258,7 +273,7 @@ export const TARGETS: readonly FuzzTarget[] = [
         (p) => new Uint8Array(Buffer.from(p.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64')),
       );
       const inputs = fc.oneof(
-        mutatedBytes(csrDers).map((der) => ({ kind: 'der' as const, der })),
+        fc.oneof(mutatedDer(csrDers), mutatedBytes(csrDers)).map((der) => ({ kind: 'der' as const, der })),
         mutatedText(seeds.csrPems).map((pem) => ({ kind: 'pem' as const, pem })),
         base64Of(mutatedText(seeds.csrPems)).map((b64) => ({ kind: 'request' as const, b64 })),
         mutatedBytes(csrDers).map((der) => ({
@@ -286,6 +301,118 @@ export const TARGETS: readonly FuzzTarget[] = [
         };
         const review = timed(bounds, 'reviewCsr', () => reviewCsr(csr, { now: FUZZ_NOW, policy: {} }));
         assert.ok(Array.isArray(review.findings));
+      });
+    },
+  },
+  {
+    // Well-formed API objects (the server enforces the schema) with hostile values in every field.
+    name: 'csr-objects',
+    weight: 1,
+    property: (seeds, bounds) => {
+      const requests = seeds.csrPems.map((p) => Buffer.from(p).toString('base64'));
+      const text = fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom('system:masters', 'system:nodes', 'system:node:n1', 'system:bootstrap:abcdef', ''),
+      );
+      const csr = fc.record({
+        metadata: fc.record({
+          name: fc.string({ minLength: 1, maxLength: 30 }),
+          creationTimestamp: fc.option(
+            fc.oneof(
+              fc.string(),
+              fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+            ),
+            { nil: undefined },
+          ),
+        }),
+        spec: fc.record({
+          request: fc.oneof(fc.constantFrom(...requests), base64Of(mutatedText(seeds.csrPems)), fc.string()),
+          signerName: fc.oneof(
+            fc.constantFrom(
+              'kubernetes.io/kube-apiserver-client',
+              'kubernetes.io/kube-apiserver-client-kubelet',
+              'kubernetes.io/kubelet-serving',
+              'kubernetes.io/legacy-unknown',
+              'example.com/x',
+            ),
+            fc.string(),
+          ),
+          usages: fc.option(
+            fc.array(
+              fc.oneof(
+                fc.constantFrom(
+                  'client auth',
+                  'server auth',
+                  'digital signature',
+                  'key encipherment',
+                  'cert sign',
+                ),
+                fc.string(),
+              ),
+              { maxLength: 5 },
+            ),
+            { nil: undefined },
+          ),
+          expirationSeconds: fc.option(
+            fc.oneof(fc.integer(), fc.constantFrom(0, 599, 600, 2 ** 31, Number.MAX_SAFE_INTEGER)),
+            { nil: undefined },
+          ),
+          username: fc.option(text, { nil: undefined }),
+          groups: fc.option(fc.array(text, { maxLength: 4 }), { nil: undefined }),
+        }),
+        status: fc.option(
+          fc.record({
+            conditions: fc.array(
+              fc.record({
+                type: fc.constantFrom('Approved', 'Denied', 'Failed', 'X'),
+                status: fc.constantFrom('True', 'False', 'Unknown'),
+              }),
+              { maxLength: 3 },
+            ),
+            certificate: fc.option(
+              fc.oneof(fc.constant(Buffer.from(seeds.leaf.certPem).toString('base64')), fc.string()),
+              { nil: undefined },
+            ),
+          }),
+          { nil: undefined },
+        ),
+      });
+      const node = fc.option(
+        fc.record({
+          metadata: fc.record({ name: fc.constantFrom('n1', 'other') }),
+          status: fc.record({
+            addresses: fc.array(
+              fc.record({
+                type: fc.constantFrom('InternalIP', 'Hostname', 'ExternalDNS'),
+                address: fc.oneof(fc.constantFrom('10.0.0.2', 'n1', '::1'), fc.string()),
+              }),
+              { maxLength: 3 },
+            ),
+          }),
+        }),
+        { nil: undefined },
+      );
+      return fc.property(csr, node, fc.option(fc.nat(), { nil: undefined }), (object, kubeNode, max) => {
+        const c = object as unknown as Csr;
+        const review = timed(bounds, 'reviewCsr', () =>
+          reviewCsr(c, {
+            now: FUZZ_NOW,
+            policy: max === undefined ? {} : { maxExpirationSeconds: max },
+            ...(kubeNode ? { node: kubeNode as KubeNode } : {}),
+          }),
+        );
+        for (const f of review.findings) {
+          assert.ok(renderRiskMessage(f, englishTemplate).length > 0);
+          for (const [, name] of CSR_RISK_CATALOG[f.code].message.matchAll(/\{([A-Za-z0-9_]+)\}/g))
+            assert.ok(
+              Object.prototype.hasOwnProperty.call(f.params, name),
+              `risk ${f.code} lacks the parameter {${name}}`,
+            );
+        }
+        csrState(c);
+        conditionSummary(c);
+        csrAge(c, FUZZ_NOW);
+        issuedCertificatePem(c);
       });
     },
   },
@@ -320,6 +447,44 @@ export const TARGETS: readonly FuzzTarget[] = [
           }
           fieldAt(doc, text.length === 0 ? 0 : probe % (text.length + 1));
         });
+      });
+    },
+  },
+  {
+    name: 'redactSecrets',
+    weight: 1,
+    property: (seeds, bounds) => {
+      const texts = fc.oneof(
+        mutatedText(seeds.kubeconfigs),
+        mutatedText(seeds.pemTexts),
+        fc.string({ maxLength: 300, unit: 'binary' }),
+      );
+      return fc.property(texts, fc.stringMatching(/^[A-Za-z0-9]{16}$/), (text, secret) => {
+        const once = timed(bounds, 'redactSecrets', () => redactSecrets(text));
+        assert.equal(redactSecrets(once), once, 'redaction is idempotent');
+        // A secret in a credential field is gone, wherever the field sits in the text.
+        const planted = `${text.slice(0, text.length >> 1)}\n    token: S3${secret}\n${text.slice(text.length >> 1)}`;
+        assertNoSecret(redactSecrets(planted), [`S3${secret}`], 'redacted log line');
+      });
+    },
+  },
+  {
+    // The fast scanner and the yaml library must build the same document whenever the scanner
+    // accepts a text (it declines what it does not fully understand).
+    name: 'kubeconfig-scanner',
+    weight: 3,
+    property: (seeds, bounds) => {
+      const texts = fc.oneof(
+        { weight: 6, arbitrary: mutatedText(seeds.kubeconfigs) },
+        { weight: 1, arbitrary: hostileKubeconfig },
+        { weight: 1, arbitrary: fc.string({ maxLength: 200, unit: 'binary' }) },
+      );
+      return fc.property(texts, (text) => {
+        const scanned = timed(bounds, 'scanYaml', () => scanYaml(text));
+        if (!scanned) return;
+        const fast = parseKubeconfig(text, '/fuzz/config');
+        const slow = parseWithYaml(text, '/fuzz/config');
+        assert.deepEqual(comparable(fast), comparable(slow), 'scanner and yaml disagree');
       });
     },
   },
@@ -385,6 +550,15 @@ export const TARGETS: readonly FuzzTarget[] = [
     },
   },
 ];
+
+/** A document as plain data, findings in a stable order. */
+function comparable(doc: KubeconfigDocument): unknown {
+  const { findings, ...rest } = doc;
+  const sorted = [...findings].sort(
+    (a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code) || a.span.end - b.span.end,
+  );
+  return JSON.parse(JSON.stringify({ ...rest, findings: sorted }));
+}
 
 function checkFinding(f: Finding, lengths: ReadonlyMap<string, number>): void {
   assert.ok(FINDING_CATALOG[f.code], `unknown finding code ${f.code}`);

@@ -14,6 +14,8 @@ import './suites/hover.test';
 import './suites/diagnostics.test';
 import './suites/csrView.test';
 import './suites/renew.test';
+import './suites/secrets.test';
+import './suites/trust.test';
 import { RESULT_FILE_ENV, type SuiteResult, type TestOutcome } from './result';
 
 export async function run(): Promise<void> {

@@ -9,6 +9,7 @@ import { compareFindings, severityAtLeast, type Finding } from '../../core/findi
 import type { Severity } from '../../core/findings/catalog';
 import { mergeKubeconfigs } from '../../core/kubeconfig/merge';
 import { splitKubeconfigEnv } from '../../core/kubeconfig/paths';
+import { fileText } from '../../core/x509/decode';
 import {
   caCertificates,
   collectAuditInputs,
@@ -91,12 +92,14 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
   const sources = new SourceTexts(io.cwd);
   const findings: Finding[] = [];
   const certificates: CertificateReport[] = [];
-  const decoder = new TextDecoder();
 
   const fileAudit = auditCertificateFiles(inputs.certificateFiles, { now, warnDays: args.warnDays });
-  for (const input of inputs.certificateFiles) sources.add(input.file, decoder.decode(input.bytes));
+  for (const input of inputs.certificateFiles) sources.add(input.file, fileText(input.bytes));
   // CAs given as files also anchor the kubeconfigs' client certificates.
   const inputCas = caCertificates(inputs.certificateFiles.map((f) => f.bytes));
+  // Texts and certificates are all that is used from here on: let the file bytes go (10 MB for a
+  // 10,000-certificate bundle).
+  inputs.certificateFiles.length = 0;
   for (const kubeconfig of inputs.kubeconfigs) {
     for (const doc of kubeconfig.documents) sources.add(doc.file, doc.text);
     const extraAnchors = [...inputCas, ...(await kubeadmAnchors(kubeconfig.documents.map((d) => d.file)))];

@@ -3,6 +3,7 @@
 import type { Finding, Span } from '../findings/finding';
 import { decodeFileBytes } from '../kubeconfig/material';
 import { verifyChain } from '../x509/chain';
+import { fileText } from '../x509/decode';
 import type { Certificate } from '../x509/model';
 import {
   certificateFindings,
@@ -74,7 +75,7 @@ export function auditCertificateFiles(
   const placed: Placed[] = [];
   const byFile = new Map<string, Placed[]>();
   for (const input of inputs) {
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(input.bytes);
+    const text = fileText(input.bytes);
     const decoded = decodeFileBytes(input.bytes);
     const spans = certificateBlockSpans(text);
     const whole = spans.length === 0 ? { start: 0, end: text.length } : firstLine(text);
@@ -163,7 +164,8 @@ class TrustSets {
   private readonly caSet: ReadonlySet<Certificate>;
   private readonly casByFile = new Map<string, Certificate[]>();
   private readonly claimedByIssuer = new Map<string, Certificate[]>();
-  private readonly shared = new Map<string, Trust | undefined>();
+  /** File → issuer name → set: two lookups on strings already hashed, no key built per leaf. */
+  private readonly shared = new Map<string, Map<string, Trust | undefined>>();
 
   constructor(
     placed: readonly Placed[],
@@ -193,9 +195,11 @@ class TrustSets {
   of(p: Placed): Trust | undefined {
     // A CA among the inputs must not anchor itself, so it gets a set of its own.
     if (this.caSet.has(p.cert)) return this.build(p);
-    const key = `${p.file}\0${p.cert.issuer.derHex}`;
-    if (!this.shared.has(key)) this.shared.set(key, this.build(p));
-    return this.shared.get(key);
+    let byIssuer = this.shared.get(p.file);
+    if (!byIssuer) this.shared.set(p.file, (byIssuer = new Map()));
+    const issuer = p.cert.issuer.derHex;
+    if (!byIssuer.has(issuer)) byIssuer.set(issuer, this.build(p));
+    return byIssuer.get(issuer);
   }
 
   private build(p: Placed): Trust | undefined {

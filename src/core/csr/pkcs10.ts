@@ -2,7 +2,7 @@
 // risk rules stay pure functions. The self-signature is checked with node:crypto (proof that the
 // requester holds the private key).
 import { Buffer } from 'node:buffer';
-import { createPublicKey, verify } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 import {
   DerError,
   DerReader,
@@ -32,6 +32,7 @@ import {
   NODE_DIGESTS,
   SIGNATURE_ALGORITHMS,
 } from '../x509/oids';
+import { importSpki } from '../x509/publicKey';
 
 const EXTENSION_REQUEST_OID = '1.2.840.113549.1.9.14';
 const PEM_BLOCK =
@@ -145,10 +146,19 @@ function parseName(buf: Uint8Array, el: DerElement, parent: DerReader): Distingu
 
 function decodeString(buf: Uint8Array, el: DerElement): string {
   const bytes = Buffer.from(content(buf, el));
-  if (el.tag === Tag.BMP_STRING) return bytes.swap16().toString('utf16le');
+  // Hostile lengths and code points are DER errors, not RangeErrors from swap16/fromCodePoint.
+  if (el.tag === Tag.BMP_STRING) {
+    if (bytes.length % 2) throw new DerError('BMPString length not a multiple of 2', el.start);
+    return bytes.swap16().toString('utf16le');
+  }
   if (el.tag === Tag.UNIVERSAL_STRING) {
+    if (bytes.length % 4) throw new DerError('UniversalString length not a multiple of 4', el.start);
     let out = '';
-    for (let i = 0; i + 3 < bytes.length; i += 4) out += String.fromCodePoint(bytes.readUInt32BE(i));
+    for (let i = 0; i < bytes.length; i += 4) {
+      const cp = bytes.readUInt32BE(i);
+      if (cp > 0x10ffff) throw new DerError('UniversalString code point out of range', el.start);
+      out += String.fromCodePoint(cp);
+    }
     return out;
   }
   return el.tag === Tag.UTF8_STRING ? bytes.toString('utf8') : bytes.toString('latin1');
@@ -176,12 +186,27 @@ function parseSpki(buf: Uint8Array, el: DerElement, parent: DerReader): PublicKe
   };
 }
 
-function keyDetails(spkiDer: Uint8Array): { modulusLength?: number } | undefined {
-  try {
-    return createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' }).asymmetricKeyDetails;
-  } catch {
-    return undefined;
+const KEY_CACHE_LIMIT = 1024;
+// A cluster's requests often share keys (renewals that keep the key): each is imported once.
+const keyCache = new Map<string, KeyObject | null>();
+
+function publicKeyOf(spkiDer: Uint8Array): KeyObject | undefined {
+  const id = Buffer.from(spkiDer.buffer, spkiDer.byteOffset, spkiDer.byteLength).toString('base64');
+  let key = keyCache.get(id);
+  if (key === undefined) {
+    try {
+      key = importSpki(spkiDer);
+    } catch {
+      key = null;
+    }
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string);
+    keyCache.set(id, key);
   }
+  return key ?? undefined;
+}
+
+function keyDetails(spkiDer: Uint8Array): { modulusLength?: number } | undefined {
+  return publicKeyOf(spkiDer)?.asymmetricKeyDetails;
 }
 
 function parseAlgorithm(buf: Uint8Array, alg: DerReader): SignatureAlgorithm {
@@ -282,7 +307,8 @@ function checkSignature(
   if (!known || (known.key !== 'Ed25519' && known.key !== 'Ed448' && !known.hash)) return undefined;
   if (known.key !== key.algorithm) return false;
   try {
-    const publicKey = createPublicKey({ key: Buffer.from(key.spkiDer), format: 'der', type: 'spki' });
+    const publicKey = publicKeyOf(key.spkiDer);
+    if (!publicKey) return false;
     const digest = known.hash ? NODE_DIGESTS[known.hash] : null;
     return verify(digest, data, publicKey, signature);
   } catch {

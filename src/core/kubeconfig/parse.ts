@@ -10,7 +10,6 @@ import {
   type Alias,
   type Document,
   type Node,
-  type Pair,
 } from 'yaml';
 import { FINDING_CATALOG, RELATED_MESSAGES, type FindingCode } from '../findings/catalog';
 import type { Finding, FindingParams, Span } from '../findings/finding';
@@ -27,6 +26,7 @@ import {
   type UserEntry,
 } from './model';
 import { resolveReference } from './paths';
+import { scanYaml, type ScanNode } from './scan';
 
 /** Which top-level list holds which entry kind, and the fields each understands. */
 const LISTS = {
@@ -45,27 +45,45 @@ const EXPECTED: Record<FieldKind, string> = {
   'auth-provider': 'a map (auth provider)',
 };
 
-class Builder {
-  readonly findings: Finding[] = [];
-  constructor(
-    readonly file: string,
-    readonly text: string,
-    readonly doc: Document.Parsed,
-  ) {}
+/**
+ * The little the reader needs of a YAML tree: `yaml`'s nodes and the scanner's answer the same
+ * questions with the same ranges, so both paths build the same document.
+ */
+interface TreeNode {
+  readonly range?: readonly number[] | null;
+  readonly value?: unknown;
+  readonly items?: readonly unknown[];
+}
 
-  spanOf(node: Node | null | undefined, fallback: Span): Span {
-    const range = node?.range;
-    if (!range) return fallback;
-    return this.clamp({ start: range[0], end: Math.max(range[0], range[1]) });
-  }
+interface TreePair {
+  readonly key: unknown;
+  readonly value: unknown;
+}
 
-  clamp(span: Span): Span {
-    const length = this.text.length;
-    const start = Math.min(Math.max(0, span.start), length);
-    return { start, end: Math.min(Math.max(start, span.end), length) };
-  }
+interface Tree {
+  isMap(node: TreeNode): boolean;
+  isSeq(node: TreeNode): boolean;
+  isScalar(node: TreeNode): boolean;
+  /** The node an alias stands for; the node itself otherwise. */
+  deref(node: unknown): TreeNode | null;
+}
 
-  deref(node: unknown): Node | null {
+const SCANNED: Tree = {
+  isMap: (node) => (node as ScanNode).kind === 'map',
+  isSeq: (node) => (node as ScanNode).kind === 'seq',
+  isScalar: (node) => (node as ScanNode).kind === 'scalar',
+  deref: (node) => (node as TreeNode | null | undefined) ?? null,
+};
+
+/** `yaml`'s document, aliases resolved lazily. */
+class YamlTree implements Tree {
+  constructor(private readonly doc: Document.Parsed) {}
+
+  isMap = (node: TreeNode): boolean => isMap(node);
+  isSeq = (node: TreeNode): boolean => isSeq(node);
+  isScalar = (node: TreeNode): boolean => isScalar(node);
+
+  deref(node: unknown): TreeNode | null {
     if (isAlias(node)) return this.aliasTargets().get(node) ?? null;
     return (node as Node | null | undefined) ?? null;
   }
@@ -96,6 +114,55 @@ class Builder {
     this.targets = targets;
     return targets;
   }
+}
+
+class Builder {
+  readonly findings: Finding[] = [];
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly tree: Tree,
+  ) {}
+
+  spanOf(node: TreeNode | null | undefined, fallback: Span): Span {
+    const range = node?.range;
+    if (!range) return fallback;
+    return this.clamp({ start: range[0], end: Math.max(range[0], range[1]) });
+  }
+
+  clamp(span: Span): Span {
+    const length = this.text.length;
+    const start = Math.min(Math.max(0, span.start), length);
+    return { start, end: Math.min(Math.max(start, span.end), length) };
+  }
+
+  deref(node: unknown): TreeNode | null {
+    return this.tree.deref(node);
+  }
+
+  isMap(node: TreeNode | null): node is TreeNode & { items: readonly TreePair[] } {
+    return node !== null && this.tree.isMap(node);
+  }
+
+  isSeq(node: TreeNode | null): node is TreeNode & { items: readonly unknown[] } {
+    return node !== null && this.tree.isSeq(node);
+  }
+
+  isScalar(node: TreeNode | null): node is TreeNode {
+    return node !== null && this.tree.isScalar(node);
+  }
+
+  /** Null, or a scalar whose value is null (`key:`, `~`): the same as absent for kubectl. */
+  isEmpty(node: TreeNode | null): boolean {
+    return node === null || (this.isScalar(node) && node.value === null);
+  }
+
+  keyText(pair: TreePair): string | undefined {
+    const key = pair.key as TreeNode | null;
+    return this.isScalar(key) && (typeof key.value === 'string' || typeof key.value === 'number')
+      ? String(key.value)
+      : undefined;
+  }
 
   report(
     code: FindingCode,
@@ -123,18 +190,19 @@ class Builder {
   }
 }
 
-function keyText(pair: Pair): string | undefined {
-  const key = pair.key;
-  return isScalar(key) && (typeof key.value === 'string' || typeof key.value === 'number')
-    ? String(key.value)
-    : undefined;
-}
-
 function emptyDocument(file: string, text: string, findings: Finding[]): KubeconfigDocument {
   return { file, text, clusters: [], users: [], contexts: [], findings };
 }
 
+/** Scans the subset kubectl writes directly; anything else (or anything odd) goes through `yaml`. */
 export function parseKubeconfig(text: string, file: string): KubeconfigDocument {
+  const scanned = scanYaml(text);
+  if (scanned) return buildDocument(new Builder(file, text, SCANNED), scanned);
+  return parseWithYaml(text, file);
+}
+
+/** The `yaml` path alone: the reference the scanner is checked against. */
+export function parseWithYaml(text: string, file: string): KubeconfigDocument {
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
@@ -151,14 +219,19 @@ export function parseKubeconfig(text: string, file: string): KubeconfigDocument 
       },
     ]);
   }
-  const b = new Builder(file, text, doc);
+  const b = new Builder(file, text, new YamlTree(doc));
   for (const error of doc.errors) {
     b.report('invalid-yaml', b.clamp({ start: error.pos[0], end: error.pos[1] }), { reason: error.code });
   }
-  const root = b.deref(doc.contents);
+  return buildDocument(b, doc.contents);
+}
+
+function buildDocument(b: Builder, contents: unknown): KubeconfigDocument {
+  const { file, text } = b;
+  const root = b.deref(contents);
   const whole = b.clamp({ start: 0, end: text.length });
-  if (root === null || (isScalar(root) && root.value === null)) return emptyDocument(file, text, b.findings);
-  if (!isMap(root)) {
+  if (b.isEmpty(root)) return emptyDocument(file, text, b.findings);
+  if (!b.isMap(root)) {
     b.invalid('The kubeconfig', 'a map', b.spanOf(root, whole));
     return emptyDocument(file, text, b.findings);
   }
@@ -171,10 +244,10 @@ export function parseKubeconfig(text: string, file: string): KubeconfigDocument 
   let kind: Field<string> | undefined;
   let currentContext: Field<string> | undefined;
   for (const pair of root.items) {
-    const key = keyText(pair);
+    const key = b.keyText(pair);
     if (key === undefined) continue;
     const value = b.deref(pair.value);
-    const keySpan = b.spanOf(pair.key as Node, whole);
+    const keySpan = b.spanOf(pair.key as TreeNode, whole);
     if (key === 'kind' || key === 'current-context') {
       const field = readField(b, key, 'string', keySpan, value);
       if (key === 'kind') kind = field as Field<string> | undefined;
@@ -193,11 +266,11 @@ function readList(
   b: Builder,
   listKey: ListKey,
   keySpan: Span,
-  value: Node | null,
+  value: TreeNode | null,
   out: { clusters: ClusterEntry[]; users: UserEntry[]; contexts: ContextEntry[] },
 ): void {
-  if (value === null || (isScalar(value) && value.value === null)) return;
-  if (!isSeq(value)) {
+  if (b.isEmpty(value)) return;
+  if (!b.isSeq(value)) {
     b.invalid(listKey, 'a list', b.spanOf(value, keySpan));
     return;
   }
@@ -205,19 +278,19 @@ function readList(
   for (const rawItem of value.items) {
     const item = b.deref(rawItem);
     const itemSpan = b.spanOf(item, keySpan);
-    if (!isMap(item)) {
+    if (!b.isMap(item)) {
       b.invalid(`An item of ${listKey}`, 'a map with name and ' + spec.inner, itemSpan);
       continue;
     }
     let name = '';
     let nameSpan: Span = { start: itemSpan.start, end: itemSpan.start };
-    let body: Node | null = null;
+    let body: TreeNode | null = null;
     let bodyKeySpan: Span | undefined;
     for (const pair of item.items) {
-      const key = keyText(pair);
+      const key = b.keyText(pair);
       const v = b.deref(pair.value);
       if (key === 'name') {
-        if (isScalar(v) && v.value !== null && typeof v.value !== 'object') {
+        if (b.isScalar(v) && v.value !== null && typeof v.value !== 'object') {
           name = String(v.value);
           nameSpan = b.spanOf(v, itemSpan);
         } else {
@@ -225,7 +298,7 @@ function readList(
         }
       } else if (key === spec.inner) {
         body = v;
-        bodyKeySpan = b.spanOf(pair.key as Node, itemSpan);
+        bodyKeySpan = b.spanOf(pair.key as TreeNode, itemSpan);
       }
     }
     const scope = { [spec.kind]: name };
@@ -238,8 +311,8 @@ function readList(
       );
     }
     const fields: Record<string, Field> = {};
-    if (body !== null && !(isScalar(body) && body.value === null)) {
-      if (!isMap(body)) {
+    if (!b.isEmpty(body)) {
+      if (!b.isMap(body)) {
         b.invalid(
           `${spec.inner} of ${spec.kind} ${name}`,
           'a map',
@@ -249,13 +322,13 @@ function readList(
       } else {
         const known = spec.fields as Record<string, FieldKind>;
         for (const pair of body.items) {
-          const key = keyText(pair);
+          const key = b.keyText(pair);
           if (key === undefined || !Object.prototype.hasOwnProperty.call(known, key)) continue;
           const field = readField(
             b,
             key,
             known[key],
-            b.spanOf(pair.key as Node, itemSpan),
+            b.spanOf(pair.key as TreeNode, itemSpan),
             b.deref(pair.value),
             scope,
           );
@@ -273,11 +346,11 @@ function readField(
   key: string,
   kind: FieldKind,
   keySpan: Span,
-  value: Node | null,
+  value: TreeNode | null,
   scope?: { cluster?: string; user?: string; context?: string },
 ): Field | undefined {
   // An empty value (`token:`) is the same as an absent one for kubectl.
-  if (value === null || (isScalar(value) && value.value === null)) return undefined;
+  if (b.isEmpty(value)) return undefined;
   const span = b.spanOf(value, keySpan);
   const wrong = (): undefined => {
     b.invalid(key, EXPECTED[kind], span, scope);
@@ -286,22 +359,22 @@ function readField(
   switch (kind) {
     case 'string':
     case 'path': {
-      if (!isScalar(value) || typeof value.value !== 'string') return wrong();
+      if (!b.isScalar(value) || typeof value.value !== 'string') return wrong();
       const field: Field<string> = { key, value: value.value, keySpan, span };
       return kind === 'path' ? { ...field, resolvedPath: resolveReference(b.file, value.value) } : field;
     }
     case 'boolean':
-      if (!isScalar(value) || typeof value.value !== 'boolean') return wrong();
+      if (!b.isScalar(value) || typeof value.value !== 'boolean') return wrong();
       return { key, value: value.value, keySpan, span };
     case 'exec':
     case 'auth-provider': {
-      if (!isMap(value)) return wrong();
+      if (!b.isMap(value)) return wrong();
       const info: Record<string, string> = {};
       const wanted = kind === 'exec' ? ['command', 'apiVersion'] : ['name'];
       for (const pair of value.items) {
-        const k = keyText(pair);
+        const k = b.keyText(pair);
         const v = b.deref(pair.value);
-        if (k !== undefined && wanted.includes(k) && isScalar(v) && typeof v.value === 'string')
+        if (k !== undefined && wanted.includes(k) && b.isScalar(v) && typeof v.value === 'string')
           info[k] = v.value;
       }
       return { key, value: info, keySpan, span };

@@ -4,6 +4,7 @@
 // for -o json|yaml. Our additions use field names kubeadm does not have.
 import { stringify } from 'yaml';
 import type { Finding } from '../findings/finding';
+import { shortHumanDuration } from '../time/duration';
 import { KUBEADM_KUBECONFIGS } from './catalog';
 import type { PkiInventory, PkiItem, PkiItemState } from './inventory';
 
@@ -93,20 +94,6 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function kubeadmDate(date: Date): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${MONTHS[date.getUTCMonth()]} ${pad(date.getUTCDate())}, ${date.getUTCFullYear()} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`;
-}
-
-/** k8s.io/apimachinery/pkg/util/duration.ShortHumanDuration, from whole seconds. */
-export function shortHumanDuration(seconds: number): string {
-  const s = Math.trunc(seconds);
-  if (s < -1) return '<invalid>';
-  if (s < 0) return '0s';
-  if (s < 60) return `${s}s`;
-  const minutes = Math.trunc(s / 60);
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.trunc(s / 3600);
-  if (hours < 24) return `${hours}h`;
-  if (hours < 24 * 365) return `${Math.trunc(hours / 24)}d`;
-  return `${Math.trunc(s / 3600 / 24 / 365)}y`;
 }
 
 /** The text table, byte for byte as kubeadm prints it. */

@@ -119,7 +119,8 @@ function parse(der: Uint8Array): Certificate {
   const ext: Extensions = extEl ? parseExtensions(der, t, extEl) : { sans: NO_SANS };
   const signatureAlgorithm = parseSignatureAlgorithm(der, cr.enter(outerAlgEl));
 
-  const derView = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+  let sha1: string | undefined;
+  let pin: string | undefined;
   return {
     der,
     tbsDer: whole(der, tbsEl),
@@ -138,9 +139,15 @@ function parse(der: Uint8Array): Certificate {
     basicConstraints: ext.basicConstraints,
     subjectKeyId: ext.subjectKeyId,
     authorityKeyId: ext.authorityKeyId,
-    sha256Fingerprint: createHash('sha256').update(derView).digest('hex'),
-    sha1Fingerprint: createHash('sha1').update(derView).digest('hex'),
-    spkiPin: 'sha256:' + createHash('sha256').update(publicKey.spkiDer).digest('hex'),
+    sha256Fingerprint: createHash('sha256').update(der).digest('hex'),
+    // Own enumerable getters (JSON and deepEqual still see them), computed on first read: the bulk
+    // audit never reads them.
+    get sha1Fingerprint() {
+      return (sha1 ??= createHash('sha1').update(der).digest('hex'));
+    },
+    get spkiPin() {
+      return (pin ??= 'sha256:' + createHash('sha256').update(publicKey.spkiDer).digest('hex'));
+    },
     identity: identityOf(subject),
     isSelfIssued: subject.derHex === issuer.derHex,
   };

@@ -2,11 +2,11 @@
 // CA's subject, the AKI/SKI agree, the signature verifies with the CA's key, the CA is a CA with
 // keyCertSign, path lengths hold, and every link is valid at `now`. A CA regenerated under the same
 // name fails the key check, never passes: names alone prove nothing.
-import { Buffer } from 'node:buffer';
-import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { constants, verify, type KeyObject } from 'node:crypto';
 import { pssParameters } from './certificate';
 import type { Certificate } from './model';
 import { NODE_DIGESTS, RSASSA_PSS_OID, SIGNATURE_ALGORITHMS } from './oids';
+import { importSpki } from './publicKey';
 
 export type ChainProblemCode =
   | 'not-signed-by-ca'
@@ -55,13 +55,8 @@ const keyCache = new Map<string, KeyObject | null>();
 function publicKeyOf(cert: Certificate): KeyObject | undefined {
   let key = keyCache.get(cert.spkiPin);
   if (key === undefined) {
-    const spki = cert.publicKey.spkiDer;
     try {
-      key = createPublicKey({
-        key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength),
-        format: 'der',
-        type: 'spki',
-      });
+      key = importSpki(cert.publicKey.spkiDer);
     } catch {
       key = null;
     }

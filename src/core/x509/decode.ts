@@ -5,7 +5,7 @@ import { firstElementLength } from './der';
 import { CertificateParseError, parseCertificate } from './certificate';
 import { KeyParseError, PRIVATE_KEY_LABELS, parsePrivateKey, type PrivateKeyHandle } from './keys';
 import type { Certificate } from './model';
-import { decodeBase64, findPemBlocks } from './pem';
+import { decodeBase64, findPemBlocks, quoteLabel } from './pem';
 
 export type DecodeProblemKind = 'invalid-base64' | 'invalid-pem' | 'redacted-data' | 'invalid-der' | 'empty';
 
@@ -102,6 +102,20 @@ function redactedMessage(marker: string): string {
 }
 
 const textDecoder = new TextDecoder('utf-8');
+const fileTexts = new WeakMap<Uint8Array, string>();
+
+/**
+ * A file's text, decoded once per byte array however many readers ask (the decoder, finding spans,
+ * the CLI's source excerpts): a 15 MB bundle is then held once as text, not three times.
+ */
+export function fileText(bytes: Uint8Array): string {
+  let text = fileTexts.get(bytes);
+  if (text === undefined) {
+    text = textDecoder.decode(bytes);
+    fileTexts.set(bytes, text);
+  }
+  return text;
+}
 
 function decodeBytes(
   bytes: Uint8Array,
@@ -128,7 +142,7 @@ function decodeBytes(
     }
     return;
   }
-  const text = textDecoder.decode(bytes);
+  const text = source === 'file' ? fileText(bytes) : textDecoder.decode(bytes);
   if (text.includes('-----BEGIN ')) {
     decodePem(text, result, source === 'file');
     return;
@@ -243,7 +257,7 @@ function decodePem(text: string, result: DecodeResult, withOffsets: boolean): vo
     const unusable = UNUSABLE_KEY_LABELS[block.label];
     if (unusable) problem('invalid-pem', unusable);
     else if (!IGNORED_LABELS.has(block.label))
-      problem('invalid-pem', `unexpected PEM block "${block.label}"`);
+      problem('invalid-pem', `unexpected PEM block ${quoteLabel(block.label)}`);
   }
 }
 

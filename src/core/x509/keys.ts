@@ -3,7 +3,16 @@
 // it can be logged, serialised or shown in a hover without leaking anything.
 import { Buffer } from 'node:buffer';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { bitString, content, decodeOid, DerReader, integerBytes, readSingle, smallInteger, Tag } from './der';
 import type { Certificate, KeyAlgorithm } from './model';
+import {
+  EC_PUBLIC_KEY_OID,
+  NAMED_CURVES,
+  RSA_ENCRYPTION_OID,
+  spkiPublicPart,
+  unsignedBytes as unsigned,
+  type PublicPart,
+} from './publicKey';
 
 export type PrivateKeyFormat = 'pkcs1' | 'pkcs8' | 'sec1' | 'openssh' | 'unknown';
 
@@ -22,7 +31,11 @@ export class KeyParseError extends Error {
 }
 
 interface Material {
-  readonly key: KeyObject;
+  /** Loaded on first need only: an RSA import through OpenSSL costs far more than reading the DER. */
+  key?: KeyObject;
+  readonly der: Buffer;
+  readonly type: 'pkcs1' | 'pkcs8' | 'sec1';
+  readonly publicPart?: PublicPart;
   spki?: Buffer;
 }
 
@@ -52,13 +65,129 @@ const CURVES: Readonly<Record<string, { readonly name: string; readonly bits: nu
 
 const FORMAT_NAMES = { pkcs1: 'PKCS#1 RSA', pkcs8: 'PKCS#8', sec1: 'SEC1 EC' } as const;
 
+interface ReadKey {
+  readonly type: 'pkcs1' | 'pkcs8' | 'sec1';
+  readonly algorithm: KeyAlgorithm;
+  readonly bits: number;
+  readonly curve?: string;
+  readonly publicPart: PublicPart;
+}
+
+function bitLength(bytes: Uint8Array): number {
+  const b = unsigned(bytes);
+  return b[0] === 0 ? 0 : (b.length - 1) * 8 + (32 - Math.clz32(b[0]));
+}
+
+/** RSAPrivateKey (two-prime, version 0) with all nine integers and nothing after. */
+function readPkcs1(buf: Uint8Array): ReadKey | undefined {
+  const seq = readSingle(buf, 'RSAPrivateKey');
+  if (seq.tag !== Tag.SEQUENCE) return undefined;
+  const r = new DerReader(buf).enter(seq);
+  if (smallInteger(buf, r.expect(Tag.INTEGER, 'version')) !== 0) return undefined;
+  const ints = Array.from({ length: 8 }, () => integerBytes(buf, r.expect(Tag.INTEGER, 'integer')));
+  r.finish('RSAPrivateKey');
+  if (ints.some((i) => i[0] >= 0x80)) return undefined;
+  const [n, e] = ints;
+  const bits = bitLength(n);
+  if (bits === 0) return undefined;
+  return {
+    type: 'pkcs1',
+    algorithm: 'RSA',
+    bits,
+    publicPart: { kind: 'rsa', n: unsigned(n), e: unsigned(e) },
+  };
+}
+
+/** ECPrivateKey (version 1); only with its public point, else node:crypto derives it. */
+function readSec1(buf: Uint8Array, outerCurve?: string): ReadKey | undefined {
+  const seq = readSingle(buf, 'ECPrivateKey');
+  if (seq.tag !== Tag.SEQUENCE) return undefined;
+  const r = new DerReader(buf).enter(seq);
+  if (smallInteger(buf, r.expect(Tag.INTEGER, 'version')) !== 1) return undefined;
+  r.expect(Tag.OCTET_STRING, 'privateKey');
+  const params = r.optional(0xa0);
+  const publicKey = r.optional(0xa1);
+  r.finish('ECPrivateKey');
+  let curveOid = outerCurve;
+  if (params) {
+    const inner = r.enter(params);
+    const oid = decodeOid(buf, inner.expect(Tag.OID, 'namedCurve'));
+    inner.finish('ECParameters');
+    if (curveOid !== undefined && curveOid !== oid) return undefined;
+    curveOid = oid;
+  }
+  if (!publicKey || curveOid === undefined || !NAMED_CURVES[curveOid]) return undefined;
+  const inner = r.enter(publicKey);
+  const { bytes: point, unused } = bitString(buf, inner.expect(Tag.BIT_STRING, 'publicKey'));
+  inner.finish('publicKey');
+  if (unused !== 0 || point.length === 0) return undefined;
+  const curve = CURVES[NAMED_CURVES[curveOid].node];
+  return {
+    type: 'sec1',
+    algorithm: 'EC',
+    bits: curve.bits,
+    curve: curve.name,
+    publicPart: { kind: 'ec', curveOid, point },
+  };
+}
+
+/** PrivateKeyInfo (version 0) holding an RSA or EC key; other algorithms go through node:crypto. */
+function readPkcs8(buf: Uint8Array): ReadKey | undefined {
+  const seq = readSingle(buf, 'PrivateKeyInfo');
+  if (seq.tag !== Tag.SEQUENCE) return undefined;
+  const r = new DerReader(buf).enter(seq);
+  if (smallInteger(buf, r.expect(Tag.INTEGER, 'version')) !== 0) return undefined;
+  const algorithm = r.enter(r.expect(Tag.SEQUENCE, 'AlgorithmIdentifier'));
+  const oid = decodeOid(buf, algorithm.expect(Tag.OID, 'algorithm'));
+  const key = content(buf, r.expect(Tag.OCTET_STRING, 'privateKey'));
+  r.optional(0xa0);
+  r.finish('PrivateKeyInfo');
+  if (oid === RSA_ENCRYPTION_OID) {
+    algorithm.expect(Tag.NULL, 'parameters');
+    algorithm.finish('AlgorithmIdentifier');
+    const inner = readPkcs1(key);
+    return inner && { ...inner, type: 'pkcs8' };
+  }
+  if (oid === EC_PUBLIC_KEY_OID) {
+    const curveOid = decodeOid(buf, algorithm.expect(Tag.OID, 'namedCurve'));
+    algorithm.finish('AlgorithmIdentifier');
+    const inner = readSec1(key, curveOid);
+    return inner && { ...inner, type: 'pkcs8' };
+  }
+  return undefined;
+}
+
+const READERS = { pkcs8: readPkcs8, pkcs1: readPkcs1, sec1: readSec1 } as const;
+
+/** The key read straight from its DER, or undefined when node:crypto must load it. */
+function readKeyDer(der: Uint8Array, type: 'pkcs1' | 'pkcs8' | 'sec1'): ReadKey | undefined {
+  try {
+    return READERS[type](der);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads an unencrypted private key from DER. With `format` the bytes must be that structure (as a
  * PEM label demands); without, PKCS#8, PKCS#1 and SEC1 are tried in turn. Throws KeyParseError.
  */
 export function parsePrivateKey(der: Uint8Array, format?: 'pkcs1' | 'pkcs8' | 'sec1'): PrivateKeyHandle {
   const buf = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-  for (const type of format ? [format] : (['pkcs8', 'pkcs1', 'sec1'] as const)) {
+  const types = format ? [format] : (['pkcs8', 'pkcs1', 'sec1'] as const);
+  for (const type of types) {
+    const read = readKeyDer(buf, type);
+    if (!read) continue;
+    const handle: PrivateKeyHandle = Object.freeze(
+      read.curve
+        ? { algorithm: read.algorithm, bits: read.bits, curve: read.curve, format: type }
+        : { algorithm: read.algorithm, bits: read.bits, format: type },
+    );
+    // A copy: the caller's buffer may be reused, the handle must keep answering.
+    material.set(handle, { der: Buffer.from(buf), type, publicPart: read.publicPart });
+    return handle;
+  }
+  for (const type of types) {
     let key: KeyObject;
     try {
       key = createPrivateKey({ key: buf, format: 'der', type });
@@ -66,7 +195,7 @@ export function parsePrivateKey(der: Uint8Array, format?: 'pkcs1' | 'pkcs8' | 's
       continue;
     }
     const handle = describe(key, type);
-    material.set(handle, { key });
+    material.set(handle, { key, der: buf, type });
     return handle;
   }
   throw new KeyParseError(
@@ -89,13 +218,34 @@ function describe(key: KeyObject, format: PrivateKeyFormat): PrivateKeyHandle {
   return Object.freeze(handle);
 }
 
+const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
+
+/** Match decided from the DER alone, or undefined when the encodings differ (compressed points) or are unknown. */
+function matchPublicParts(own: PublicPart, cert: PublicPart): boolean | undefined {
+  if (own.kind === 'rsa' && cert.kind === 'rsa')
+    return equalBytes(own.n, cert.n) && equalBytes(own.e, cert.e);
+  if (own.kind === 'ec' && cert.kind === 'ec') {
+    if (own.curveOid !== cert.curveOid) return false;
+    if (equalBytes(own.point, cert.point)) return true;
+    // Both uncompressed (04 || x || y) and different: different keys. Otherwise let OpenSSL compare.
+    return own.point[0] === 4 && cert.point[0] === 4 ? false : undefined;
+  }
+  return undefined;
+}
+
 /** True when the certificate's public key is the public half of `key`. */
 export function keyMatchesCertificate(key: PrivateKeyHandle, cert: Certificate): boolean {
   const m = material.get(key);
   if (!m || key.algorithm !== cert.publicKey.algorithm) return false;
+  const certSpki = cert.publicKey.spkiDer;
+  if (m.publicPart) {
+    const theirs = spkiPublicPart(certSpki);
+    const decided = theirs && matchPublicParts(m.publicPart, theirs);
+    if (decided !== undefined) return decided;
+  }
   try {
+    m.key ??= createPrivateKey({ key: m.der, format: 'der', type: m.type });
     m.spki ??= createPublicKey(m.key).export({ type: 'spki', format: 'der' });
-    const certSpki = cert.publicKey.spkiDer;
     if (m.spki.equals(certSpki)) return true;
     // Same key, other encoding (compressed EC point, RSA-PSS parameters): compare the keys themselves.
     const certKey = createPublicKey({

@@ -25,6 +25,11 @@ export interface ApprovalOptions {
    * a Denied CSR (or denial of an Approved one) to the server, which refuses it (422).
    */
   readonly force?: boolean;
+  /**
+   * The uid of the CSR the user reviewed. A CSR deleted and created again under the same name
+   * (CSRs are garbage-collected, names reused) is another request: refused, never decided blindly.
+   */
+  readonly expectedUid?: string;
 }
 
 export interface ApprovalOutcome {
@@ -170,6 +175,14 @@ export class ClusterClient {
   ): Promise<ApprovalOutcome> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.readModel(name);
+      if (options.expectedUid !== undefined && current.metadata?.uid !== options.expectedUid) {
+        throw new ClusterError(
+          'refused',
+          `certificatesigningrequest ${name} is no longer the request that was reviewed (it was deleted and created again); review the new one before deciding.`,
+        );
+      }
+      // The update carries this uid and resourceVersion: if the object changes or is replaced
+      // before it lands, the server answers 409 and the loop reads and checks it again.
       const conditions = current.status?.conditions ?? [];
       const has = (type: string): boolean => conditions.some((c) => c.type === type && c.status !== 'False');
       if (has(OPPOSITE[decision]) && !options.force) {

@@ -95,7 +95,9 @@ export function toClusterError(
     typeof e.code === 'number' ? e.code : typeof e.statusCode === 'number' ? e.statusCode : undefined;
   if (status !== undefined) {
     const kind = KIND_BY_STATUS[status] ?? 'other';
-    const serverMessage = statusBody(e.body).message;
+    // The server's message may quote the request it rejects (a webhook echoing a body): redacted.
+    const rawMessage = statusBody(e.body).message;
+    const serverMessage = typeof rawMessage === 'string' ? redactSecrets(rawMessage) : undefined;
     if (kind === 'forbidden') {
       const needs = permissionsNeeded.length ? ` You need: ${permissionsNeeded.join('; ')}.` : '';
       return new ClusterError(

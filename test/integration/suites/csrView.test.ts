@@ -46,10 +46,13 @@ async function useKubeconfig(file: string): Promise<void> {
 
 describe('CSR view (demo cluster)', function () {
   this.timeout(60_000);
+  // The user's own value (the e2e runner writes one for the UI tests), restored after the suite.
+  let previous: string | undefined;
 
   before(async function () {
     if (!DEMO_DIR) this.skip();
     await activatedExtension();
+    previous = vscode.workspace.getConfiguration('kubecerts').inspect<string>('kubeconfig')?.globalValue;
     await useKubeconfig('admin.conf');
     await vscode.commands.executeCommand('kubecerts.csrView.focus');
   });
@@ -58,7 +61,7 @@ describe('CSR view (demo cluster)', function () {
     if (DEMO_DIR)
       await vscode.workspace
         .getConfiguration('kubecerts')
-        .update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+        .update('kubeconfig', previous, vscode.ConfigurationTarget.Global);
   });
 
   it('lists the seeded CSRs with their risks', async () => {

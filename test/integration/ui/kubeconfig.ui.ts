@@ -7,6 +7,8 @@ import {
   openProblemsPanel,
   pollUntil,
   problemRows,
+  readmeImage,
+  regionOf,
   screenshot,
   waitForWorkbench,
 } from './workbench';
@@ -20,6 +22,11 @@ describe('kubeconfig', () => {
     await screenshot('kubeconfig-open');
     const text = await hoverValue('client-certificate-data', admin.commonName);
     await screenshot('kubeconfig-hover');
+    const { page } = ui();
+    const hover = page.locator('.monaco-hover').filter({ visible: true }).first();
+    const frame = await regionOf([page.locator('.part.editor'), hover]);
+    const hoverBox = await regionOf([hover], 24);
+    await readmeImage('hover', { ...frame, height: hoverBox.y + hoverBox.height - frame.y });
     assert.ok(text.includes(admin.commonName), `hover text: ${text || '(no hover shown)'}`);
     for (const group of admin.organizations)
       assert.ok(text.includes(group), `group ${group} in hover: ${text}`);
@@ -35,6 +42,11 @@ describe('kubeconfig', () => {
       expired.expectedFindings.every((code) => listed(r, code)),
     );
     await screenshot('problems');
+    const { page } = ui();
+    // The editor and the panel down to its last row: the empty rest of the panel says nothing.
+    const frame = await regionOf([page.locator('.part.editor'), page.locator('.part.panel')]);
+    const lastRow = await regionOf([page.locator('.markers-panel .monaco-list-row').last()], 16);
+    await readmeImage('problems', { ...frame, height: lastRow.y + lastRow.height - frame.y });
     for (const code of expired.expectedFindings) {
       const row = rows.find((r) => r.text.includes(code));
       assert.ok(row, `${code} not in Problems rows: ${JSON.stringify(rows)}`);

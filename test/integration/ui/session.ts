@@ -12,6 +12,10 @@ export interface UiSession {
   readonly resultsDir: string;
   /** Prefix of this stage's screenshots, e.g. "dev" or "vsix". */
   readonly stage: string;
+  /** Directory of the running demo cluster (admin.conf, node-1.conf, …), when the stage has one. */
+  readonly demoDir?: string;
+  /** Where README images are refreshed (KUBECERTS_UPDATE_SCREENSHOTS=1), else undefined. */
+  readonly readmeImagesDir?: string;
 }
 
 let current: UiSession | undefined;

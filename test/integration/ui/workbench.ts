@@ -152,6 +152,281 @@ export async function openKubeCertsSideBar(): Promise<Locator> {
   return sidebar;
 }
 
+/** Moves the mouse to an empty spot of the title bar, so no hover or tooltip stays in a screenshot. */
+export async function parkMouse(): Promise<void> {
+  const { page } = ui();
+  const size = page.viewportSize() ?? { width: 1280, height: 800 };
+  await page.mouse.move(size.width - 200, 12);
+}
+
+/**
+ * Drags the side bar's sash so the side bar is `width` pixels wide (a user widening it to read
+ * long tree rows); resolves with the width it had before.
+ */
+export async function setSideBarWidth(width: number): Promise<number> {
+  const { page } = ui();
+  const sidebar = page.locator('.part.sidebar');
+  const box = await sidebar.boundingBox();
+  if (!box) throw new Error('the side bar is not shown');
+  if (Math.abs(box.width - width) <= 2) return box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width - 1, y, { steps: 8 });
+  await page.mouse.up();
+  await pollUntil(
+    async () => (await sidebar.boundingBox())?.width ?? 0,
+    (w) => Math.abs(w - width) <= 2,
+  );
+  await parkMouse();
+  return box.width;
+}
+
+/** A view pane of the side bar by its title ("PKI"), expanded if it was collapsed. */
+export async function viewPane(title: string): Promise<Locator> {
+  const { page } = ui();
+  const headerSelector = `.pane-header[aria-label="${title} Section"]`;
+  const header = page.locator(`.part.sidebar ${headerSelector}`);
+  await header.waitFor({ timeout: TIMEOUT });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  // `has` matches inside the pane: the header's own selector, without the side bar ancestor.
+  return page.locator('.part.sidebar .pane').filter({ has: page.locator(headerSelector) });
+}
+
+export interface RowMatch {
+  /** The exact label, or a pattern. */
+  readonly label: string | RegExp;
+  readonly description?: string | RegExp;
+}
+
+function exactly(text: string | RegExp): RegExp {
+  return typeof text === 'string' ? new RegExp(`^${escapeRegExp(text)}$`) : text;
+}
+
+function rowsMatching(pane: Locator, match: RowMatch): Locator {
+  const page = ui().page;
+  let rows = pane
+    .locator('.monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exactly(match.label) }) });
+  if (match.description !== undefined)
+    rows = rows.filter({ has: page.locator('.label-description', { hasText: exactly(match.description) }) });
+  return rows;
+}
+
+/** aria-labels of the rows a tree has rendered (it renders only what is scrolled into view). */
+async function renderedRows(pane: Locator): Promise<string> {
+  return (
+    await pane
+      .locator('.monaco-list-row')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')))
+  ).join('\n');
+}
+
+/**
+ * The first row of a tree view matching `match`. Trees render only the rows in view, so the view
+ * is scrolled from the top down with the mouse wheel until the row is rendered; the whole search
+ * is repeated until the row appears (the view fills asynchronously) or the timeout.
+ */
+export async function treeRow(pane: Locator, match: RowMatch, timeoutMs = TIMEOUT): Promise<Locator> {
+  const { page } = ui();
+  const rows = rowsMatching(pane, match);
+  const list = pane.locator('.monaco-list').first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await rows.count()) > 0) return rows.first();
+    const box = await list.boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40));
+      await page.mouse.wheel(0, -100_000);
+      for (let step = 0; step < 50; step++) {
+        if ((await rows.count()) > 0) return rows.first();
+        const before = await renderedRows(pane);
+        await page.mouse.wheel(0, Math.max(box.height - 44, 22));
+        // The list re-renders on the wheel event's frame: wait for it, then stop at the bottom.
+        const after = await pollUntil(
+          () => renderedRows(pane),
+          (r) => r !== before,
+          300,
+        );
+        if (after === before) break;
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `no tree row ${String(match.label)}${match.description ? ` (${String(match.description)})` : ''}; rows:\n${await renderedRows(pane)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export interface RowInfo {
+  readonly label: string;
+  readonly description: string;
+  readonly ariaLabel: string;
+  /** "true" / "false" for collapsible rows, "" otherwise. */
+  readonly expanded: string;
+  /** The codicon of the row's icon ("error", "pass", …). */
+  readonly icon: string;
+  /** The file-decoration badge drawn after the label ("1"), "" when none. */
+  readonly badge: string;
+}
+
+export async function rowInfo(row: Locator): Promise<RowInfo> {
+  // No named function inside: the bundler's name helper does not exist in the page.
+  return row.evaluate((r) => {
+    const [label, description] = ['.label-name', '.label-description'].map(
+      (sel) => (r.querySelector(sel) as HTMLElement | null)?.innerText.trim() ?? '',
+    );
+    const iconClass = Array.from(r.querySelector('.custom-view-tree-node-item-icon')?.classList ?? []).find(
+      (c) => c.startsWith('codicon-'),
+    );
+    const iconLabel = r.querySelector('.monaco-icon-label');
+    const after = iconLabel ? getComputedStyle(iconLabel, '::after').content : 'none';
+    return {
+      label,
+      description,
+      ariaLabel: r.getAttribute('aria-label') ?? '',
+      expanded: r.getAttribute('aria-expanded') ?? '',
+      icon: iconClass?.replace(/^codicon-/, '') ?? '',
+      badge: after === 'none' ? '' : after.replace(/^"|"$/g, ''),
+    };
+  });
+}
+
+/** Expands a collapsible row by clicking its twistie, unless it is already expanded. */
+export async function expandRow(row: Locator): Promise<void> {
+  if ((await row.getAttribute('aria-expanded')) !== 'false') return;
+  await row.locator('.monaco-tl-twistie').click();
+  await pollUntil(
+    async () => row.getAttribute('aria-expanded'),
+    (v) => v === 'true',
+  );
+}
+
+export async function collapseRow(row: Locator): Promise<void> {
+  if ((await row.getAttribute('aria-expanded')) !== 'true') return;
+  await row.locator('.monaco-tl-twistie').click();
+  await pollUntil(
+    async () => row.getAttribute('aria-expanded'),
+    (v) => v === 'false',
+  );
+}
+
+/** Hovers a row (which reveals its inline actions) and clicks the action titled `title`. */
+export async function clickInlineAction(row: Locator, title: string): Promise<void> {
+  await row.hover();
+  const action = row.locator(`.actions .action-label[aria-label="${title}"]`);
+  await action.waitFor({ state: 'visible', timeout: TIMEOUT });
+  await action.click();
+}
+
+/** Titles of the inline actions a row shows on hover. */
+export async function inlineActions(row: Locator): Promise<string[]> {
+  await row.hover();
+  return row
+    .locator('.actions .action-label')
+    .evaluateAll((as) => as.map((a) => a.getAttribute('aria-label') ?? ''));
+}
+
+/** Right-clicks a row and picks `item` from its context menu; resolves with the menu's entries. */
+export async function contextMenu(row: Locator, item: string): Promise<string[]> {
+  const { page } = ui();
+  await row.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor({ state: 'visible', timeout: TIMEOUT });
+  const entries = (await menu.locator('.action-item .action-label').allInnerTexts())
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const entry = menu.locator('.action-item', {
+    has: page.locator('.action-label', { hasText: exactly(item) }),
+  });
+  // The menu ignores a click that comes right after it opened: click until it closes.
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    await entry.click();
+    try {
+      await menu.waitFor({ state: 'hidden', timeout: 1_000 });
+      return entries;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+  }
+}
+
+/** The open input box (showInputBox): its title and pre-filled value. */
+export async function inputBox(): Promise<{ title: string; value: string; input: Locator }> {
+  const { page } = ui();
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  await input.first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  return {
+    title: normalize(await widget.locator('.quick-input-title').innerText()),
+    value: await input.first().inputValue(),
+    input: input.first(),
+  };
+}
+
+/** Answers the open input box with `value` (the pre-filled value when undefined) and Enter. */
+export async function answerInputBox(value?: string): Promise<void> {
+  const { page } = ui();
+  const { input } = await inputBox();
+  if (value !== undefined) await input.fill(value);
+  await input.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
+}
+
+/**
+ * The notification toast whose text contains `text`, once shown; expanded with its own button
+ * (as a user would, to read a long message) when `expand` is set.
+ */
+export async function notification(text: string, expand = false): Promise<string> {
+  const { page } = ui();
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout: 30_000 });
+  if (expand) {
+    await toast.hover();
+    const button = toast.locator('.codicon-notifications-expand');
+    await button.waitFor({ state: 'visible', timeout: TIMEOUT });
+    await button.click();
+    await toast.locator('.notification-list-item.expanded').waitFor({ timeout: TIMEOUT });
+  }
+  return normalize(await toast.innerText());
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+
+/** The smallest viewport region holding every locator's box, grown by `margin` pixels. */
+export async function regionOf(locators: readonly Locator[], margin = 0): Promise<Box> {
+  const { page } = ui();
+  const size = page.viewportSize() ?? { width: 1280, height: 800 };
+  const boxes = (await Promise.all(locators.map((l) => l.boundingBox()))).filter((b): b is Box => !!b);
+  if (!boxes.length) throw new Error('nothing to frame: none of the elements is shown');
+  const x = Math.max(0, Math.min(...boxes.map((b) => b.x)) - margin);
+  const y = Math.max(0, Math.min(...boxes.map((b) => b.y)) - margin);
+  const right = Math.min(size.width, Math.max(...boxes.map((b) => b.x + b.width)) + margin);
+  const bottom = Math.min(size.height, Math.max(...boxes.map((b) => b.y + b.height)) + margin);
+  return { x, y, width: right - x, height: bottom - y };
+}
+
+/** README images must stay small: they are committed (but not shipped in the VSIX). */
+const README_IMAGE_MAX_BYTES = 150 * 1024;
+
+/**
+ * Saves a region of the page as media/screenshots/<name>.png when the run refreshes the README
+ * images (KUBECERTS_UPDATE_SCREENSHOTS=1); does nothing otherwise.
+ */
+export async function readmeImage(name: string, clip: Box): Promise<void> {
+  const { page, readmeImagesDir } = ui();
+  if (!readmeImagesDir) return;
+  fs.mkdirSync(readmeImagesDir, { recursive: true });
+  const file = path.join(readmeImagesDir, `${name}.png`);
+  await page.screenshot({ path: file, clip });
+  const size = fs.statSync(file).size;
+  if (size > README_IMAGE_MAX_BYTES)
+    throw new Error(`${file} is ${Math.round(size / 1024)} KB, over 150 KB: frame a smaller region`);
+}
+
 /** Runs a command from the palette by its exact label ("Kube Certs: Show Log"). */
 export async function runFromPalette(label: string): Promise<void> {
   const { page } = ui();

@@ -21,7 +21,12 @@ describe(`hardening: fuzz (seed ${SEED}, ${TOTAL_RUNS} cases)`, function () {
   const targets = selectTargets();
   for (const target of targets) {
     it(target.name, async () => {
-      const outcome = await runTarget(target, seeds, { seed: SEED, totalRuns: TOTAL_RUNS, bounds: BOUNDS }, runsFor(target, TOTAL_RUNS, targets));
+      const outcome = await runTarget(
+        target,
+        seeds,
+        { seed: SEED, totalRuns: TOTAL_RUNS, bounds: BOUNDS },
+        runsFor(target, TOTAL_RUNS, targets),
+      );
       assert.equal(outcome.failure, undefined, outcome.failure);
     });
   }
@@ -30,7 +35,11 @@ describe(`hardening: fuzz (seed ${SEED}, ${TOTAL_RUNS} cases)`, function () {
     const corpus = loadCorpus();
     it('is not empty and names existing targets', () => {
       assert.ok(corpus.length > 0);
-      for (const c of corpus) assert.ok(targets.some((t) => t.name === c.target), `${c.file}: unknown target ${c.target}`);
+      for (const c of corpus)
+        assert.ok(
+          targets.some((t) => t.name === c.target),
+          `${c.file}: unknown target ${c.target}`,
+        );
     });
     for (const c of corpus) {
       it(`${c.target}/${c.file.split(/[\\/]/).pop()}`, () => replayCase(c, seeds, BOUNDS));

@@ -14,11 +14,10 @@ import {
   formatSeconds,
   renderRiskMessage,
   worstSeverity,
-  type CsrReview,
   type CsrRiskFinding,
-} from '../../../core/csr/risk';
+} from '../../../core/csr/riskCatalog';
+import type { CsrReview } from '../../../core/csr/risk';
 import type { Severity } from '../../../core/findings/finding';
-import { decodeBase64Data } from '../../../core/x509/decode';
 
 export const CSR_URI_SCHEME = 'kubecerts-csr';
 
@@ -134,7 +133,7 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
     return node;
   }
 
-  getChildren(node?: CsrTreeNode): CsrTreeNode[] {
+  getChildren(node?: CsrTreeNode): CsrTreeNode[] | Promise<CsrTreeNode[]> {
     if (!node) {
       if (this.problem) return [{ kind: 'problem', problem: this.problem }];
       if (!this.entries.size) return [];
@@ -312,7 +311,7 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
     return nodes;
   }
 
-  private sectionDetails(name: string, section: Section): CsrTreeNode[] {
+  private sectionDetails(name: string, section: Section): CsrTreeNode[] | Promise<CsrTreeNode[]> {
     const entry = this.entries.get(name);
     if (!entry) return [];
     if (section === 'risks') {
@@ -338,7 +337,13 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
         ),
       );
     }
-    const decoded = decodeBase64Data(entry.csr.status?.certificate ?? '');
+    return this.certificateDetails(entry.csr.status?.certificate ?? '');
+  }
+
+  /** The certificate decoder (and node:crypto) loads when a certificate is first expanded. */
+  private async certificateDetails(base64: string): Promise<CsrTreeNode[]> {
+    const { decodeBase64Data } = await import('../../../core/x509/decode');
+    const decoded = decodeBase64Data(base64);
     return decoded.certificates.flatMap(({ cert }) => [
       detail(vscode.l10n.t('Subject'), cert.subject.display, 'account'),
       detail(vscode.l10n.t('Issuer'), cert.issuer.display, 'workspace-trusted'),

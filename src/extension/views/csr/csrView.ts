@@ -3,7 +3,8 @@
 // bar, and registers the view's commands (one table, ids in contributes.commands).
 import * as vscode from 'vscode';
 import { conditionSummary, csrState, issuedCertificatePem, type Csr } from '../../../core/csr/model';
-import { renderRiskMessage, type CsrPolicy, type CsrReview } from '../../../core/csr/risk';
+import type { CsrPolicy, CsrReview } from '../../../core/csr/risk';
+import { renderRiskMessage } from '../../../core/csr/riskCatalog';
 import type { ApprovalDecision, ClusterClient } from '../../../node/cluster/client';
 import { ClusterError } from '../../../node/cluster/errors';
 import type { CsrWatcher } from '../../../node/cluster/csrWatch';
@@ -196,6 +197,18 @@ export class CsrView implements vscode.Disposable {
 
   private async connect(): Promise<void> {
     const generation = ++this.generation;
+    // Untrusted workspace: no cluster connection at all (no network, no exec plugin); onDidGrantWorkspaceTrust reconnects.
+    if (!vscode.workspace.isTrusted) {
+      this.showProblem(
+        new ClusterError(
+          'refused',
+          vscode.l10n.t(
+            'Trust this workspace to connect to a cluster: in an untrusted workspace Kube Certs contacts no cluster.',
+          ),
+        ),
+      );
+      return;
+    }
     // Loaded here, on first open: the cluster client pulls in @kubernetes/client-node.
     const [{ connectCluster }, { CsrWatcher }, { NodeCache }] = await Promise.all([
       import('../../../node/cluster/client'),
@@ -207,9 +220,6 @@ export class CsrView implements vscode.Disposable {
       client = await connectCluster({
         kubeconfig: this.ctx.config.kubeconfig,
         context: this.chosenContext,
-        untrustedRoots: vscode.workspace.isTrusted
-          ? undefined
-          : (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
       });
     } catch (err) {
       this.showProblem(err);
@@ -298,9 +308,12 @@ export class CsrView implements vscode.Disposable {
     const pendingErrors = [...entries.values()].filter(
       (e) => csrState(e.csr) === 'pending' && e.review?.findings.some((f) => f.severity === 'error'),
     );
-    this.treeView.message = pendingErrors.length
-      ? vscode.l10n.t('{0} pending requests have error-level risks.', pendingErrors.length)
-      : undefined;
+    this.treeView.message =
+      pendingErrors.length === 0
+        ? undefined
+        : pendingErrors.length === 1
+          ? vscode.l10n.t('1 pending request has error-level risks.')
+          : vscode.l10n.t('{0} pending requests have error-level risks.', pendingErrors.length);
     this.wakeWaiters();
   }
 
@@ -467,7 +480,13 @@ export class CsrView implements vscode.Disposable {
       async () => {
         for (const name of pending) {
           try {
-            await connection.client.setApproval(name, decision, { reason: options.reason, message });
+            // The uid of the CSR shown: a same-name replacement must be reviewed, not decided blindly.
+            const expectedUid = connection.watcher.items.get(name)?.metadata.uid;
+            await connection.client.setApproval(name, decision, {
+              reason: options.reason,
+              message,
+              expectedUid,
+            });
           } catch (err) {
             const text = err instanceof ClusterError ? err.message : String(err);
             this.ctx.log.warn(`CSR ${name}: ${text}`);

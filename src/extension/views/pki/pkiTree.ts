@@ -4,7 +4,7 @@
 // rescan fires onDidChangeTreeData only for the nodes whose item changed.
 import * as vscode from 'vscode';
 import { renderFindingMessage, type Finding } from '../../../core/findings/finding';
-import { shortHumanDuration } from '../../../core/pki/expiration';
+import { shortHumanDuration } from '../../../core/time/duration';
 import type { PkiInventory, PkiItem, PkiItemState } from '../../../core/pki/inventory';
 
 export type SectionKind = 'unknown-issuer' | 'key-pairs' | 'kubeconfigs' | 'checks' | 'backups';
@@ -135,7 +135,8 @@ export function itemTooltip(item: PkiItem): vscode.MarkdownString {
       [vscode.l10n.t('Serial'), cert.serialHex],
       [
         vscode.l10n.t('Key'),
-        `${cert.publicKey.algorithm}${cert.publicKey.bits ? ` ${cert.publicKey.bits}` : ''}${cert.publicKey.curve ? ` ${cert.publicKey.curve}` : ''}`,
+        // As the hover words it: "EC P-256", "RSA 2048 bit" (an EC key's bits repeat its curve).
+        `${cert.publicKey.algorithm} ${cert.publicKey.curve ?? (cert.publicKey.bits ? `${cert.publicKey.bits} bit` : '')}`.trim(),
       ],
       [vscode.l10n.t('SHA-256'), cert.sha256Fingerprint],
     );
@@ -265,8 +266,11 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
 
   getTreeItem(node: PkiTreeNode): vscode.TreeItem {
     if (node.kind === 'root') {
-      const t = new vscode.TreeItem(node.folder, vscode.TreeItemCollapsibleState.Expanded);
+      // Inside the workspace the relative name reads better; the tooltip keeps the full path.
+      const label = vscode.workspace.asRelativePath(node.folder, true);
+      const t = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
       t.id = `root|${node.folder}`;
+      t.tooltip = node.folder;
       t.iconPath = new vscode.ThemeIcon('folder-library');
       t.contextValue = 'pkiRoot';
       t.resourceUri = vscode.Uri.file(node.folder);

@@ -68,7 +68,16 @@ export class PkiView implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reloadRoots()),
     );
     this.clock = setInterval(() => this.rebuildAll(), CLOCK_REFRESH_MS);
-    this.reloadRoots();
+    // Scanning reads the disk and loads the PKI engine: not at activation, once the view is shown.
+    if (this.treeView.visible) this.reloadRoots();
+    else {
+      const shown = this.treeView.onDidChangeVisibility((event) => {
+        if (!event.visible) return;
+        shown.dispose();
+        this.reloadRoots();
+      });
+      this.disposables.push(shown);
+    }
   }
 
   /** Resolves once every root has been scanned (and every pending change applied). */
@@ -87,7 +96,7 @@ export class PkiView implements vscode.Disposable {
         this.roots.delete(folder);
       }
       const nodes = this.tree.setRoots(folders);
-      const { PkiScanner } = await import('../../../core/pki/scanner');
+      const { PkiScanner } = await import('./engine');
       const { openPkiFolder } = await import('../../../node/pki/fsSource');
       for (const node of nodes) {
         if (this.roots.has(node.folder)) continue;

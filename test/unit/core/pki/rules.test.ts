@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { cisFindings } from '../../../../src/core/pki/cis';
-import { kubeadmDate, rfc3339, shortHumanDuration, tabwrite } from '../../../../src/core/pki/expiration';
+import { kubeadmDate, rfc3339, tabwrite } from '../../../../src/core/pki/expiration';
+import { shortHumanDuration } from '../../../../src/core/time/duration';
 import { fileRole, isBackupPath, keyPathFor, looksLikePki } from '../../../../src/core/pki/layout';
 import { parseStaticPodManifest } from '../../../../src/core/pki/manifest';
 import type { PkiFileStat } from '../../../../src/core/pki/source';

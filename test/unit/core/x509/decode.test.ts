@@ -180,6 +180,24 @@ describe('decoding certificates and keys', () => {
     assert.match(odd.problems[0].message, /unexpected PEM block "CERTIFICATES"/);
   });
 
+  it('decodes base64 as the strict rules say, on random mixes of alphabet, padding, whitespace and junk', () => {
+    const alphabet = 'AQgw+/z9='.split('').concat([' ', '\n', '\r\n', '\t', '\f', '\u00a0', '-', '.']);
+    let seed = 42;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from(
+        { length: Math.floor(next() * 14) },
+        () => alphabet[Math.floor(next() * alphabet.length)],
+      ).join('');
+      const clean = text.replace(/[ \t\n\r\v\f]/g, '');
+      const valid = /^[A-Za-z0-9+/]*={0,2}$/.test(clean) && clean.length % 4 === 0;
+      const result = decodeBase64(`xx${text}yy`, 2, 2 + text.length);
+      assert.equal(result.ok, valid, JSON.stringify(text));
+      if (result.ok) assert.deepEqual(Buffer.from(result.bytes), Buffer.from(clean, 'base64'));
+      else assert.ok(result.offset >= 2 && result.offset <= 2 + text.length, JSON.stringify(text));
+    }
+  });
+
   it('parses PEM headers and strict base64', () => {
     const [block] = findPemBlocks(
       '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----',

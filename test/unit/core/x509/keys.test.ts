@@ -121,6 +121,19 @@ describe('private keys', () => {
     }
   });
 
+  it('matches an EC key without its embedded public point through node:crypto', () => {
+    const t = leaves['EC P-256 SEC1'];
+    const der = createPrivateKey(t.keyPem).export({ type: 'sec1', format: 'der' });
+    // SEC1 P-256: 30 77 | 02 01 01 | 04 20 <32> | a0 0a <curve> | a1 44 <point>: drop the point.
+    assert.equal(der[1], 0x77);
+    const inner = der.subarray(2, 2 + 3 + 34 + 12);
+    const withoutPoint = new Uint8Array([0x30, inner.length, ...inner]);
+    const handle = parsePrivateKey(withoutPoint, 'sec1');
+    assert.deepEqual({ ...handle }, { algorithm: 'EC', bits: 256, curve: 'P-256', format: 'sec1' });
+    assert.equal(keyMatchesCertificate(handle, t.cert), true);
+    assert.equal(keyMatchesCertificate(handle, leaves['EC P-256 PKCS#8'].cert), false);
+  });
+
   it('keeps the key material out of every rendering of the handle', () => {
     const t = leaves['EC P-256 SEC1'];
     const handle = onlyKey(t.keyPem);
