@@ -37,7 +37,7 @@ export function selectTargets(only?: string): FuzzTarget[] {
 
 export function runsFor(target: FuzzTarget, totalRuns: number, targets: readonly FuzzTarget[]): number {
   const weights = targets.reduce((sum, t) => sum + t.weight, 0);
-  return Math.max(1, Math.round((totalRuns * target.weight) / weights));
+  return Math.max(1, Math.ceil((totalRuns * target.weight) / weights));
 }
 
 export async function runTarget(

@@ -43,8 +43,16 @@ const UNSUPPORTED_CHARACTER =
   /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/;
 
 /** Keys as kubeconfigs write them; anything else (quoted, complex, merge keys) goes to `yaml`. */
-const KEY_CHARACTER = /[A-Za-z0-9_./-]/;
-const KEY_FIRST = /[A-Za-z0-9_]/;
+const KEY_FIRST = 1;
+const KEY_CHARACTER = 2;
+/** Per ASCII code: KEY_FIRST | KEY_CHARACTER bits; a table, as this runs for every key character. */
+const KEY_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9_]/.test(ch)) KEY_CLASS[c] |= KEY_FIRST;
+  if (/[A-Za-z0-9_./-]/.test(ch)) KEY_CLASS[c] |= KEY_CHARACTER;
+}
+const keyClass = (code: number): number => (code < 128 ? KEY_CLASS[code] : 0);
 /** Longest implicit key `yaml` accepts is 1024 characters. */
 const MAX_KEY = 1000;
 
@@ -192,9 +200,9 @@ class Scanner {
   /** End of a `key:` at `c` (the colon's offset), or -1 when the line is no simple key. */
   private keyEnd(c: number): number {
     const text = this.text;
-    if (!KEY_FIRST.test(text[c])) return -1;
+    if ((keyClass(text.charCodeAt(c)) & KEY_FIRST) === 0) return -1;
     let e = c + 1;
-    while (e < this.contentEnd && KEY_CHARACTER.test(text[e])) e++;
+    while (e < this.contentEnd && (keyClass(text.charCodeAt(e)) & KEY_CHARACTER) !== 0) e++;
     if (text[e] !== ':' || (e + 1 < this.contentEnd && text[e + 1] !== ' ')) return -1;
     return e;
   }

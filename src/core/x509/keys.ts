@@ -180,8 +180,8 @@ export function parsePrivateKey(der: Uint8Array, format?: 'pkcs1' | 'pkcs8' | 's
     if (!read) continue;
     const handle: PrivateKeyHandle = Object.freeze(
       read.curve
-        ? { algorithm: read.algorithm, bits: read.bits, curve: read.curve, format: type }
-        : { algorithm: read.algorithm, bits: read.bits, format: type },
+        ? { algorithm: read.algorithm, format: type, bits: read.bits, curve: read.curve }
+        : { algorithm: read.algorithm, format: type, bits: read.bits },
     );
     // A copy: the caller's buffer may be reused, the handle must keep answering.
     material.set(handle, { der: Buffer.from(buf), type, publicPart: read.publicPart });

@@ -8,6 +8,9 @@ import type {
   V1CertificateSigningRequest,
 } from '@kubernetes/client-node';
 import type * as ClientNodeModule from '@kubernetes/client-node';
+import { Buffer } from 'node:buffer';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Csr, KubeNode } from '../../core/csr/model';
 import { ClusterError, toClusterError } from './errors';
 import { loadKubeconfig, type LoadOptions } from './kubeconfig';
@@ -111,8 +114,11 @@ export class ClusterClient {
 
   async listCsrs(): Promise<CsrList> {
     try {
-      const list = await this.certificates.listCertificateSigningRequest();
-      return { items: list.items.map(toPlain), resourceVersion: list.metadata?.resourceVersion ?? '' };
+      const list = (await this.getJson(CSR_PATH)) as {
+        items?: Csr[];
+        metadata?: { resourceVersion?: string };
+      };
+      return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '' };
     } catch (err) {
       throw toClusterError(err, 'list certificatesigningrequests', [
         'list and watch on certificatesigningrequests.certificates.k8s.io',
@@ -260,6 +266,42 @@ export class ClusterClient {
       stopped = true;
       controller.abort();
     };
+  }
+
+  /**
+   * GET and JSON.parse. client-node's ObjectSerializer (typed models, Dates, then toPlain back to
+   * JSON) costs more than the request on thousands of CSRs; the KubeConfig still supplies the TLS
+   * settings, credentials (tokens, exec plugins) and proxy agent. Errors have client-node's shape
+   * (`code` = HTTP status, `body`) for toClusterError.
+   */
+  private async getJson(apiPath: string): Promise<unknown> {
+    const server = this.kc.getCurrentCluster()?.server ?? this.info.server;
+    const url = new URL(server.replace(/\/+$/, '') + apiPath);
+    const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
+    await this.kc.applyToHTTPSOptions(options);
+    const transport = url.protocol === 'http:' ? http : https;
+    return new Promise((resolve, reject) => {
+      const request = transport.request(url, options, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          const status = response.statusCode ?? 0;
+          if (status < 200 || status >= 300) {
+            reject(Object.assign(new Error(`HTTP ${status}`), { code: status, body }));
+            return;
+          }
+          try {
+            resolve(JSON.parse(body));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      request.on('error', reject);
+      request.end();
+    });
   }
 
   private async readModel(name: string): Promise<V1CertificateSigningRequest> {
