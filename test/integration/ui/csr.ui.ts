@@ -19,6 +19,7 @@ import {
   rowInfo,
   screenshot,
   setSideBarWidth,
+  rowUnder,
   treeRow,
   viewPane,
   waitForWorkbench,
@@ -100,9 +101,7 @@ describe('CSR view', () => {
     await screenshot('csr-deny-reason');
     await answerInputBox();
 
-    const denied = await treeRow(pane, { label: 'Denied' });
-    await expandRow(denied);
-    const moved = await treeRow(pane, { label: FOREIGN.name });
+    const moved = await rowUnder(pane, { label: 'Denied' }, { label: FOREIGN.name });
     const info = await pollUntil(
       () => rowInfo(moved),
       (i) => i.ariaLabel.includes(', Denied,'),
@@ -125,10 +124,10 @@ describe('CSR view', () => {
     assert.equal(box.value, 'Approved with Kube Certs after review.');
     await answerInputBox();
 
-    await expandRow(await treeRow(pane, { label: 'Approved/Issued' }));
-    const moved = await treeRow(pane, { label: GOOD.name });
+    await rowUnder(pane, { label: 'Approved/Issued' }, { label: GOOD.name });
+    // Found again on each poll: the row moves to another group and the list re-renders around it.
     const info = await pollUntil(
-      () => rowInfo(moved),
+      async () => rowInfo(await treeRow(pane, { label: GOOD.name })),
       (i) => i.ariaLabel.includes(', Approved,Issued,'),
     );
     assert.match(info.ariaLabel, /, Approved,Issued, /, info.ariaLabel);

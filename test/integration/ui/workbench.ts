@@ -236,7 +236,10 @@ export async function treeRow(pane: Locator, match: RowMatch, timeoutMs = TIMEOU
     if ((await rows.count()) > 0) return rows.first();
     const box = await list.boundingBox();
     if (box) {
-      await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40));
+      // Wheel over the list's own scrollbar strip: over a row, that row's tooltip would open after
+      // a moment and swallow the following wheel events.
+      await page.mouse.move(box.x + box.width - 4, box.y + Math.min(box.height / 2, 40));
+      await page.keyboard.press('Escape');
       await page.mouse.wheel(0, -100_000);
       for (let step = 0; step < 50; step++) {
         if ((await rows.count()) > 0) return rows.first();
@@ -302,6 +305,27 @@ export async function expandRow(row: Locator): Promise<void> {
     async () => row.getAttribute('aria-expanded'),
     (v) => v === 'true',
   );
+}
+
+/**
+ * A row under a collapsible group row. A live tree may re-render the group while it is being
+ * expanded (a watch event moving an item into it), so expanding and looking are retried together.
+ */
+export async function rowUnder(
+  pane: Locator,
+  group: RowMatch,
+  match: RowMatch,
+  timeoutMs = TIMEOUT,
+): Promise<Locator> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await expandRow(await treeRow(pane, group));
+    try {
+      return await treeRow(pane, match, 2_000);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+  }
 }
 
 export async function collapseRow(row: Locator): Promise<void> {

@@ -108,8 +108,20 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
     GROUP_ORDER.map((state) => [state, { kind: 'group', state }]),
   );
   private readonly csrNodes = new Map<string, CsrTreeNode>();
+  /**
+   * Groups the user has open. The watch refreshes the whole tree on every event; stating the
+   * expansion explicitly keeps an opened group open while CSRs move into it.
+   */
+  private readonly openGroups = new Set<CsrState>(['pending']);
 
   constructor(private readonly now: () => Date) {}
+
+  /** Follows the tree view's expand/collapse events for group rows. */
+  trackExpansion(node: CsrTreeNode, expanded: boolean): void {
+    if (node.kind !== 'group') return;
+    if (expanded) this.openGroups.add(node.state);
+    else this.openGroups.delete(node.state);
+  }
 
   /** Replaces the content; a problem hides the list (one explanatory item, no popups). */
   update(context: string, entries: ReadonlyMap<string, CsrEntry>, problem?: ProblemItem): void {
@@ -195,7 +207,7 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
       GROUP_LABELS[state](),
       count === 0
         ? vscode.TreeItemCollapsibleState.None
-        : state === 'pending'
+        : this.openGroups.has(state)
           ? vscode.TreeItemCollapsibleState.Expanded
           : vscode.TreeItemCollapsibleState.Collapsed,
     );

@@ -80,6 +80,8 @@ export class CsrView implements vscode.Disposable {
     this.statusBar.name = vscode.l10n.t('Kube Certs: cluster context');
     this.statusBar.command = 'kubecerts.csr.switchContext';
     this.disposables.push(
+      this.treeView.onDidExpandElement((e) => this.tree.trackExpansion(e.element, true)),
+      this.treeView.onDidCollapseElement((e) => this.tree.trackExpansion(e.element, false)),
       this.tree,
       this.treeView,
       this.statusBar,

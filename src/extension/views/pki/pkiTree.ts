@@ -267,7 +267,7 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
   getTreeItem(node: PkiTreeNode): vscode.TreeItem {
     if (node.kind === 'root') {
       // Inside the workspace the relative name reads better; the tooltip keeps the full path.
-      const label = vscode.workspace.asRelativePath(node.folder, true);
+      const label = vscode.workspace.asRelativePath(node.folder);
       const t = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
       t.id = `root|${node.folder}`;
       t.tooltip = node.folder;
