@@ -20,6 +20,7 @@ import {
   startCodeServer,
   type CodeServer,
 } from './e2e/codeServer';
+import { launchChromium } from './e2e/chromium';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEMO = path.join(ROOT, '.cache', 'demo');
@@ -145,18 +146,7 @@ function packageExtension(): void {
 }
 
 async function screenshot(server: CodeServer, workspace: string): Promise<void> {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(server.url(workspace));

@@ -2,15 +2,12 @@
 // (`node --import tsx scripts/render-icon.ts`; needs the Chromium the e2e tests use).
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './e2e/chromium';
 
 const MEDIA = path.resolve(__dirname, '../media');
 
 async function main(): Promise<void> {
-  const browser = await chromium.launch({
-    executablePath: process.env.KUBECERTS_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 128, height: 128 } });
     const svg = fs.readFileSync(path.join(MEDIA, 'icon.svg'), 'utf8');

@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import { auditCertificateFiles } from '../../src/core/audit/files';
+import { printJsonLine } from './jsonLine';
 
 const [mode, bundleFile, casFile, nowText, limitText] = process.argv.slice(2);
 const now = new Date(nowText);
@@ -52,14 +53,4 @@ async function main(): Promise<Record<string, unknown>> {
   return { count: leaves.length, usPerCert: (ms * 1000) / leaves.length, verified };
 }
 
-main().then(
-  (result) => {
-    const peakRssMb = process.resourceUsage().maxRSS / 1024;
-    process.stdout.write(JSON.stringify({ ...result, peakRssMb }) + '\n');
-    process.exit(0);
-  },
-  (error: unknown) => {
-    process.stderr.write(String((error as Error)?.stack ?? error) + '\n');
-    process.exit(1);
-  },
-);
+printJsonLine(async () => ({ ...(await main()), peakRssMb: process.resourceUsage().maxRSS / 1024 }));

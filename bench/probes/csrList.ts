@@ -5,6 +5,7 @@
 import { csrState } from '../../src/core/csr/model';
 import { connectCluster } from '../../src/node/cluster/client';
 import { NodeCache, reviewInCluster } from '../../src/node/cluster/review';
+import { printJsonLine } from './jsonLine';
 
 async function main(): Promise<Record<string, unknown>> {
   const [kubeconfig] = process.argv.slice(2);
@@ -25,13 +26,4 @@ async function main(): Promise<Record<string, unknown>> {
   };
 }
 
-main().then(
-  (result) => {
-    process.stdout.write(JSON.stringify(result) + '\n');
-    process.exit(0);
-  },
-  (error: unknown) => {
-    process.stderr.write(String((error as Error)?.stack ?? error) + '\n');
-    process.exit(1);
-  },
-);
+printJsonLine(main);

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Yaml from 'yaml';
 import { extensionContext, installVscodeStub, recorded, TextDocument } from './vscodeStub';
+import { printJsonLine } from './jsonLine';
 
 const [root, mode, file, offsetText] = process.argv.slice(2);
 const text = fs.readFileSync(file, 'utf8');
@@ -58,13 +59,4 @@ async function main(): Promise<Record<string, unknown>> {
   return { firstPassMs: performance.now() - t0, diagnostics: recorded.diagnostics.get(uri)?.length ?? 0 };
 }
 
-main().then(
-  (result) => {
-    process.stdout.write(JSON.stringify(result) + '\n');
-    process.exit(0);
-  },
-  (error: unknown) => {
-    process.stderr.write(String((error as Error)?.stack ?? error) + '\n');
-    process.exit(1);
-  },
-);
+printJsonLine(main);

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Mocha from 'mocha';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { generateWorkspace, WORKSPACE_PKI } from '../../test/fixtures/workspace';
 import { formatResult, RESULT_FILE_ENV, type SuiteResult } from '../../test/integration/result';
 import { AWAITING_FEATURES } from '../../test/integration/ui/awaiting';
@@ -29,6 +29,7 @@ import {
   startCodeServer,
   type CodeServer,
 } from './codeServer';
+import { launchChromium } from './chromium';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RESULTS = path.join(ROOT, 'test-results');
@@ -36,15 +37,6 @@ const SUITE = path.join(ROOT, 'out', 'integration', 'index.js');
 const VSIX = path.join(ROOT, 'dist', 'kubecerts.vsix');
 const README_IMAGES = path.join(ROOT, 'media', 'screenshots');
 const UPDATE_README_IMAGES = process.env.KUBECERTS_UPDATE_SCREENSHOTS === '1';
-const CHROMIUM = process.env.KUBECERTS_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The whole run, set-up included, must stay under 10 minutes on a 2-core machine. */
 const RUN_TIMEOUT_MS = Number(process.env.KUBECERTS_E2E_TIMEOUT_MS ?? 10 * 60_000);
 const SUITE_TIMEOUT_MS = 4 * 60_000;
@@ -91,6 +83,31 @@ function keepDiagnostics(stage: string, server: CodeServer, browserLog: string):
   fs.copyFileSync(server.logFile, path.join(RESULTS, `${stage}-code-server.log`));
   if (fs.existsSync(browserLog))
     fs.copyFileSync(browserLog, path.join(RESULTS, `${stage}-browser-console.log`));
+}
+
+/**
+ * Runs the tests of a stage on its code-server: the failures `body` adds up, plus one when it
+ * throws. A stage with failures keeps its logs; the server is stopped in every case.
+ */
+async function inStage(
+  stage: string,
+  server: CodeServer,
+  consoleLog: string,
+  started: number,
+  body: (addFailures: (count: number) => void) => Promise<void>,
+): Promise<number> {
+  let failures = 0;
+  try {
+    await body((count) => (failures += count));
+  } catch (err) {
+    failures += 1;
+    console.error(`[e2e] ${stage} stage failed: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    if (failures > 0) keepDiagnostics(stage, server, consoleLog);
+    await server.stop();
+    log(`${stage} stage done in ${elapsed(started)}`);
+  }
+  return failures;
 }
 
 async function newPage(browser: Browser, server: CodeServer, consoleLog: string): Promise<Page> {
@@ -221,8 +238,7 @@ async function devStage(
   });
   cleanups.push(() => server.stop());
   const consoleLog = path.join(runRoot, 'dev-browser.log');
-  let failures = 0;
-  try {
+  return inStage('dev', server, consoleLog, started, async (addFailures) => {
     log(`dev: code-server on ${server.origin} (${elapsed(started)})`);
     const page = await newPage(browser, server, consoleLog);
     await page.goto(server.url(workspace, { extensionDevelopmentPath: ROOT, extensionTestsPath: SUITE }));
@@ -236,7 +252,7 @@ async function devStage(
       throw err;
     }
     console.log(formatResult(`extension-host suite (VS Code 1.100.3 in code-server)`, result));
-    failures += result.failed;
+    addFailures(result.failed);
 
     await page.context().close();
 
@@ -256,18 +272,9 @@ async function devStage(
     };
     const ui = await runUiTests(session, uiFiles(path.join(ROOT, 'test/integration/ui')));
     console.log(ui.lines.join('\n'));
-    failures += ui.failed;
+    addFailures(ui.failed);
     await uiPage.context().close();
-    return failures;
-  } catch (err) {
-    failures += 1;
-    console.error(`[e2e] dev stage failed: ${err instanceof Error ? err.message : String(err)}`);
-    return failures;
-  } finally {
-    if (failures > 0) keepDiagnostics('dev', server, consoleLog);
-    await server.stop();
-    log(`dev stage done in ${elapsed(started)}`);
-  }
+  });
 }
 
 /**
@@ -301,25 +308,15 @@ async function untrustedStage(
   });
   cleanups.push(() => server.stop());
   const consoleLog = path.join(runRoot, 'untrusted-browser.log');
-  let failures = 0;
-  try {
+  return inStage('untrusted', server, consoleLog, started, async (addFailures) => {
     const page = await newPage(browser, server, consoleLog);
     await page.goto(server.url(workspace, { extensionDevelopmentPath: ROOT, extensionTestsPath: SUITE }));
     const result = JSON.parse(await waitForFile(resultFile, server)) as SuiteResult;
     console.log(formatResult('workspace trust suite in Restricted Mode', result));
-    failures += result.failed + (result.pending > 0 || result.passed === 0 ? 1 : 0);
+    addFailures(result.failed + (result.pending > 0 || result.passed === 0 ? 1 : 0));
     if (result.pending > 0) console.error('[e2e] the Restricted Mode window was trusted: its tests skipped');
     await page.context().close();
-    return failures;
-  } catch (err) {
-    failures += 1;
-    console.error(`[e2e] untrusted stage failed: ${err instanceof Error ? err.message : String(err)}`);
-    return failures;
-  } finally {
-    if (failures > 0) keepDiagnostics('untrusted', server, consoleLog);
-    await server.stop();
-    log(`untrusted stage done in ${elapsed(started)}`);
-  }
+  });
 }
 
 async function vsixStage(
@@ -335,8 +332,7 @@ async function vsixStage(
   const server = await startCodeServer({ entry, dirs, workspace });
   cleanups.push(() => server.stop());
   const consoleLog = path.join(runRoot, 'vsix-browser.log');
-  let failures = 0;
-  try {
+  return inStage('vsix', server, consoleLog, started, async (addFailures) => {
     log(
       `vsix: ${path.relative(ROOT, VSIX)} installed, code-server on ${server.origin} (${elapsed(started)})`,
     );
@@ -352,18 +348,9 @@ async function vsixStage(
     };
     const ui = await runUiTests(session, uiFiles(path.join(ROOT, 'test/integration/smoke')));
     console.log(ui.lines.join('\n'));
-    failures += ui.failed;
+    addFailures(ui.failed);
     await page.context().close();
-    return failures;
-  } catch (err) {
-    failures += 1;
-    console.error(`[e2e] vsix stage failed: ${err instanceof Error ? err.message : String(err)}`);
-    return failures;
-  } finally {
-    if (failures > 0) keepDiagnostics('vsix', server, consoleLog);
-    await server.stop();
-    log(`vsix stage done in ${elapsed(started)}`);
-  }
+  });
 }
 
 async function main(): Promise<number> {
@@ -384,7 +371,7 @@ async function main(): Promise<number> {
   const workspace = path.join(runRoot, 'workspace');
   await generateWorkspace(workspace, new Date());
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const browser = await launchChromium();
   cleanups.push(() => browser.close());
   const clusterStarted = Date.now();
   const cluster = await startDemoCluster({

@@ -43,7 +43,12 @@ import { redactSecrets } from '../../src/core/redact';
 import type { PkiFileStat, PkiTreeSource } from '../../src/core/pki/source';
 import { CertificateParseError, parseCertificate } from '../../src/core/x509/certificate';
 import { verifyChain } from '../../src/core/x509/chain';
-import { decodeBase64Data, decodeFileContent, type DecodeResult } from '../../src/core/x509/decode';
+import {
+  IGNORED_LABELS,
+  decodeBase64Data,
+  decodeFileContent,
+  type DecodeResult,
+} from '../../src/core/x509/decode';
 import { KeyParseError, keyMatchesCertificate, parsePrivateKey } from '../../src/core/x509/keys';
 import { decodeBase64, findPemBlocks } from '../../src/core/x509/pem';
 import { hostileKubeconfig, mutatedBytes, mutatedDer, mutatedText, textBytes } from './mutate';
@@ -98,22 +103,11 @@ function assertInside(span: { start: number; end: number }, length: number, what
   );
 }
 
-/** PEM blocks decoding skips on purpose; the audits report a material made only of them. */
-const SKIPPED_LABELS = new Set([
-  'PUBLIC KEY',
-  'RSA PUBLIC KEY',
-  'EC PARAMETERS',
-  'DH PARAMETERS',
-  'X509 CRL',
-  'CERTIFICATE REQUEST',
-  'NEW CERTIFICATE REQUEST',
-]);
-
 /** Decoding produced something, or said why not (or found only blocks it skips by design). */
 function assertAccounted(result: DecodeResult, text: string, what: string): void {
   const anything = result.certificates.length + result.privateKeys.length > 0;
   const blocks = findPemBlocks(text);
-  const onlySkipped = blocks.length > 0 && blocks.every((b) => SKIPPED_LABELS.has(b.label));
+  const onlySkipped = blocks.length > 0 && blocks.every((b) => IGNORED_LABELS.has(b.label));
   assert.ok(
     anything || onlySkipped || result.problems.length > 0,
     `${what}: nothing decoded and no problem reported`,

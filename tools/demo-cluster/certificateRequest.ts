@@ -48,7 +48,8 @@ export async function parseRequest(requestBase64: string): Promise<ParsedRequest
   const names = (csr.getExtension(SAN_OID) as x509.SubjectAlternativeNameExtension | null)?.names.items ?? [];
   return {
     csr,
-    commonName: csr.subjectName.getField('CN')[0] ?? '',
+    // The last CN, as Go's crypto/x509 reads the subject.
+    commonName: csr.subjectName.getField('CN').at(-1) ?? '',
     organizations: csr.subjectName.getField('O'),
     dns: names.filter((n) => n.type === 'dns').map((n) => n.value),
     ip: names.filter((n) => n.type === 'ip').map((n) => n.value),

@@ -9,6 +9,7 @@ import { generateKubeadmPki } from '../../src/core/pki/generate';
 import { buildKubeconfig } from '../../src/core/kubeconfig/build';
 import { issueCertificate, type KeySpec } from '../../src/core/x509/issue';
 import { atomicWriteFile } from '../../src/node/fs/atomicWrite';
+import { pathExists } from '../../src/node/fs/stat';
 import type { BootstrapToken } from './authn';
 import { VIEWER_GROUP } from './authz';
 import { CONTROL_PLANE_NODE } from './nodes';
@@ -38,7 +39,7 @@ export interface ClusterFiles {
 export async function prepareClusterFiles(dir: string, now: Date, key: KeySpec): Promise<ClusterFiles> {
   await fs.mkdir(path.join(dir, 'state'), { recursive: true, mode: 0o700 });
   const caCert = path.join(dir, 'pki/ca.crt');
-  if (!(await exists(caCert))) {
+  if (!(await pathExists(caCert))) {
     const tree = await generateKubeadmPki({
       now,
       key,
@@ -63,7 +64,7 @@ export async function prepareClusterFiles(dir: string, now: Date, key: KeySpec):
 
   for (const user of DEMO_USERS) {
     const file = path.join(dir, user.file);
-    if (await exists(file)) continue;
+    if (await pathExists(file)) continue;
     const issued = await issueCertificate({
       subject: { commonName: user.commonName, organizations: user.organizations },
       notBefore: new Date(now.getTime() - 5 * 60 * 1000),
@@ -86,7 +87,7 @@ export async function prepareClusterFiles(dir: string, now: Date, key: KeySpec):
 
   const tokens = await bootstrapTokens(dir);
   const bootstrapFile = path.join(dir, BOOTSTRAP_KUBECONFIG);
-  if (!(await exists(bootstrapFile))) {
+  if (!(await pathExists(bootstrapFile))) {
     const token = tokens[0];
     const contents = buildKubeconfig({
       clusterName: CLUSTER_NAME,
@@ -124,7 +125,7 @@ export async function pointKubeconfigsAt(dir: string, server: string): Promise<v
 
 async function bootstrapTokens(dir: string): Promise<BootstrapToken[]> {
   const file = path.join(dir, TOKENS_FILE);
-  if (await exists(file)) return JSON.parse(await fs.readFile(file, 'utf8')) as BootstrapToken[];
+  if (await pathExists(file)) return JSON.parse(await fs.readFile(file, 'utf8')) as BootstrapToken[];
   // kubeadm's default token TTL is 24h; a demo must survive being restarted days later.
   const tokens: BootstrapToken[] = [
     {
@@ -151,13 +152,4 @@ function randomToken(length: number): string {
 async function writeNew(file: string, contents: string, mode: number): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   await atomicWriteFile(file, contents, { mode });
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,7 +1,6 @@
 // `kubecerts audit [PATH…]`: kubeconfigs, certificate files and directories → findings.
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { auditCertificateFiles } from '../../core/audit/files';
 import { analyzeKubeconfig } from '../../core/audit/kubeconfig';
 import type { CertificateReport } from '../../core/audit/report';
@@ -17,6 +16,7 @@ import {
   kubeadmAnchors,
 } from '../../node/fs/auditInputs';
 import { pkiAuditFindings } from '../../node/pki/audit';
+import { oneOf, parseCommandArgs, parseNow } from '../args';
 import type { CliCommand, CliContext } from '../command';
 import { InputError, UsageError } from '../io';
 import { formatJson } from '../output/json';
@@ -27,7 +27,6 @@ import { formatTable } from '../output/table';
 
 const FORMATS = ['table', 'json', 'sarif'] as const;
 const FAIL_ON = ['error', 'warning', 'never'] as const;
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export interface AuditArgs {
   readonly paths: string[];
@@ -38,40 +37,22 @@ export interface AuditArgs {
 }
 
 export function parseAuditArgs(args: readonly string[]): AuditArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string', default: 'table' },
-        'warn-days': { type: 'string', default: '30' },
-        now: { type: 'string' },
-        'fail-on': { type: 'string', default: 'error' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
-  }
+  const parsed = parseCommandArgs(args, {
+    format: { type: 'string', default: 'table' },
+    'warn-days': { type: 'string', default: '30' },
+    now: { type: 'string' },
+    'fail-on': { type: 'string', default: 'error' },
+  });
   const { format, 'warn-days': warnDays, now, 'fail-on': failOn } = parsed.values;
-  if (!(FORMATS as readonly string[]).includes(format))
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-  if (!(FAIL_ON as readonly string[]).includes(failOn))
-    throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
+  const checkedFormat = oneOf('--format', format, FORMATS);
+  const checkedFailOn = oneOf('--fail-on', failOn, FAIL_ON);
   if (!/^\d{1,5}$/.test(warnDays)) throw new UsageError('--warn-days must be a whole number of days');
-  let instant: Date | undefined;
-  if (now !== undefined) {
-    instant = new Date(now);
-    if (!ISO_8601.test(now) || Number.isNaN(instant.getTime()))
-      throw new UsageError('--now must be an ISO-8601 date, e.g. 2025-06-01T00:00:00Z');
-  }
   return {
     paths: parsed.positionals,
-    format: format as AuditArgs['format'],
+    format: checkedFormat,
     warnDays: Number(warnDays),
-    ...(instant ? { now: instant } : {}),
-    failOn: failOn as AuditArgs['failOn'],
+    ...(now !== undefined ? { now: parseNow(now) } : {}),
+    failOn: checkedFailOn,
   };
 }
 

@@ -3,9 +3,7 @@
 // does not check (signatures, key pairs, wiring, permissions) goes to stderr in table mode and under
 // fields of our own in json/yaml. Exit code 0 like kubeadm; 2 for wrong arguments or no such folder.
 import * as l10n from '@vscode/l10n';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { compareFindings, renderFindingMessage } from '../../core/findings/finding';
 import {
   expirationInfo,
@@ -17,12 +15,13 @@ import {
 import { DEFAULT_NODE_CONFIG_DIR, type PkiInventory } from '../../core/pki/inventory';
 import { PkiScanner } from '../../core/pki/scanner';
 import { LineIndex } from '../../core/text/lineIndex';
+import { isDirectory } from '../../node/fs/stat';
 import { FsPkiTreeSource } from '../../node/pki/fsSource';
+import { parseCommandArgs, parseNow } from '../args';
 import type { CliCommand, CliContext } from '../command';
 import { InputError, UsageError } from '../io';
 
 const OUTPUTS = ['table', 'text', 'json', 'yaml'] as const;
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const DEFAULT_WARN_DAYS = 30;
 
 export interface CheckExpirationArgs {
@@ -33,45 +32,26 @@ export interface CheckExpirationArgs {
 }
 
 export function parseCheckExpirationArgs(args: readonly string[], cwd: string): CheckExpirationArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        'cert-dir': { type: 'string' },
-        'config-dir': { type: 'string' },
-        output: { type: 'string', short: 'o', default: 'table' },
-        now: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0] ?? '');
-  }
+  const parsed = parseCommandArgs(
+    args,
+    {
+      'cert-dir': { type: 'string' },
+      'config-dir': { type: 'string' },
+      output: { type: 'string', short: 'o', default: 'table' },
+      now: { type: 'string' },
+    },
+    false,
+  );
   const values = parsed.values;
-  const output = values.output as string;
+  const output = values.output;
   if (!(OUTPUTS as readonly string[]).includes(output))
     throw new UsageError(`-o must be one of table, json, yaml (got "${output}")`);
-  let now: Date | undefined;
-  if (values.now !== undefined) {
-    now = new Date(values.now);
-    if (!ISO_8601.test(values.now) || Number.isNaN(now.getTime()))
-      throw new UsageError('--now must be an ISO-8601 date, e.g. 2026-03-01T12:00:00Z');
-  }
   return {
     configDir: path.resolve(cwd, values['config-dir'] ?? DEFAULT_NODE_CONFIG_DIR),
     ...(values['cert-dir'] !== undefined ? { certDir: path.resolve(cwd, values['cert-dir']) } : {}),
     output: output as CheckExpirationArgs['output'],
-    ...(now ? { now } : {}),
+    ...(values.now !== undefined ? { now: parseNow(values.now) } : {}),
   };
-}
-
-async function isDirectory(dir: string): Promise<boolean> {
-  return fs.stat(dir).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
 }
 
 /** Scans the folders the arguments name; the config dir is optional when --cert-dir is given (as with kubeadm). */

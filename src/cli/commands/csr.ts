@@ -1,8 +1,8 @@
 // `kubecerts csr list|review|approve|deny`: the CSR side panel's workflow on the command line.
 // Exit codes as audit: 0 fine, 1 error-level risks (list, review) or an action refused or failed,
 // 2 wrong arguments or no cluster to talk to.
+import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { parseArgs } from 'node:util';
 import { conditionSummary, csrAge, csrState, type Csr } from '../../core/csr/model';
 import {
   formatSeconds,
@@ -15,6 +15,7 @@ import type { Translate } from '../../core/findings/finding';
 import { connectCluster, type ApprovalDecision, type ClusterClient } from '../../node/cluster/client';
 import { ClusterError } from '../../node/cluster/errors';
 import { NodeCache, reviewInCluster } from '../../node/cluster/review';
+import { oneOf, parseCommandArgs } from '../args';
 import type { CliCommand, CliContext } from '../command';
 import { InputError, UsageError } from '../io';
 
@@ -35,31 +36,20 @@ export interface CsrArgs {
 }
 
 export function parseCsrArgs(args: readonly string[]): CsrArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        format: { type: 'string', default: 'table' },
-        force: { type: 'boolean', default: false },
-        reason: { type: 'string' },
-        message: { type: 'string' },
-        'max-duration': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
-  }
+  const parsed = parseCommandArgs(args, {
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    format: { type: 'string', default: 'table' },
+    force: { type: 'boolean', default: false },
+    reason: { type: 'string' },
+    message: { type: 'string' },
+    'max-duration': { type: 'string' },
+  });
   const [action, ...names] = parsed.positionals;
   if (!(ACTIONS as readonly string[]).includes(action ?? ''))
     throw new UsageError(`csr needs one of ${ACTIONS.join(', ')}`);
   const { kubeconfig, context, format, force, reason, message, 'max-duration': maxDuration } = parsed.values;
-  if (!(FORMATS as readonly string[]).includes(format))
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  const checkedFormat = oneOf('--format', format, FORMATS);
   if (action === 'list' && names.length) throw new UsageError('csr list takes no names');
   if (action === 'review' && names.length !== 1) throw new UsageError('csr review takes one name');
   if ((action === 'approve' || action === 'deny') && !names.length)
@@ -71,7 +61,7 @@ export function parseCsrArgs(args: readonly string[]): CsrArgs {
     names,
     kubeconfig,
     context,
-    format: format as CsrArgs['format'],
+    format: checkedFormat,
     force,
     reason,
     message,
@@ -136,7 +126,8 @@ export function summarizeCsr(csr: Csr, review: CsrReview, now: Date, t: Translat
 async function connect(args: CsrArgs, ctx: CliContext): Promise<ClusterClient> {
   try {
     return await connectCluster({
-      kubeconfig: args.kubeconfig,
+      // Relative to where the command runs, like kubectl's --kubeconfig.
+      kubeconfig: args.kubeconfig === undefined ? undefined : path.resolve(ctx.io.cwd, args.kubeconfig),
       context: args.context,
       env: ctx.io.env as NodeJS.ProcessEnv,
       homeDir: ctx.io.homedir,

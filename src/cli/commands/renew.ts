@@ -3,7 +3,6 @@
 // with --dry-run), 1 something could not be renewed, 2 wrong arguments.
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Translate } from '../../core/findings/finding';
 import { ISSUED_PROBLEMS, MIN_EXPIRATION_SECONDS } from '../../core/renew/csr';
 import { parseGoDuration } from '../../core/renew/duration';
@@ -20,10 +19,10 @@ import {
   renewUser,
   type UserRenewEvent,
 } from '../../node/renew/user';
+import { parseCommandArgs, parseNow } from '../args';
 import type { CliCommand, CliContext } from '../command';
 import { InputError, UsageError } from '../io';
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const DEFAULT_CONFIG_DIR = '/etc/kubernetes';
 /** The kubeconfigs people copy elsewhere (~/.kube/config): renewing them asks for a redistribution. */
 const COPIED_KUBECONFIGS = new Set(['admin.conf', 'super-admin.conf']);
@@ -37,16 +36,8 @@ export interface RenewArgs {
   readonly now?: Date;
 }
 
-function parse(args: readonly string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
-  try {
-    return parseArgs({ args: [...args], allowPositionals: true, strict: true, options });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0] ?? '');
-  }
-}
-
 export function parseRenewArgs(args: readonly string[], cwd: string): RenewArgs {
-  const parsed = parse(args, {
+  const parsed = parseCommandArgs(args, {
     'cert-dir': { type: 'string' },
     'config-dir': { type: 'string' },
     duration: { type: 'string' },
@@ -70,14 +61,6 @@ export function parseRenewArgs(args: readonly string[], cwd: string): RenewArgs 
     dryRun: values['dry-run'] === true,
     ...(values.now !== undefined ? { now: parseNow(values.now as string) } : {}),
   };
-}
-
-function parseNow(value: string): Date {
-  const instant = new Date(value);
-  if (!ISO_8601.test(value) || Number.isNaN(instant.getTime())) {
-    throw new UsageError('--now must be an ISO-8601 date, e.g. 2025-06-01T00:00:00Z');
-  }
-  return instant;
 }
 
 /** What kubeadm prints for an entry: "certificate for serving the Kubernetes API renewed". */
@@ -182,7 +165,7 @@ export interface RenewUserArgs {
 }
 
 export function parseRenewUserArgs(args: readonly string[], cwd: string): RenewUserArgs {
-  const parsed = parse(args, {
+  const parsed = parseCommandArgs(args, {
     kubeconfig: { type: 'string' },
     context: { type: 'string' },
     'submit-context': { type: 'string' },

@@ -3,35 +3,23 @@
 // requester holds the private key).
 import { Buffer } from 'node:buffer';
 import { verify, type KeyObject } from 'node:crypto';
+import { DerError, DerReader, Tag, bitString, decodeOid, whole } from '../x509/der';
 import {
-  DerError,
-  DerReader,
-  Tag,
-  bitString,
-  content,
-  decodeOid,
-  readBoolean,
-  whole,
-  type DerElement,
-} from '../x509/der';
+  NO_SANS,
+  parseExtensions,
+  parseName,
+  parseSignatureAlgorithm,
+  parseSpki,
+  type Extensions,
+} from '../x509/fields';
 import type {
   DistinguishedName,
   KeyAlgorithm,
-  NameAttribute,
   PublicKeyInfo,
   SignatureAlgorithm,
   SubjectAltNames,
 } from '../x509/model';
-import {
-  EC_CURVES,
-  EXTENSIONS,
-  EXT_KEY_USAGES,
-  KEY_ALGORITHMS,
-  KEY_USAGE_BITS,
-  NAME_ATTRIBUTES,
-  NODE_DIGESTS,
-  SIGNATURE_ALGORITHMS,
-} from '../x509/oids';
+import { NODE_DIGESTS, SIGNATURE_ALGORITHMS } from '../x509/oids';
 import { importSpki } from '../x509/publicKey';
 
 const EXTENSION_REQUEST_OID = '1.2.840.113549.1.9.14';
@@ -93,19 +81,13 @@ function parse(der: Uint8Array): CertificateRequest {
 
   const info = req.enter(infoEl);
   info.expect(Tag.INTEGER, 'version');
-  const subject = parseName(der, info.expect(Tag.SEQUENCE, 'subject'), info);
-  const spkiEl = info.expect(Tag.SEQUENCE, 'subjectPKInfo');
+  const subject = parseName(der, info, 'subject');
+  const publicKey = withFixedBits(parseSpki(der, info, info.expect(Tag.SEQUENCE, 'subjectPKInfo')));
   const attributes = info.optional(0xa0);
   info.finish('attributes');
 
-  const extensions = attributes
-    ? extensionRequest(der, info.enter(attributes))
-    : new Map<string, Uint8Array>();
-  const sanDer = extensions.get(EXTENSIONS.subjectAltName);
-  const kuDer = extensions.get(EXTENSIONS.keyUsage);
-  const ekuDer = extensions.get(EXTENSIONS.extKeyUsage);
-  const publicKey = parseSpki(der, spkiEl, info);
-  const signatureAlgorithm = parseAlgorithm(der, req.enter(algEl));
+  const extensions = attributes ? extensionRequest(der, info.enter(attributes)) : { sans: NO_SANS };
+  const signatureAlgorithm = parseSignatureAlgorithm(der, req.enter(algEl));
   const signatureValue = bitString(der, sigEl).bytes;
   const infoDer = whole(der, infoEl);
 
@@ -114,76 +96,30 @@ function parse(der: Uint8Array): CertificateRequest {
     der,
     infoDer,
     signatureValue,
-    subject,
-    commonName: attrs.find((a) => a.type === 'CN')?.value,
+    subject: { ...subject, display: encodingOrderDisplay(subject) },
+    // The last CN, as Go's crypto/x509 (and so the API server) reads the subject.
+    commonName: attrs.filter((a) => a.type === 'CN').at(-1)?.value,
     organizations: attrs.filter((a) => a.type === 'O').map((a) => a.value),
-    sans: sanDer ? parseSans(sanDer) : { dns: [], ip: [], email: [], uri: [] },
+    sans: extensions.sans,
     publicKey,
     signatureAlgorithm,
-    keyUsage: kuDer ? parseKeyUsage(kuDer) : undefined,
-    extKeyUsage: ekuDer ? parseExtKeyUsage(ekuDer) : undefined,
+    keyUsage: extensions.keyUsage,
+    extKeyUsage: extensions.extKeyUsage,
     signatureValid: checkSignature(infoDer, signatureValue, signatureAlgorithm, publicKey),
   };
 }
 
-function parseName(buf: Uint8Array, el: DerElement, parent: DerReader): DistinguishedName {
-  const rdns: NameAttribute[][] = [];
-  const names = parent.enter(el);
-  while (!names.done) {
-    const set = names.enter(names.expect(Tag.SET, 'RelativeDistinguishedName'));
-    const rdn: NameAttribute[] = [];
-    while (!set.done) {
-      const atv = set.enter(set.expect(Tag.SEQUENCE, 'AttributeTypeAndValue'));
-      const oid = decodeOid(buf, atv.expect(Tag.OID, 'attribute type'));
-      const valueEl = atv.read();
-      rdn.push({ oid, type: NAME_ATTRIBUTES[oid] ?? oid, value: decodeString(buf, valueEl) });
-    }
-    rdns.push(rdn);
-  }
-  const display = rdns.map((rdn) => rdn.map((a) => `${a.type}=${a.value}`).join('+')).join(', ');
-  return { rdns, display, derHex: Buffer.from(whole(buf, el)).toString('hex') };
+// openssl req and @peculiar/x509 print a request's subject in encoding order (O=…, CN=…), unescaped.
+function encodingOrderDisplay(subject: DistinguishedName): string {
+  return subject.rdns.map((rdn) => rdn.map((a) => `${a.type}=${a.value}`).join('+')).join(', ');
 }
 
-function decodeString(buf: Uint8Array, el: DerElement): string {
-  const bytes = Buffer.from(content(buf, el));
-  // Hostile lengths and code points are DER errors, not RangeErrors from swap16/fromCodePoint.
-  if (el.tag === Tag.BMP_STRING) {
-    if (bytes.length % 2) throw new DerError('BMPString length not a multiple of 2', el.start);
-    return bytes.swap16().toString('utf16le');
-  }
-  if (el.tag === Tag.UNIVERSAL_STRING) {
-    if (bytes.length % 4) throw new DerError('UniversalString length not a multiple of 4', el.start);
-    let out = '';
-    for (let i = 0; i < bytes.length; i += 4) {
-      const cp = bytes.readUInt32BE(i);
-      if (cp > 0x10ffff) throw new DerError('UniversalString code point out of range', el.start);
-      out += String.fromCodePoint(cp);
-    }
-    return out;
-  }
-  return el.tag === Tag.UTF8_STRING ? bytes.toString('utf8') : bytes.toString('latin1');
-}
+/** Key sizes the SPKI does not spell out, shown beside RSA and EC sizes in the CSR view. */
+const FIXED_KEY_BITS: Partial<Record<KeyAlgorithm, number>> = { Ed25519: 256, Ed448: 456 };
 
-function parseSpki(buf: Uint8Array, el: DerElement, parent: DerReader): PublicKeyInfo {
-  const spkiDer = whole(buf, el);
-  const alg = parent.enter(parent.enter(el).expect(Tag.SEQUENCE, 'algorithm'));
-  const oid = decodeOid(buf, alg.expect(Tag.OID, 'key algorithm'));
-  const algorithm: KeyAlgorithm = KEY_ALGORITHMS[oid] ?? 'unknown';
-  const params = alg.done ? undefined : alg.read();
-  if (algorithm === 'EC') {
-    const curveOid = params?.tag === Tag.OID ? decodeOid(buf, params) : '';
-    const curve = EC_CURVES[curveOid];
-    return { algorithm, spkiDer, curve: curve?.name ?? (curveOid || undefined), bits: curve?.bits };
-  }
-  if (algorithm === 'RSA') {
-    const details = keyDetails(spkiDer);
-    return { algorithm, spkiDer, bits: details?.modulusLength };
-  }
-  return {
-    algorithm,
-    spkiDer,
-    bits: algorithm === 'Ed25519' ? 256 : algorithm === 'Ed448' ? 456 : undefined,
-  };
+function withFixedBits(key: PublicKeyInfo): PublicKeyInfo {
+  const bits = FIXED_KEY_BITS[key.algorithm];
+  return bits === undefined ? key : { ...key, bits };
 }
 
 const KEY_CACHE_LIMIT = 1024;
@@ -205,93 +141,15 @@ function publicKeyOf(spkiDer: Uint8Array): KeyObject | undefined {
   return key ?? undefined;
 }
 
-function keyDetails(spkiDer: Uint8Array): { modulusLength?: number } | undefined {
-  return publicKeyOf(spkiDer)?.asymmetricKeyDetails;
-}
-
-function parseAlgorithm(buf: Uint8Array, alg: DerReader): SignatureAlgorithm {
-  const oid = decodeOid(buf, alg.expect(Tag.OID, 'signature algorithm'));
-  const known = SIGNATURE_ALGORITHMS[oid];
-  return { oid, name: known?.name ?? oid, hash: known?.hash };
-}
-
-/** The extensions of the extensionRequest attribute, by OID (DER of each extnValue's content). */
-function extensionRequest(buf: Uint8Array, attributes: DerReader): Map<string, Uint8Array> {
-  const out = new Map<string, Uint8Array>();
+/** The extensions of the extensionRequest attribute (RFC 2985 §5.4.2). */
+function extensionRequest(der: Uint8Array, attributes: DerReader): Extensions {
+  const out: Extensions = { sans: NO_SANS };
   while (!attributes.done) {
     const attr = attributes.enter(attributes.expect(Tag.SEQUENCE, 'Attribute'));
-    const type = decodeOid(buf, attr.expect(Tag.OID, 'attribute type'));
+    const type = decodeOid(der, attr.expect(Tag.OID, 'attribute type'));
     const values = attr.enter(attr.expect(Tag.SET, 'attribute values'));
     if (type !== EXTENSION_REQUEST_OID) continue;
-    while (!values.done) {
-      const exts = values.enter(values.expect(Tag.SEQUENCE, 'Extensions'));
-      while (!exts.done) {
-        const ext = exts.enter(exts.expect(Tag.SEQUENCE, 'Extension'));
-        const oid = decodeOid(buf, ext.expect(Tag.OID, 'extnID'));
-        const critical = ext.optional(Tag.BOOLEAN);
-        if (critical) readBoolean(buf, critical);
-        out.set(oid, content(buf, ext.expect(Tag.OCTET_STRING, 'extnValue')));
-      }
-    }
-  }
-  return out;
-}
-
-/** GeneralName context tags (implicit, primitive) → the SAN list they go to. */
-const GENERAL_NAME_TAGS: Readonly<Record<number, keyof SubjectAltNames>> = {
-  0x81: 'email',
-  0x82: 'dns',
-  0x86: 'uri',
-  0x87: 'ip',
-};
-
-function parseSans(der: Uint8Array): SubjectAltNames {
-  const out = { dns: [] as string[], ip: [] as string[], email: [] as string[], uri: [] as string[] };
-  const top = new DerReader(der);
-  const names = top.enter(top.expect(Tag.SEQUENCE, 'GeneralNames'));
-  while (!names.done) {
-    const el = names.read();
-    const kind = GENERAL_NAME_TAGS[el.tag];
-    if (!kind) continue;
-    const bytes = content(der, el);
-    out[kind].push(kind === 'ip' ? formatIp(bytes) : Buffer.from(bytes).toString('latin1'));
-  }
-  return out;
-}
-
-function formatIp(bytes: Uint8Array): string {
-  if (bytes.length === 4) return Array.from(bytes).join('.');
-  if (bytes.length !== 16) return Buffer.from(bytes).toString('hex');
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] << 8) | bytes[i + 1]).toString(16));
-  // Compress the longest run of zero groups, as RFC 5952 prints it.
-  let best = { start: -1, length: 0 };
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > best.length && j - i > 1) best = { start: i, length: j - i };
-    i = j;
-  }
-  if (best.start < 0) return groups.join(':');
-  return `${groups.slice(0, best.start).join(':')}::${groups.slice(best.start + best.length).join(':')}`;
-}
-
-function parseKeyUsage(der: Uint8Array): string[] {
-  const { bytes } = bitString(der, new DerReader(der).expect(Tag.BIT_STRING, 'KeyUsage'));
-  return KEY_USAGE_BITS.filter((_, i) => i >> 3 < bytes.length && (bytes[i >> 3] & (0x80 >> (i & 7))) !== 0);
-}
-
-function parseExtKeyUsage(der: Uint8Array): string[] {
-  const top = new DerReader(der);
-  const seq = top.enter(top.expect(Tag.SEQUENCE, 'ExtKeyUsageSyntax'));
-  const out: string[] = [];
-  while (!seq.done) {
-    const oid = decodeOid(der, seq.expect(Tag.OID, 'KeyPurposeId'));
-    out.push(EXT_KEY_USAGES[oid] ?? oid);
+    while (!values.done) parseExtensions(der, values, values.expect(Tag.SEQUENCE, 'Extensions'), out);
   }
   return out;
 }

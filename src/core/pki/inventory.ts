@@ -191,14 +191,9 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
     }
   }
   for (const [path, file] of sortedFiles(input.files)) {
-    if (
-      b.claimed.has(path) ||
-      isBackupPath(path) ||
-      file.content.kind !== 'pem' ||
-      fileRole(path) !== 'certificate'
-    )
-      continue;
-    const cert = file.content.certificates[0];
+    const content = unclaimedCertificateFile(b, path, file);
+    if (!content) continue;
+    const cert = content.certificates[0];
     if (!cert?.basicConstraints?.ca) continue;
     const item = caItem(b, path, keyPathFor(path), displayName(path), false);
     groups.push({ ca: item, children: [] });
@@ -234,16 +229,11 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
   // Any other certificate: under the CA whose key verifies it.
   const unknownIssuer: PkiItem[] = [];
   for (const [path, file] of sortedFiles(input.files)) {
-    if (
-      b.claimed.has(path) ||
-      isBackupPath(path) ||
-      file.content.kind !== 'pem' ||
-      fileRole(path) !== 'certificate'
-    )
-      continue;
-    const cert = file.content.certificates[0];
+    const content = unclaimedCertificateFile(b, path, file);
+    if (!content) continue;
+    const cert = content.certificates[0];
     if (!cert) {
-      if (file.content.problems.length)
+      if (content.problems.length)
         unknownIssuer.push(leafItem(b, path, keyPathFor(path), displayName(path), undefined, false));
       continue;
     }
@@ -386,6 +376,12 @@ function detectLayout(files: ReadonlyMap<string, InventoryFile>): PkiLayout {
   if (catalogFiles.some((p) => files.has(p))) return 'kubeadm-node';
   if (files.has('pki/ca.pem')) return 'cfssl';
   return 'generic';
+}
+
+/** The PEM content of a certificate file that no item has claimed yet (backups aside), else undefined. */
+function unclaimedCertificateFile(b: Builder, path: string, file: InventoryFile): PemContent | undefined {
+  if (b.claimed.has(path) || isBackupPath(path) || fileRole(path) !== 'certificate') return undefined;
+  return file.content.kind === 'pem' ? file.content : undefined;
 }
 
 function sortedFiles(files: ReadonlyMap<string, InventoryFile>): [string, InventoryFile][] {

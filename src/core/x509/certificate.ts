@@ -1,44 +1,30 @@
 // The lean X.509 decoder: DER → Certificate in one pass over the bytes, no ASN.1 schema objects.
 // This is the audit's hot path (thousands of certificates), so it reads offsets and slices views;
-// @peculiar/x509 stays for rendering and issuance, and the tests check that both agree.
-import { Buffer } from 'node:buffer';
+// the fields it shares with PKCS#10 requests are read in fields.ts. @peculiar/x509 stays for
+// rendering and issuance, and the tests check that both agree.
 import { createHash } from 'node:crypto';
 import {
   DerError,
   DerReader,
   Tag,
   bitString,
-  content,
-  decodeOid,
   integerBytes,
-  readBoolean,
   smallInteger,
   whole,
   type DerElement,
 } from './der';
-import type {
-  BasicConstraints,
-  Certificate,
-  DistinguishedName,
-  KeyAlgorithm,
-  NameAttribute,
-  PublicKeyInfo,
-  SignatureAlgorithm,
-  SubjectAltNames,
-} from './model';
 import {
-  COMMON_NAME_OID,
-  EC_CURVES,
-  EXTENSIONS,
-  EXT_KEY_USAGES,
-  HASH_ALGORITHMS,
-  KEY_ALGORITHMS,
-  KEY_USAGE_BITS,
-  NAME_ATTRIBUTES,
-  ORGANIZATION_OID,
-  RSASSA_PSS_OID,
-  SIGNATURE_ALGORITHMS,
-} from './oids';
+  NO_SANS,
+  hex,
+  parseExtensions,
+  parseName,
+  parseSignatureAlgorithm,
+  parseSpki,
+  readPssParams,
+  type Extensions,
+} from './fields';
+import type { Certificate, DistinguishedName } from './model';
+import { COMMON_NAME_OID, ORGANIZATION_OID } from './oids';
 
 export class CertificateParseError extends Error {
   constructor(message: string) {
@@ -66,18 +52,6 @@ export function pssParameters(cert: Certificate): { hash: string; saltLength: nu
   alg.expect(Tag.OID, 'algorithm');
   return readPssParams(cert.der, alg);
 }
-
-interface Extensions {
-  sans: SubjectAltNames;
-  keyUsage?: string[];
-  extKeyUsage?: string[];
-  basicConstraints?: BasicConstraints;
-  subjectKeyId?: string;
-  authorityKeyId?: string;
-}
-
-const NONE: readonly string[] = Object.freeze([]);
-const NO_SANS: SubjectAltNames = Object.freeze({ dns: NONE, ip: NONE, email: NONE, uri: NONE });
 
 function parse(der: Uint8Array): Certificate {
   const top = new DerReader(der);
@@ -116,7 +90,7 @@ function parse(der: Uint8Array): Certificate {
   t.optional(0x82);
   const extEl = t.optional(0xa3);
   t.finish('extensions');
-  const ext: Extensions = extEl ? parseExtensions(der, t, extEl) : { sans: NO_SANS };
+  const ext: Extensions = extEl ? readExtensionsField(der, t, extEl) : { sans: NO_SANS };
   const signatureAlgorithm = parseSignatureAlgorithm(der, cr.enter(outerAlgEl));
 
   let sha1: string | undefined;
@@ -160,10 +134,6 @@ function sameBytes(buf: Uint8Array, a: DerElement, b: DerElement): boolean {
   return true;
 }
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
-
 /** openssl's rendering: magnitude in hex, leading zero bytes dropped, "-" for (non-conforming) negatives. */
 function serialToHex(bytes: Uint8Array): string {
   if (bytes[0] >= 0x80) {
@@ -174,127 +144,6 @@ function serialToHex(bytes: Uint8Array): string {
   let i = 0;
   while (i < bytes.length - 1 && bytes[i] === 0) i++;
   return hex(bytes.subarray(i));
-}
-
-// ---- names ----
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function latin1(buf: Uint8Array, s: number, e: number): string {
-  let out = '';
-  for (let i = s; i < e; i++) out += String.fromCharCode(buf[i]);
-  return out;
-}
-
-function ascii(buf: Uint8Array, el: DerElement, what: string): string {
-  for (let i = el.contentStart; i < el.end; i++) {
-    if (buf[i] > 0x7f) throw new DerError(`${what} holds non-ASCII bytes`, el.start);
-  }
-  return latin1(buf, el.contentStart, el.end);
-}
-
-function utf16be(buf: Uint8Array, el: DerElement): string {
-  if ((el.end - el.contentStart) % 2) throw new DerError('BMPString of odd length', el.start);
-  let out = '';
-  for (let i = el.contentStart; i < el.end; i += 2) out += String.fromCharCode((buf[i] << 8) | buf[i + 1]);
-  return out;
-}
-
-function utf32be(buf: Uint8Array, el: DerElement): string {
-  if ((el.end - el.contentStart) % 4)
-    throw new DerError('UniversalString length not a multiple of 4', el.start);
-  let out = '';
-  for (let i = el.contentStart; i < el.end; i += 4) {
-    const cp = ((buf[i] << 24) | (buf[i + 1] << 16) | (buf[i + 2] << 8) | buf[i + 3]) >>> 0;
-    if (cp > 0x10ffff) throw new DerError('UniversalString code point out of range', el.start);
-    out += String.fromCodePoint(cp);
-  }
-  return out;
-}
-
-/** Directory string → text, or undefined for a type that is not a string (shown as #hex). */
-function directoryString(buf: Uint8Array, el: DerElement): string | undefined {
-  switch (el.tag) {
-    case Tag.UTF8_STRING:
-      try {
-        return utf8.decode(content(buf, el));
-      } catch {
-        throw new DerError('UTF8String is not valid UTF-8', el.start);
-      }
-    case Tag.PRINTABLE_STRING:
-    case Tag.IA5_STRING:
-    case Tag.NUMERIC_STRING:
-    case Tag.VISIBLE_STRING:
-      return ascii(buf, el, 'string');
-    case Tag.TELETEX_STRING:
-      return latin1(buf, el.contentStart, el.end);
-    case Tag.BMP_STRING:
-      return utf16be(buf, el);
-    case Tag.UNIVERSAL_STRING:
-      return utf32be(buf, el);
-    default:
-      return undefined;
-  }
-}
-
-/** RFC 4514 §2.4 escaping. */
-const NEEDS_ESCAPE = /[,+"\\<>;\0]|^[ #]| $/;
-
-function escapeValue(value: string): string {
-  if (!NEEDS_ESCAPE.test(value)) return value;
-  let out = value.replace(/[,+"\\<>;]/g, '\\$&').replace(/\0/g, '\\00');
-  if (out.startsWith(' ') || out.startsWith('#')) out = '\\' + out;
-  if (out.length > 1 && out.endsWith(' ') && !out.endsWith('\\ ')) out = out.slice(0, -1) + '\\ ';
-  return out;
-}
-
-const NAME_CACHE_LIMIT = 4096;
-// Thousands of leaves name a handful of issuers: each distinct name (the same DER) is read once and
-// its value shared, which saves the parse and, in a bulk audit, most of the memory names take.
-const nameCache = new Map<string, DistinguishedName>();
-
-function parseName(der: Uint8Array, parent: DerReader, what: string): DistinguishedName {
-  const nameEl = parent.expect(Tag.SEQUENCE, what);
-  const derHex = hex(whole(der, nameEl));
-  const known = nameCache.get(derHex);
-  if (known) return known;
-  const name = readName(der, parent, nameEl, derHex, what);
-  if (nameCache.size >= NAME_CACHE_LIMIT) nameCache.delete(nameCache.keys().next().value as string);
-  nameCache.set(derHex, name);
-  return name;
-}
-
-function readName(
-  der: Uint8Array,
-  parent: DerReader,
-  nameEl: DerElement,
-  derHex: string,
-  what: string,
-): DistinguishedName {
-  const rdns: NameAttribute[][] = [];
-  const displayRdns: string[] = [];
-  const nr = parent.enter(nameEl);
-  while (!nr.done) {
-    const setEl = nr.expect(Tag.SET, `${what} RDN`);
-    const sr = nr.enter(setEl);
-    const rdn: NameAttribute[] = [];
-    let display = '';
-    while (!sr.done) {
-      const ar = sr.enter(sr.expect(Tag.SEQUENCE, `${what} attribute`));
-      const oid = decodeOid(der, ar.expect(Tag.OID, 'attribute type'));
-      const valueEl = ar.read();
-      ar.finish('attribute value');
-      const text = directoryString(der, valueEl);
-      const type = NAME_ATTRIBUTES[oid] ?? oid;
-      const value = text ?? '#' + hex(whole(der, valueEl));
-      rdn.push({ oid, type, value });
-      display += (display ? '+' : '') + type + '=' + (text === undefined ? value : escapeValue(text));
-    }
-    if (rdn.length === 0) throw new DerError(`empty RDN in ${what}`, setEl.start);
-    rdns.push(rdn);
-    displayRdns.push(display);
-  }
-  return { rdns, display: displayRdns.reverse().join(', '), derHex };
 }
 
 /** Kubernetes (Go's pkix.Name): the last CN is the user, every O a group, in order. */
@@ -308,6 +157,14 @@ function identityOf(subject: DistinguishedName): { user: string; groups: string[
     }
   }
   return { user, groups };
+}
+
+/** tbsCertificate's `[3] EXPLICIT Extensions`. */
+function readExtensionsField(der: Uint8Array, parent: DerReader, extEl: DerElement): Extensions {
+  const wrapper = parent.enter(extEl);
+  const listEl = wrapper.expect(Tag.SEQUENCE, 'extensions');
+  wrapper.finish('extensions');
+  return parseExtensions(der, wrapper, listEl);
 }
 
 // ---- time ----
@@ -353,196 +210,4 @@ function parseTime(der: Uint8Array, el: DerElement): Date {
     throw new DerError('validity time names a day that does not exist', el.start);
   if (year < 100) date.setUTCFullYear(year);
   return date;
-}
-
-// ---- keys and algorithms ----
-
-function parseSpki(der: Uint8Array, parent: DerReader, spkiEl: DerElement): PublicKeyInfo {
-  const r = parent.enter(spkiEl);
-  const ar = r.enter(r.expect(Tag.SEQUENCE, 'public key algorithm'));
-  const oid = decodeOid(der, ar.expect(Tag.OID, 'public key algorithm OID'));
-  const paramEl = ar.done ? undefined : ar.read();
-  ar.finish('public key parameters');
-  const keyBits = bitString(der, r.expect(Tag.BIT_STRING, 'subjectPublicKey'));
-  r.finish('subjectPublicKey');
-  const spkiDer = whole(der, spkiEl);
-  const algorithm: KeyAlgorithm = KEY_ALGORITHMS[oid] ?? 'unknown';
-  if (algorithm === 'RSA') {
-    const kr = new DerReader(keyBits.bytes, 0, keyBits.bytes.length, r.depth + 1);
-    const seq = kr.expect(Tag.SEQUENCE, 'RSAPublicKey');
-    kr.finish('RSAPublicKey');
-    const modulus = integerBytes(keyBits.bytes, kr.enter(seq).expect(Tag.INTEGER, 'RSA modulus'));
-    return { algorithm, bits: unsignedBitLength(modulus), spkiDer };
-  }
-  if (algorithm === 'EC') {
-    if (paramEl?.tag !== Tag.OID) return { algorithm, spkiDer };
-    const curveOid = decodeOid(der, paramEl);
-    const curve = EC_CURVES[curveOid];
-    return curve
-      ? { algorithm, bits: curve.bits, curve: curve.name, spkiDer }
-      : { algorithm, curve: curveOid, spkiDer };
-  }
-  return { algorithm, spkiDer };
-}
-
-function unsignedBitLength(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length && bytes[i] === 0) i++;
-  if (i === bytes.length) return 0;
-  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]));
-}
-
-function parseSignatureAlgorithm(der: Uint8Array, r: DerReader): SignatureAlgorithm {
-  const oid = decodeOid(der, r.expect(Tag.OID, 'signature algorithm OID'));
-  const info = SIGNATURE_ALGORITHMS[oid];
-  if (!info) return { oid, name: oid };
-  if (oid === RSASSA_PSS_OID) return { oid, name: info.name, hash: readPssParams(der, r).hash };
-  return info.hash ? { oid, name: info.name, hash: info.hash } : { oid, name: info.name };
-}
-
-function readPssParams(der: Uint8Array, r: DerReader): { hash: string; saltLength: number } {
-  let hash = 'SHA-1';
-  let saltLength = 20;
-  const paramsEl = r.optional(Tag.SEQUENCE);
-  if (paramsEl) {
-    const pr = r.enter(paramsEl);
-    const hashEl = pr.optional(0xa0);
-    if (hashEl) {
-      const hr = pr.enter(hashEl);
-      const hashOid = decodeOid(
-        der,
-        hr.enter(hr.expect(Tag.SEQUENCE, 'PSS hash')).expect(Tag.OID, 'PSS hash OID'),
-      );
-      hash = HASH_ALGORITHMS[hashOid] ?? hashOid;
-    }
-    pr.optional(0xa1);
-    const saltEl = pr.optional(0xa2);
-    if (saltEl) saltLength = smallInteger(der, pr.enter(saltEl).expect(Tag.INTEGER, 'PSS salt length'));
-  }
-  return { hash, saltLength };
-}
-
-// ---- extensions ----
-
-type ExtensionParser = (der: Uint8Array, value: DerReader, out: Extensions) => void;
-
-const EXTENSION_PARSERS: Readonly<Record<string, ExtensionParser>> = {
-  [EXTENSIONS.subjectAltName]: parseSans,
-  [EXTENSIONS.keyUsage]: (der, r, out) => {
-    const { bytes, unused } = bitString(der, r.expect(Tag.BIT_STRING, 'keyUsage'));
-    const names: string[] = [];
-    const total = bytes.length * 8 - unused;
-    for (let bit = 0; bit < Math.min(total, KEY_USAGE_BITS.length); bit++) {
-      if (bytes[bit >> 3] & (0x80 >> (bit & 7))) names.push(KEY_USAGE_BITS[bit]);
-    }
-    out.keyUsage = names;
-  },
-  [EXTENSIONS.extKeyUsage]: (der, r, out) => {
-    const er = r.enter(r.expect(Tag.SEQUENCE, 'extKeyUsage'));
-    const names: string[] = [];
-    while (!er.done) {
-      const oid = decodeOid(der, er.expect(Tag.OID, 'key purpose'));
-      names.push(EXT_KEY_USAGES[oid] ?? oid);
-    }
-    out.extKeyUsage = names;
-  },
-  [EXTENSIONS.basicConstraints]: (der, r, out) => {
-    const br = r.enter(r.expect(Tag.SEQUENCE, 'basicConstraints'));
-    const caEl = br.optional(Tag.BOOLEAN);
-    const ca = caEl ? readBoolean(der, caEl) : false;
-    const pathEl = br.optional(Tag.INTEGER);
-    br.finish('basicConstraints');
-    out.basicConstraints = pathEl ? { ca, pathLen: smallInteger(der, pathEl) } : { ca };
-  },
-  [EXTENSIONS.subjectKeyIdentifier]: (der, r, out) => {
-    out.subjectKeyId = hex(content(der, r.expect(Tag.OCTET_STRING, 'subjectKeyIdentifier')));
-  },
-  [EXTENSIONS.authorityKeyIdentifier]: (der, r, out) => {
-    const ar = r.enter(r.expect(Tag.SEQUENCE, 'authorityKeyIdentifier'));
-    const idEl = ar.optional(0x80);
-    if (idEl) out.authorityKeyId = hex(content(der, idEl));
-  },
-};
-
-function parseExtensions(der: Uint8Array, parent: DerReader, extEl: DerElement): Extensions {
-  const out: Extensions = { sans: NO_SANS };
-  const wrapper = parent.enter(extEl);
-  const listEl = wrapper.expect(Tag.SEQUENCE, 'extensions');
-  wrapper.finish('extensions');
-  const lr = wrapper.enter(listEl);
-  const seen: string[] = [];
-  while (!lr.done) {
-    const er = lr.enter(lr.expect(Tag.SEQUENCE, 'extension'));
-    const oid = decodeOid(der, er.expect(Tag.OID, 'extension OID'));
-    const criticalEl = er.optional(Tag.BOOLEAN);
-    if (criticalEl) readBoolean(der, criticalEl);
-    const valueEl = er.expect(Tag.OCTET_STRING, 'extension value');
-    er.finish('extension');
-    if (seen.includes(oid)) throw new CertificateParseError(`extension ${oid} appears twice`);
-    seen.push(oid);
-    const parser = EXTENSION_PARSERS[oid];
-    if (!parser) continue;
-    const vr = new DerReader(der, valueEl.contentStart, valueEl.end, er.depth + 1);
-    parser(der, vr, out);
-    vr.finish(`extension ${oid}`);
-  }
-  return out;
-}
-
-function parseSans(der: Uint8Array, r: DerReader, out: Extensions): void {
-  const gr = r.enter(r.expect(Tag.SEQUENCE, 'subjectAltName'));
-  const dns: string[] = [];
-  const ip: string[] = [];
-  const email: string[] = [];
-  const uri: string[] = [];
-  while (!gr.done) {
-    const el = gr.read();
-    switch (el.tag) {
-      case 0x81:
-        email.push(ascii(der, el, 'email SAN'));
-        break;
-      case 0x82:
-        dns.push(ascii(der, el, 'DNS SAN'));
-        break;
-      case 0x86:
-        uri.push(ascii(der, el, 'URI SAN'));
-        break;
-      case 0x87:
-        ip.push(formatIp(content(der, el), el));
-        break;
-    }
-  }
-  out.sans = { dns, ip, email, uri };
-}
-
-/** Go's net.IP.String(): dotted IPv4 (also for IPv4-mapped IPv6), RFC 5952 for IPv6. */
-function formatIp(bytes: Uint8Array, el: DerElement): string {
-  if (bytes.length === 4) return bytes.join('.');
-  if (bytes.length !== 16) throw new DerError(`IP address SAN of ${bytes.length} bytes`, el.start);
-  let mapped = bytes[10] === 0xff && bytes[11] === 0xff;
-  for (let i = 0; i < 10 && mapped; i++) mapped = bytes[i] === 0;
-  if (mapped) return bytes.subarray(12).join('.');
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i] << 8) | bytes[i + 1]);
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const part = (from: number, to: number) =>
-    groups
-      .slice(from, to)
-      .map((g) => g.toString(16))
-      .join(':');
-  return bestStart < 0 ? part(0, 8) : `${part(0, bestStart)}::${part(bestStart + bestLen, 8)}`;
 }

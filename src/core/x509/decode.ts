@@ -38,7 +38,7 @@ const REDACTED_MARKERS = new Set(['DATA+OMITTED', 'REDACTED']);
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 
 /** Blocks that legitimately sit next to certificates and keys and that we have no use for. */
-const IGNORED_LABELS = new Set([
+export const IGNORED_LABELS: ReadonlySet<string> = new Set([
   'PUBLIC KEY',
   'RSA PUBLIC KEY',
   'EC PARAMETERS',

@@ -1,7 +1,6 @@
 // "Kube Certs: Renew Certificate…" and "Renew All kubeadm Certificates…": work out what can renew
 // the file in front of the user, offer only that, preview old versus new in a modal, then renew
 // with progress and say what to restart. Loaded on first use (it pulls in the x509 engine).
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { renderRefusal, renderWarning, type Refusal, type RenewalWarning } from '../../core/renew/messages';
@@ -9,6 +8,7 @@ import { podsToRestart } from '../../core/renew/plan';
 import { isoSeconds, renderPreview, type PreviewRow } from '../../core/renew/preview';
 import { ISSUED_PROBLEMS } from '../../core/renew/csr';
 import { refusalsOnly, renewalChoicesForFile, type RenewalChoice } from '../../node/renew/choices';
+import { pathExists } from '../../node/fs/stat';
 import type { WrittenFiles } from '../../node/renew/files';
 import { renewKubeadm } from '../../node/renew/kubeadm';
 import { IssuedCertificateRejectedError, renewUser, type UserRenewEvent } from '../../node/renew/user';
@@ -293,14 +293,8 @@ async function pickChoice(choices: readonly RenewalChoice[]): Promise<RenewalCho
 /** The configured folders that hold a kubeadm tree (`pki/ca.crt`); asks when there are several. */
 async function pickKubeadmDir(dirs: readonly string[]): Promise<string | undefined> {
   const found: string[] = [];
-  for (const dir of dirs) {
-    try {
-      await fs.access(path.join(dir, 'pki', 'ca.crt'));
-      found.push(dir);
-    } catch {
-      // Not a kubeadm tree (or not readable): not offered.
-    }
-  }
+  // A folder without a readable CA certificate is not a kubeadm tree: not offered.
+  for (const dir of dirs) if (await pathExists(path.join(dir, 'pki', 'ca.crt'))) found.push(dir);
   if (found.length <= 1) {
     if (!found.length) {
       void vscode.window.showInformationMessage(

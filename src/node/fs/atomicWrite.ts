@@ -4,6 +4,7 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { statIfExists } from './stat';
 
 /** The points between the steps of a write, in order; tests inject a failure at each one. */
 export type AtomicWriteStep = 'temp-created' | 'temp-written' | 'temp-synced' | 'renamed' | 'dir-synced';
@@ -28,7 +29,7 @@ export async function atomicWriteFile(
   options: AtomicWriteOptions = {},
 ): Promise<void> {
   const dir = path.dirname(target);
-  const existing = await statOrUndefined(target);
+  const existing = await statIfExists(target);
   const mode = existing ? existing.mode & 0o7777 : (options.mode ?? DEFAULT_MODE);
   const durable = options.fsync ?? true;
   const tempPath = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -64,15 +65,6 @@ export async function atomicWriteFile(
     await step('dir-synced');
   } catch (err) {
     if (!renamed) await fs.rm(tempPath, { force: true });
-    throw err;
-  }
-}
-
-async function statOrUndefined(file: string) {
-  try {
-    return await fs.stat(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
 }

@@ -10,6 +10,7 @@ import type { UserRenewalPlan } from '../../core/renew/csr';
 import type { Refusal } from '../../core/renew/messages';
 import type { Decision, LocalRenewalPlan } from '../../core/renew/plan';
 import { kubeadmTargetForPath } from '../../core/renew/targets';
+import { isDirectory } from '../fs/stat';
 import { planKubeadmEntry } from './kubeadm';
 import { planUserEntry } from './user';
 
@@ -110,12 +111,4 @@ function contextFor(doc: KubeconfigDocument, userName: string): string | undefin
   const uses = doc.contexts.filter((c) => c.fields.user?.value === userName);
   const current = doc.currentContext?.value;
   return (uses.find((c) => c.name === current) ?? uses[0])?.name;
-}
-
-async function isDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await fs.stat(dir)).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { backupFileName } from '../../core/renew/backup';
 import { atomicWriteFile, type AtomicWriteStep } from '../fs/atomicWrite';
+import { pathExists, statIfExists } from '../fs/stat';
 
 export interface WriteStepEvent {
   readonly file: string;
@@ -55,13 +56,8 @@ export async function replaceWithBackups(
 
 /** Copies `file` to `<file>.<stamp>.bak` with the same mode (and owner, when we may set it). */
 async function backupFile(file: string, now: Date, hooks: WriteHooks): Promise<string | undefined> {
-  let stat;
-  try {
-    stat = await fs.stat(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const stat = await statIfExists(file);
+  if (!stat) return undefined;
   const content = await fs.readFile(file);
   const target = await freeBackupPath(file, now);
   await atomicWriteFile(target, content, {
@@ -78,10 +74,6 @@ async function freeBackupPath(file: string, now: Date): Promise<string> {
   const dir = path.dirname(file);
   for (let attempt = 0; ; attempt++) {
     const candidate = path.join(dir, backupFileName(path.basename(file), now, attempt));
-    try {
-      await fs.access(candidate);
-    } catch {
-      return candidate;
-    }
+    if (!(await pathExists(candidate))) return candidate;
   }
 }

@@ -19,6 +19,7 @@ import { decodeFileContent, type DecodeResult } from '../../core/x509/decode';
 import { issueCertificate } from '../../core/x509/issue';
 import { keyMatchesCertificate } from '../../core/x509/keys';
 import type { Certificate } from '../../core/x509/model';
+import { pathExists } from '../fs/stat';
 import { credentialSlots, readSlot, writeUserCredentials, type UserCredentials } from './credentials';
 import {
   CERT_FILE_MODE,
@@ -166,7 +167,7 @@ async function loadTarget(name: string, dirs: KubeadmDirs): Promise<Loaded> {
   const caRead = await readDecoded(caFiles.cert);
   if (caRead.kind === 'unreadable') return { ok: false, refusal: caRead.refusal };
   const ca = caRead.kind === 'ok' ? caRead.result.certificates[0]?.cert : undefined;
-  const caKeyPresent = await exists(caFiles.key);
+  const caKeyPresent = await pathExists(caFiles.key);
   const base = { target, ca, caKeyPresent };
 
   if (target.kind === 'kubeconfig') {
@@ -254,13 +255,4 @@ function readFailure(file: string, err: unknown): Exclude<Read<never>, { kind: '
     kind: 'unreadable',
     refusal: { code: 'unreadable', params: { file, reason: code ?? String(err) } },
   };
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -125,17 +125,12 @@ export class PkiView implements vscode.Disposable {
   /** Settings folders (that exist) first, then workspace folders that look like a PKI. */
   private async folders(): Promise<string[]> {
     const { folderLooksLikePki } = await import('../../../node/pki/fsSource');
-    const fs = await import('node:fs/promises');
-    const exists = (dir: string) =>
-      fs.stat(dir).then(
-        (s) => s.isDirectory(),
-        () => false,
-      );
+    const { isDirectory } = await import('../../../node/fs/stat');
     // Untrusted workspace: its own setting values may point anywhere; only user settings count.
     const configured = vscode.workspace.isTrusted ? this.ctx.config.pkiDirectories : userPkiDirectories();
     const out: string[] = [];
     for (const dir of configured.map((d) => path.resolve(d)))
-      if (!out.includes(dir) && (await exists(dir))) out.push(dir);
+      if (!out.includes(dir) && (await isDirectory(dir))) out.push(dir);
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const dir = folder.uri.fsPath;
       if (folder.uri.scheme === 'file' && !out.includes(dir) && (await folderLooksLikePki(dir)))

@@ -4,9 +4,19 @@ import { csrAge, csrState, conditionSummary, shortDuration, type Csr } from '../
 import { CsrDecodeError, decodeCsrPem, decodeCsrRequest } from '../../../../src/core/csr/pkcs10';
 import { formatSeconds } from '../../../../src/core/csr/risk';
 import { x509 } from '../../../../src/core/x509/peculiar';
-import { corruptSignedBytes, requestPem } from '../../../fixtures/csr';
+import { buildCertificateRequest } from '../../../../src/core/x509/issue';
+import { corruptSignedBytes, requestPem, testKeyPem } from '../../../fixtures/csr';
 
 describe('decodeCsrPem', () => {
+  it('takes the last CN as the user, as Go and the API server read a subject', async () => {
+    const subject = new x509.Name([{ CN: ['system:node:innocent'] }, { CN: ['system:node:node-1'] }]);
+    const pem = await buildCertificateRequest({
+      subject: { der: new Uint8Array(subject.toArrayBuffer()) },
+      keyPem: await testKeyPem(),
+    });
+    assert.equal(decodeCsrPem(pem).commonName, 'system:node:node-1');
+  });
+
   it('decodes subject, SANs, key and signature like @peculiar/x509 does', async () => {
     const pem = await requestPem({
       commonName: 'system:node:node-1',

@@ -2,14 +2,8 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  KUBEADM_CAS,
-  KUBEADM_CERTS,
-  KUBEADM_KUBECONFIGS,
-  caEntry,
-  certPath,
-} from '../../../../src/core/pki/catalog';
-import { removeTree, writeKubeadmTree } from '../../../fixtures/kubeadm';
+import { KUBEADM_CAS, KUBEADM_CERTS, KUBEADM_KUBECONFIGS } from '../../../../src/core/pki/catalog';
+import { opensslVerifyEntry, removeTree, writeKubeadmTree } from '../../../fixtures/kubeadm';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 
@@ -30,17 +24,8 @@ describe('generateKubeadmPki', () => {
   after(() => removeTree(root));
 
   it('writes every catalog certificate, signed by its CA (openssl verify at the chosen instant)', () => {
-    const at = String(Math.floor(NOW.getTime() / 1000));
     for (const entry of KUBEADM_CERTS.filter((e) => e.name !== 'apiserver')) {
-      const ca = join(root, certPath(caEntry(entry.caName).baseName));
-      const out = execFileSync(
-        'openssl',
-        ['verify', '-attime', at, '-CAfile', ca, join(root, certPath(entry.baseName))],
-        {
-          encoding: 'utf8',
-        },
-      );
-      assert.match(out, /: OK/, entry.name);
+      assert.match(opensslVerifyEntry(root, entry, NOW), /: OK/, entry.name);
     }
   });
 

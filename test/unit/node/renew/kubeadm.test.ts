@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import {
   chmodSync,
@@ -15,15 +14,16 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { englishTemplate } from '../../../../src/core/findings/finding';
-import { KUBEADM_CERTS, caEntry, certPath, keyPath } from '../../../../src/core/pki/catalog';
+import { KUBEADM_CERTS, certPath, keyPath } from '../../../../src/core/pki/catalog';
 import type { GeneratedTree } from '../../../../src/core/pki/generate';
 import { backedUpFileName } from '../../../../src/core/renew/backup';
 import { renderRefusal, renderWarning } from '../../../../src/core/renew/messages';
-import { decodeBase64Data, decodeFileContent } from '../../../../src/core/x509/decode';
+import { decodeFileContent } from '../../../../src/core/x509/decode';
 import type { Certificate } from '../../../../src/core/x509/model';
 import type { WriteStepEvent } from '../../../../src/node/renew/files';
 import { renewKubeadm, type KubeadmRenewal } from '../../../../src/node/renew/kubeadm';
-import { removeTree, writeKubeadmTree } from '../../../fixtures/kubeadm';
+import { opensslVerifyEntry, removeTree, writeKubeadmTree } from '../../../fixtures/kubeadm';
+import { embeddedCredentials } from '../../../fixtures/kubeconfig';
 
 const GENERATED = new Date('2025-02-01T12:00:00Z');
 const NOW = new Date('2026-03-01T12:00:00Z'); // every leaf generated a year before has expired
@@ -38,15 +38,6 @@ function certOf(pem: string | Uint8Array): Certificate {
 
 function spkiOfKey(keyPem: string): string {
   return createPublicKey(keyPem).export({ format: 'der', type: 'spki' }).toString('hex');
-}
-
-function kubeconfigUserData(text: string): { cert: Certificate; keyPem: string } {
-  const cert = /client-certificate-data: (\S+)/.exec(text)?.[1];
-  const key = /client-key-data: (\S+)/.exec(text)?.[1];
-  assert.ok(cert && key);
-  const decoded = decodeBase64Data(cert).certificates[0]?.cert;
-  assert.ok(decoded);
-  return { cert: decoded, keyPem: Buffer.from(key, 'base64').toString('utf8') };
 }
 
 function renewed(results: KubeadmRenewal[], name: string) {
@@ -131,18 +122,8 @@ describe('renewKubeadm', function () {
     });
 
     it('verifies each renewed certificate with openssl at the renewal instant', () => {
-      const at = String(Math.floor(NOW.getTime() / 1000));
-      for (const entry of KUBEADM_CERTS) {
-        const ca = join(root, certPath(caEntry(entry.caName).baseName));
-        const out = execFileSync(
-          'openssl',
-          ['verify', '-attime', at, '-CAfile', ca, join(root, certPath(entry.baseName))],
-          {
-            encoding: 'utf8',
-          },
-        );
-        assert.match(out, /: OK/, entry.name);
-      }
+      for (const entry of KUBEADM_CERTS)
+        assert.match(opensslVerifyEntry(root, entry, NOW), /: OK/, entry.name);
     });
 
     it('keeps a backup of every old file with its mode, and keeps the modes of the live files', () => {
@@ -175,8 +156,8 @@ describe('renewKubeadm', function () {
         assert.deepEqual(changed, ['client-certificate-data', 'client-key-data'], name);
         if (name === 'admin.conf') assert.ok(after.startsWith(HAND_EDITED_PREFIX));
 
-        const old = kubeconfigUserData(before).cert;
-        const { cert, keyPem } = kubeconfigUserData(after);
+        const old = embeddedCredentials(before).cert;
+        const { cert, keyPem } = embeddedCredentials(after);
         assert.equal(cert.subject.derHex, old.subject.derHex);
         assert.deepEqual(cert.extKeyUsage, old.extKeyUsage);
         assert.equal(spkiOfKey(keyPem), Buffer.from(cert.publicKey.spkiDer).toString('hex'));
@@ -334,7 +315,7 @@ describe('renewKubeadm', function () {
 
     it('a kubeconfig: old or new, never torn', async () => {
       await crashAndRecover('admin.conf', ['admin.conf'], (root, rel) => {
-        const { cert, keyPem } = kubeconfigUserData(readFileSync(join(root, rel), 'utf8'));
+        const { cert, keyPem } = embeddedCredentials(readFileSync(join(root, rel), 'utf8'));
         assert.equal(spkiOfKey(keyPem), Buffer.from(cert.publicKey.spkiDer).toString('hex'));
         assert.equal(cert.notAfter.getTime(), NOW.getTime() + YEAR_MS);
       });

@@ -4,8 +4,6 @@ import { createPublicKey } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeBase64Data } from '../../../../src/core/x509/decode';
-import type { Certificate } from '../../../../src/core/x509/model';
 import { connectCluster } from '../../../../src/node/cluster/client';
 import { ClusterError } from '../../../../src/node/cluster/errors';
 import {
@@ -18,17 +16,9 @@ import {
 import type { CliIo } from '../../../../src/cli/io';
 import { runCli } from '../../../../src/cli/run';
 import { startDemoCluster, type DemoCluster } from '../../../../tools/demo-cluster/cluster';
+import { embeddedCredentials } from '../../../fixtures/kubeconfig';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
-
-function userData(text: string): { cert: Certificate; keyPem: string } {
-  const cert = /client-certificate-data: (\S+)/.exec(text)?.[1];
-  const key = /client-key-data: (\S+)/.exec(text)?.[1];
-  assert.ok(cert && key);
-  const decoded = decodeBase64Data(cert).certificates[0]?.cert;
-  assert.ok(decoded);
-  return { cert: decoded, keyPem: Buffer.from(key, 'base64').toString('utf8') };
-}
 
 function changedKeys(before: string, after: string): string[] {
   const a = before.split('\n');
@@ -93,8 +83,8 @@ describe('renewUser against the demo cluster', function () {
 
     const after = readFileSync(file, 'utf8');
     assert.deepEqual(changedKeys(before, after), ['client-certificate-data', 'client-key-data']);
-    const old = userData(before).cert;
-    const { cert, keyPem } = userData(after);
+    const old = embeddedCredentials(before).cert;
+    const { cert, keyPem } = embeddedCredentials(after);
     assert.equal(cert.identity.user, old.identity.user);
     assert.deepEqual(cert.identity.groups, old.identity.groups);
     assert.deepEqual(cert.extKeyUsage, ['clientAuth']);
@@ -145,7 +135,7 @@ describe('renewUser against the demo cluster', function () {
       events.map((e) => (e.kind === 'approval-needed' ? `${e.kind}:${e.because}` : e.kind)),
       ['submitted', 'approval-needed:forbidden', 'issued'],
     );
-    const { cert } = userData(readFileSync(file, 'utf8'));
+    const { cert } = embeddedCredentials(readFileSync(file, 'utf8'));
     assert.equal(cert.identity.user, 'system:node:node-1');
     assert.deepEqual(cert.identity.groups, ['system:nodes']);
     assert.ok(cert.notAfter.getTime() > Date.now() + YEAR_MS - 24 * 3600 * 1000);
