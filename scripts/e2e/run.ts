@@ -19,7 +19,7 @@ import { generateWorkspace, WORKSPACE_PKI } from '../../test/fixtures/workspace'
 import { formatResult, RESULT_FILE_ENV, type SuiteResult } from '../../test/integration/result';
 import { AWAITING_FEATURES } from '../../test/integration/ui/awaiting';
 import { setUiSession, type UiSession } from '../../test/integration/ui/session';
-import { extensionHostLogs } from '../../test/integration/ui/workbench';
+import { extensionHostLogs, secretLines } from '../../test/integration/ui/workbench';
 import { startDemoCluster, type DemoCluster } from '../../tools/demo-cluster/cluster';
 import {
   QUIET_SETTINGS,
@@ -164,7 +164,9 @@ async function runUiTests(session: UiSession, files: string[]): Promise<{ failed
         .replace(/[^a-z0-9]+/gi, '-')
         .toLowerCase();
       const shot = path.join(RESULTS, `${session.stage}-${feature ? 'AWAITING' : 'FAILED'}-${slug}.png`);
-      failureShots.push(session.page.screenshot({ path: shot }).catch(() => undefined));
+      failureShots.push(
+        session.page.screenshot({ path: shot, mask: secretLines(session.page) }).catch(() => undefined),
+      );
       const detail = err.stack ?? err.message;
       outcomes.push({ title: test.fullTitle(), state: feature ? 'awaiting' : 'failed', detail });
       console.log(feature ? `  … ${test.fullTitle()} — awaiting ${feature}` : `  ✖ ${test.fullTitle()}`);
@@ -247,7 +249,10 @@ async function devStage(
       result = JSON.parse(await waitForFile(resultFile, server)) as SuiteResult;
     } catch (err) {
       await page
-        .screenshot({ path: path.join(RESULTS, 'dev-FAILED-extension-host-suite.png') })
+        .screenshot({
+          path: path.join(RESULTS, 'dev-FAILED-extension-host-suite.png'),
+          mask: secretLines(page),
+        })
         .catch(() => undefined);
       throw err;
     }

@@ -7,10 +7,18 @@ import { ui } from './session';
 
 const TIMEOUT = 15_000;
 
+/**
+ * Editor lines holding secrets (a private key, a token, a password): painted over in every
+ * screenshot, so no key material reaches test-results/ or the README images, even in part.
+ */
+export function secretLines(page: Page): Locator[] {
+  return [page.locator('.view-line').filter({ hasText: /client-key-data|\btoken:|\bpassword:/ })];
+}
+
 export async function screenshot(name: string): Promise<string> {
   const { page, resultsDir, stage } = ui();
   const file = path.join(resultsDir, `${stage}-${name}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, mask: secretLines(page) });
   return file;
 }
 
@@ -445,7 +453,7 @@ export async function readmeImage(name: string, clip: Box): Promise<void> {
   if (!readmeImagesDir) return;
   fs.mkdirSync(readmeImagesDir, { recursive: true });
   const file = path.join(readmeImagesDir, `${name}.png`);
-  await page.screenshot({ path: file, clip });
+  await page.screenshot({ path: file, clip, mask: secretLines(page) });
   const size = fs.statSync(file).size;
   if (size > README_IMAGE_MAX_BYTES)
     throw new Error(`${file} is ${Math.round(size / 1024)} KB, over 150 KB: frame a smaller region`);
