@@ -19,7 +19,7 @@ import { generateWorkspace, WORKSPACE_PKI } from '../../test/fixtures/workspace'
 import { formatResult, RESULT_FILE_ENV, type SuiteResult } from '../../test/integration/result';
 import { AWAITING_FEATURES } from '../../test/integration/ui/awaiting';
 import { setUiSession, type UiSession } from '../../test/integration/ui/session';
-import { extensionHostLogs, secretLines } from '../../test/integration/ui/workbench';
+import { extensionHostLogs, SECRET_MASK, secretLines } from '../../test/integration/ui/workbench';
 import { startDemoCluster, type DemoCluster } from '../../tools/demo-cluster/cluster';
 import {
   QUIET_SETTINGS,
@@ -165,7 +165,9 @@ async function runUiTests(session: UiSession, files: string[]): Promise<{ failed
         .toLowerCase();
       const shot = path.join(RESULTS, `${session.stage}-${feature ? 'AWAITING' : 'FAILED'}-${slug}.png`);
       failureShots.push(
-        session.page.screenshot({ path: shot, mask: secretLines(session.page) }).catch(() => undefined),
+        session.page
+          .screenshot({ path: shot, mask: secretLines(session.page), maskColor: SECRET_MASK })
+          .catch(() => undefined),
       );
       const detail = err.stack ?? err.message;
       outcomes.push({ title: test.fullTitle(), state: feature ? 'awaiting' : 'failed', detail });
@@ -252,6 +254,7 @@ async function devStage(
         .screenshot({
           path: path.join(RESULTS, 'dev-FAILED-extension-host-suite.png'),
           mask: secretLines(page),
+          maskColor: SECRET_MASK,
         })
         .catch(() => undefined);
       throw err;

@@ -11,6 +11,9 @@ const TIMEOUT = 15_000;
  * Editor lines holding secrets (a private key, a token, a password): painted over in every
  * screenshot, so no key material reaches test-results/ or the README images, even in part.
  */
+/** A neutral grey bar, like a redaction. */
+export const SECRET_MASK = '#c8c8c8';
+
 export function secretLines(page: Page): Locator[] {
   return [page.locator('.view-line').filter({ hasText: /client-key-data|\btoken:|\bpassword:/ })];
 }
@@ -18,7 +21,7 @@ export function secretLines(page: Page): Locator[] {
 export async function screenshot(name: string): Promise<string> {
   const { page, resultsDir, stage } = ui();
   const file = path.join(resultsDir, `${stage}-${name}.png`);
-  await page.screenshot({ path: file, mask: secretLines(page) });
+  await page.screenshot({ path: file, mask: secretLines(page), maskColor: SECRET_MASK });
   return file;
 }
 
@@ -453,7 +456,7 @@ export async function readmeImage(name: string, clip: Box): Promise<void> {
   if (!readmeImagesDir) return;
   fs.mkdirSync(readmeImagesDir, { recursive: true });
   const file = path.join(readmeImagesDir, `${name}.png`);
-  await page.screenshot({ path: file, clip, mask: secretLines(page) });
+  await page.screenshot({ path: file, clip, mask: secretLines(page), maskColor: SECRET_MASK });
   const size = fs.statSync(file).size;
   if (size > README_IMAGE_MAX_BYTES)
     throw new Error(`${file} is ${Math.round(size / 1024)} KB, over 150 KB: frame a smaller region`);
