@@ -42,12 +42,24 @@ function scanTopLevel(text: string): TopLevel {
     }
     return { kind, apiVersion, keys };
   }
-  for (const line of body.split(/\r?\n/)) {
+  // Line by line without splitting the whole text: once `kind` is seen it alone decides, so a
+  // large kubeconfig (kind near the top) is recognised without reading the rest.
+  for (let start = 0; start < body.length;) {
+    const newline = body.indexOf('\n', start);
+    const end = newline === -1 ? body.length : newline;
+    const line = body.slice(
+      start,
+      newline > start && body.charCodeAt(newline - 1) === 13 ? newline - 1 : end,
+    );
+    start = end + 1;
     const m = YAML_TOP_LEVEL.exec(line);
     if (!m) continue;
     keys.add(m[1]);
-    if (m[1] === 'kind') kind ??= unquote(m[2]);
     if (m[1] === 'apiVersion') apiVersion ??= unquote(m[2]);
+    if (m[1] === 'kind') {
+      kind ??= unquote(m[2]);
+      if (kind !== undefined) break;
+    }
   }
   return { kind, apiVersion, keys };
 }

@@ -26,7 +26,7 @@ import {
   type UserEntry,
 } from './model';
 import { resolveReference } from './paths';
-import { scanYaml, type ScanNode } from './scan';
+import { scanYaml, type ScanMap, type ScanNode, type ScanPair } from './scan';
 
 /** Which top-level list holds which entry kind, and the fields each understands. */
 const LISTS = {
@@ -274,71 +274,92 @@ function readList(
     b.invalid(listKey, 'a list', b.spanOf(value, keySpan));
     return;
   }
-  const spec = LISTS[listKey];
   for (const rawItem of value.items) {
-    const item = b.deref(rawItem);
-    const itemSpan = b.spanOf(item, keySpan);
-    if (!b.isMap(item)) {
-      b.invalid(`An item of ${listKey}`, 'a map with name and ' + spec.inner, itemSpan);
-      continue;
-    }
-    let name = '';
-    let nameSpan: Span = { start: itemSpan.start, end: itemSpan.start };
-    let body: TreeNode | null = null;
-    let bodyKeySpan: Span | undefined;
-    for (const pair of item.items) {
-      const key = b.keyText(pair);
-      const v = b.deref(pair.value);
-      if (key === 'name') {
-        if (b.isScalar(v) && v.value !== null && typeof v.value !== 'object') {
-          name = String(v.value);
-          nameSpan = b.spanOf(v, itemSpan);
-        } else {
-          b.invalid(`name of an item of ${listKey}`, 'a string', b.spanOf(v, itemSpan));
-        }
-      } else if (key === spec.inner) {
-        body = v;
-        bodyKeySpan = b.spanOf(pair.key as TreeNode, itemSpan);
+    const entry = readItem(b, listKey, keySpan, rawItem);
+    if (entry) (out[listKey] as unknown[]).push(entry);
+  }
+}
+
+/** The name of a list item as `readItem` reads it, without building the entry. */
+function itemName(b: Builder, item: TreeNode & { items: readonly TreePair[] }): string {
+  let name = '';
+  for (const pair of item.items) {
+    if (b.keyText(pair) !== 'name') continue;
+    const v = b.deref(pair.value);
+    if (b.isScalar(v) && v.value !== null && typeof v.value !== 'object') name = String(v.value);
+  }
+  return name;
+}
+
+function readItem(
+  b: Builder,
+  listKey: ListKey,
+  keySpan: Span,
+  rawItem: unknown,
+): ClusterEntry | UserEntry | ContextEntry | undefined {
+  const spec = LISTS[listKey];
+  const item = b.deref(rawItem);
+  const itemSpan = b.spanOf(item, keySpan);
+  if (!b.isMap(item)) {
+    b.invalid(`An item of ${listKey}`, 'a map with name and ' + spec.inner, itemSpan);
+    return undefined;
+  }
+  let name = '';
+  let nameSpan: Span = { start: itemSpan.start, end: itemSpan.start };
+  let body: TreeNode | null = null;
+  let bodyKeySpan: Span | undefined;
+  for (const pair of item.items) {
+    const key = b.keyText(pair);
+    const v = b.deref(pair.value);
+    if (key === 'name') {
+      if (b.isScalar(v) && v.value !== null && typeof v.value !== 'object') {
+        name = String(v.value);
+        nameSpan = b.spanOf(v, itemSpan);
+      } else {
+        b.invalid(`name of an item of ${listKey}`, 'a string', b.spanOf(v, itemSpan));
       }
+    } else if (key === spec.inner) {
+      body = v;
+      bodyKeySpan = b.spanOf(pair.key as TreeNode, itemSpan);
     }
-    const scope = { [spec.kind]: name };
-    if (nameSpan.start === nameSpan.end && name === '') {
+  }
+  const scope = { [spec.kind]: name };
+  if (nameSpan.start === nameSpan.end && name === '') {
+    b.invalid(
+      `name of an item of ${listKey}`,
+      'a string',
+      { start: itemSpan.start, end: Math.min(itemSpan.end, itemSpan.start + 1) },
+      scope,
+    );
+  }
+  const fields: Record<string, Field> = {};
+  if (!b.isEmpty(body)) {
+    if (!b.isMap(body)) {
       b.invalid(
-        `name of an item of ${listKey}`,
-        'a string',
-        { start: itemSpan.start, end: Math.min(itemSpan.end, itemSpan.start + 1) },
+        `${spec.inner} of ${spec.kind} ${name}`,
+        'a map',
+        b.spanOf(body, bodyKeySpan ?? itemSpan),
         scope,
       );
-    }
-    const fields: Record<string, Field> = {};
-    if (!b.isEmpty(body)) {
-      if (!b.isMap(body)) {
-        b.invalid(
-          `${spec.inner} of ${spec.kind} ${name}`,
-          'a map',
-          b.spanOf(body, bodyKeySpan ?? itemSpan),
+    } else {
+      const known = spec.fields as Record<string, FieldKind>;
+      for (const pair of body.items) {
+        const key = b.keyText(pair);
+        if (key === undefined || !Object.prototype.hasOwnProperty.call(known, key)) continue;
+        const field = readField(
+          b,
+          key,
+          known[key],
+          b.spanOf(pair.key as TreeNode, itemSpan),
+          b.deref(pair.value),
           scope,
         );
-      } else {
-        const known = spec.fields as Record<string, FieldKind>;
-        for (const pair of body.items) {
-          const key = b.keyText(pair);
-          if (key === undefined || !Object.prototype.hasOwnProperty.call(known, key)) continue;
-          const field = readField(
-            b,
-            key,
-            known[key],
-            b.spanOf(pair.key as TreeNode, itemSpan),
-            b.deref(pair.value),
-            scope,
-          );
-          if (field) fields[key] = field;
-        }
+        if (field) fields[key] = field;
       }
     }
-    const entry = { kind: spec.kind, file: b.file, name, nameSpan, span: itemSpan, fields };
-    (out[listKey] as unknown[]).push(entry);
   }
+  return { kind: spec.kind, file: b.file, name, nameSpan, span: itemSpan, fields } as
+    ClusterEntry | UserEntry | ContextEntry;
 }
 
 function readField(
@@ -407,4 +428,98 @@ function reportDuplicates(b: Builder, entries: readonly (ClusterEntry | UserEntr
       ],
     });
   }
+}
+
+/** Index of the last element whose start is at or before `offset`, -1 when none. */
+function lastStartingBefore<T>(items: readonly T[], start: (item: T) => number, offset: number): number {
+  let low = 0;
+  let high = items.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (start(items[mid]) <= offset) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
+}
+
+/**
+ * The part of a scanned kubeconfig a hover at `offset` needs, built by the same reader as
+ * `parseKubeconfig` from the same scanned tree: the top-level fields, the list item under
+ * `offset`, and for a user every context (the merge keeps the first of each name) and the
+ * clusters those naming the user point at. Its fields, entries and their analysis equal the full
+ * document's; its `findings` are empty: structural findings need the whole document.
+ */
+export function parseKubeconfigAround(
+  text: string,
+  file: string,
+  root: ScanMap,
+  offset: number,
+): KubeconfigDocument {
+  const b = new Builder(file, text, SCANNED);
+  const whole = b.clamp({ start: 0, end: text.length });
+  const lists: { clusters: ClusterEntry[]; users: UserEntry[]; contexts: ContextEntry[] } = {
+    clusters: [],
+    users: [],
+    contexts: [],
+  };
+  let kind: Field<string> | undefined;
+  let currentContext: Field<string> | undefined;
+  const sections = new Map<ListKey, { keySpan: Span; value: TreeNode | null }>();
+  for (const pair of root.items) {
+    const key = b.keyText(pair) as string;
+    const keySpan = b.spanOf(pair.key, whole);
+    if (key === 'kind') kind = readField(b, key, 'string', keySpan, pair.value) as Field<string> | undefined;
+    else if (key === 'current-context')
+      currentContext = readField(b, key, 'string', keySpan, pair.value) as Field<string> | undefined;
+    else if (Object.prototype.hasOwnProperty.call(LISTS, key))
+      sections.set(key as ListKey, { keySpan, value: pair.value });
+  }
+  const itemsOf = (listKey: ListKey): readonly TreeNode[] => {
+    const value = sections.get(listKey)?.value ?? null;
+    return b.isSeq(value) ? (value.items as TreeNode[]) : [];
+  };
+  const entries = new Map<TreeNode, ClusterEntry | UserEntry | ContextEntry | undefined>();
+  const read = (listKey: ListKey, item: TreeNode): ClusterEntry | UserEntry | ContextEntry | undefined => {
+    if (!entries.has(item)) entries.set(item, readItem(b, listKey, sections.get(listKey)!.keySpan, item));
+    return entries.get(item);
+  };
+
+  // A map value ends where the next line starts, so a cursor at a line start may be on the
+  // previous line's field: the items under `offset` and `offset - 1` are both kept.
+  const users = new Set<string>();
+  for (const o of [offset - 1, offset]) {
+    const at = lastStartingBefore<ScanPair>(root.items, (pair) => pair.key.range[0], o);
+    const listKey = at === -1 ? undefined : (b.keyText(root.items[at]) as string);
+    if (listKey === undefined || !Object.prototype.hasOwnProperty.call(LISTS, listKey)) continue;
+    const items = itemsOf(listKey as ListKey);
+    const index = lastStartingBefore(items, (item) => item.range![0], o);
+    const entry = index === -1 ? undefined : read(listKey as ListKey, items[index]);
+    if (entry?.kind === 'user') users.add(entry.name);
+  }
+  if (users.size > 0) {
+    // Every context (the merge keeps the first of each name), then the clusters of those naming a user.
+    const seen = new Set<string>();
+    const clusters = new Set<string>();
+    for (const item of itemsOf('contexts')) {
+      const context = read('contexts', item) as ContextEntry | undefined;
+      if (!context || seen.has(context.name)) continue;
+      seen.add(context.name);
+      const cluster = context.fields.cluster?.value;
+      const user = context.fields.user?.value;
+      if (user !== undefined && users.has(user) && cluster !== undefined) clusters.add(cluster);
+    }
+    for (const item of itemsOf('clusters'))
+      if (b.isMap(item) && clusters.has(itemName(b, item))) read('clusters', item);
+  }
+  // In document order, as the full parse lists them.
+  for (const listKey of Object.keys(LISTS) as ListKey[]) {
+    for (const item of itemsOf(listKey)) {
+      const entry = entries.get(item);
+      if (entry) (lists[listKey] as unknown[]).push(entry);
+    }
+  }
+  return { file, text, kind, currentContext, ...lists, findings: [] };
 }

@@ -15,6 +15,14 @@ current-context: ""
 describe('isKubeconfigText', () => {
   const cases: [string, string, string, boolean][] = [
     ['kind: Config in any file', KUBECONFIG, '/work/anything.yaml', true],
+    [
+      'kind decides wherever it is',
+      'clusters: []\nusers: []\ncontexts: []\nkind: Pod\n',
+      '/home/me/.kube/config',
+      false,
+    ],
+    ['the first kind decides', 'kind: Config\nkind: Pod\n', 'x.yaml', true],
+    ['a lone CR ends no line', 'apiVersion: v1\nkind: Config\r', 'x.yaml', false],
     ['kind: Config quoted, with a comment', 'apiVersion: "v1"\nkind: "Config" # kubeconfig\n', 'x.txt', true],
     ['CRLF and BOM', '\uFEFF' + KUBECONFIG.replace(/\n/g, '\r\n'), 'x', true],
     ['apiVersion v1 + clusters without kind', 'apiVersion: v1\nclusters: []\n', '/tmp/k.yml', true],
