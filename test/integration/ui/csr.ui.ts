@@ -66,10 +66,9 @@ describe('CSR view', () => {
     const pane = await viewPane(VIEW);
     const pending = await treeRow(pane, { label: 'Pending' });
     assert.equal((await rowInfo(pending)).expanded, 'true', 'the Pending group is expanded');
-    const row = await treeRow(pane, { label: FOREIGN.name });
     // The review (which reads node-1's addresses) lands after the row itself.
     const info = await pollUntil(
-      () => rowInfo(row),
+      async () => rowInfo(await treeRow(pane, { label: FOREIGN.name })),
       (i) => i.badge !== '',
     );
     assert.match(info.ariaLabel, /, Pending, 1 risks$/, info.ariaLabel);
@@ -79,14 +78,14 @@ describe('CSR view', () => {
     assert.match(good.ariaLabel, /, Pending, 0 risks$/, good.ariaLabel);
     assert.equal(good.badge, '', 'no badge on the request that names only its node');
 
-    await expandRow(row);
+    await expandRow(await treeRow(pane, { label: FOREIGN.name }));
     const risk = await rowInfo(await treeRow(pane, { label: /are not addresses of node node-1/ }));
     assert.equal(risk.description, 'san-not-node-address');
     assert.match(risk.label, /metrics\.attacker\.example/);
     assert.match(risk.label, /203\.0\.113\.7/);
     await parkMouse();
     await screenshot('csr-risk');
-    await collapseRow(row);
+    await collapseRow(await treeRow(pane, { label: FOREIGN.name }));
   });
 
   it('denies it with the inline Deny button and a reason; kubectl agrees', async () => {
@@ -101,16 +100,16 @@ describe('CSR view', () => {
     await screenshot('csr-deny-reason');
     await answerInputBox();
 
-    const moved = await rowUnder(pane, { label: 'Denied' }, { label: FOREIGN.name });
+    // Found again on each poll: the row moves to another group and the list re-renders around it.
     const info = await pollUntil(
-      () => rowInfo(moved),
+      async () => rowInfo(await rowUnder(pane, { label: 'Denied' }, { label: FOREIGN.name })),
       (i) => i.ariaLabel.includes(', Denied,'),
     );
     assert.match(info.ariaLabel, /, Denied, /, info.ariaLabel);
     assert.equal(info.icon, 'circle-slash');
     assert.deepEqual(await kubectlDecision(FOREIGN.name), { types: 'Denied', message: DENY_REASON });
     // Denied is final: no Approve or Deny offered any more.
-    assert.deepEqual(await inlineActions(moved), []);
+    assert.deepEqual(await inlineActions(await treeRow(pane, { label: FOREIGN.name })), []);
     await parkMouse();
     await screenshot('csr-denied');
   });
@@ -124,10 +123,10 @@ describe('CSR view', () => {
     assert.equal(box.value, 'Approved with Kube Certs after review.');
     await answerInputBox();
 
-    await rowUnder(pane, { label: 'Approved/Issued' }, { label: GOOD.name });
-    // Found again on each poll: the row moves to another group and the list re-renders around it.
+    // Found again on each poll (the group opened again if a re-render closed it): the row moves to
+    // another group once the approval and then the signed certificate land.
     const info = await pollUntil(
-      async () => rowInfo(await treeRow(pane, { label: GOOD.name })),
+      async () => rowInfo(await rowUnder(pane, { label: 'Approved/Issued' }, { label: GOOD.name })),
       (i) => i.ariaLabel.includes(', Approved,Issued,'),
     );
     assert.match(info.ariaLabel, /, Approved,Issued, /, info.ariaLabel);
