@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { CSR_RISK_CATALOG } from '../src/core/csr/risk';
+import { CSR_RISK_CATALOG } from '../src/core/csr/riskCatalog';
 import { FINDING_CATALOG, RELATED_MESSAGES } from '../src/core/findings/catalog';
 import { RENEW_TEMPLATES } from '../src/core/renew/l10n';
 

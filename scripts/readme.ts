@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CSR_RISK_CATALOG } from '../src/core/csr/risk';
+import { CSR_RISK_CATALOG } from '../src/core/csr/riskCatalog';
 import { FINDING_CATALOG } from '../src/core/findings/catalog';
 
 export const README = path.resolve(__dirname, '..', 'README.md');

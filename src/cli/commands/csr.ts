@@ -4,13 +4,8 @@
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { conditionSummary, csrAge, csrState, type Csr } from '../../core/csr/model';
-import {
-  formatSeconds,
-  renderRiskMessage,
-  worstSeverity,
-  type CsrPolicy,
-  type CsrReview,
-} from '../../core/csr/risk';
+import { type CsrPolicy, type CsrReview } from '../../core/csr/risk';
+import { formatSeconds, renderRiskMessage, worstSeverity } from '../../core/csr/riskCatalog';
 import type { Translate } from '../../core/findings/finding';
 import { connectCluster, type ApprovalDecision, type ClusterClient } from '../../node/cluster/client';
 import { ClusterError } from '../../node/cluster/errors';

@@ -17,18 +17,6 @@ import {
   type SignerRule,
 } from './signers';
 
-// The catalog and its rendering live apart so the CSR view can show findings without loading the
-// PKCS#10 decoder (and node:crypto) at activation; they remain part of this module's API.
-export {
-  CSR_RISK_CATALOG,
-  CSR_RISK_CODES,
-  formatSeconds,
-  renderRiskMessage,
-  worstSeverity,
-  type CsrRiskCode,
-  type CsrRiskFinding,
-} from './riskCatalog';
-
 export interface CsrPolicy {
   /** Longest acceptable spec.expirationSeconds; undefined: no limit. */
   readonly maxExpirationSeconds?: number;

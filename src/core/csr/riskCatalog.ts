@@ -1,6 +1,7 @@
 // The CSR risk codes as data (severity, English template that doubles as l10n key, doc) and how
 // findings render: what the CSR view needs at activation, without the checks and the decoder.
-import type { FindingParams, Severity, Translate } from '../findings/finding';
+import type { Severity } from '../findings/catalog';
+import type { FindingParams, Translate } from '../findings/finding';
 
 interface RiskDefinition {
   readonly severity: Severity;

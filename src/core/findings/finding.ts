@@ -1,8 +1,6 @@
 import type { Certificate } from '../x509/model';
 import { FINDING_CATALOG, type FindingCode, type Severity } from './catalog';
 
-export type { FindingCode, Severity };
-
 /** 0-based UTF-16 offsets into the file's text, end exclusive. */
 export interface Span {
   readonly start: number;

@@ -9,7 +9,6 @@ import { KUBEADM_KUBECONFIGS } from './catalog';
 import type { PkiInventory, PkiItem, PkiItemState } from './inventory';
 
 // Moved to core/time so the PKI tree view need not load yaml; still part of this module's API.
-export { shortHumanDuration } from '../time/duration';
 
 /** kubeadm's output.Certificate, field order and names as its JSON tags; then ours. */
 export interface ExpirationEntry {

@@ -17,7 +17,7 @@ import {
   type CsrRiskFinding,
 } from '../../../core/csr/riskCatalog';
 import type { CsrReview } from '../../../core/csr/risk';
-import type { Severity } from '../../../core/findings/finding';
+import type { Severity } from '../../../core/findings/catalog';
 
 export const CSR_URI_SCHEME = 'kubecerts-csr';
 

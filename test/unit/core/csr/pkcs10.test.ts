@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { csrAge, csrState, conditionSummary, shortDuration, type Csr } from '../../../../src/core/csr/model';
 import { CsrDecodeError, decodeCsrPem, decodeCsrRequest } from '../../../../src/core/csr/pkcs10';
-import { formatSeconds } from '../../../../src/core/csr/risk';
+import { formatSeconds } from '../../../../src/core/csr/riskCatalog';
 import { x509 } from '../../../../src/core/x509/peculiar';
 import { buildCertificateRequest } from '../../../../src/core/x509/issue';
 import { corruptSignedBytes, requestPem, testKeyPem } from '../../../fixtures/csr';

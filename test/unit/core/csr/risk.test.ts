@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import type { Csr, KubeNode } from '../../../../src/core/csr/model';
+import { csrRiskFindings, reviewCsr, type CsrRiskOptions } from '../../../../src/core/csr/risk';
 import {
   CSR_RISK_CATALOG,
   CSR_RISK_CODES,
-  csrRiskFindings,
   renderRiskMessage,
-  reviewCsr,
   worstSeverity,
   type CsrRiskCode,
-  type CsrRiskOptions,
-} from '../../../../src/core/csr/risk';
+} from '../../../../src/core/csr/riskCatalog';
 import { englishTemplate } from '../../../../src/core/findings/finding';
 import { corruptSignedBytes, makeCsr, type CsrSpec } from '../../../fixtures/csr';
 
