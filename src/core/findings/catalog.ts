@@ -152,6 +152,45 @@ export const FINDING_CATALOG = {
     message: '{field} should be {expected}.',
     doc: 'A kubeconfig field has the wrong type (for example a list where a map is expected).',
   },
+  'unsupported-key': {
+    severity: 'error',
+    message: 'The private key in {field} cannot be loaded by kubectl ({reason}).',
+    doc: 'client-go loads PKCS#1, PKCS#8 and SEC1 keys (RSA, ECDSA on P-224/P-256/P-384/P-521, Ed25519) only; Ed448 keys and EC keys with explicit curve parameters fail with "tls: failed to parse private key".',
+  },
+  'invalid-certificate': {
+    severity: 'error',
+    message:
+      "Certificate {subject} cannot be used by Kubernetes: Go's crypto/x509 refuses to parse it ({reason}).",
+    doc: "The DER is readable but Go's parser rejects it (negative serial number, critical authority key id, malformed or critical authority information access, explicit EC parameters, malformed SAN or name-constraint values, empty subtrees): kube-apiserver and kubectl cannot load it.",
+  },
+  'unhandled-critical-extension': {
+    severity: 'error',
+    message:
+      "Certificate {subject} has the critical extension {extension}, which Go's crypto/x509 does not handle: the chain is rejected.",
+    doc: 'A certificate on the chain marks an extension critical that the verifier does not implement (including directory-name constraints); Go and openssl refuse the chain.',
+  },
+  'incompatible-key-usage': {
+    severity: 'error',
+    message:
+      'Certificate {subject} cannot be used for {usage}: {ca} limits its extended key usage to {allowed}.',
+    doc: 'Extended key usages nest as Go checks them: every certificate on the chain that lists EKUs must allow the usage (clientAuth for a client certificate, serverAuth for a server); otherwise "certificate specifies an incompatible key usage".',
+  },
+  'name-constraint-violation': {
+    severity: 'error',
+    message: 'Certificate {subject} names {name}, which the name constraints of {ca} do not permit.',
+    doc: 'A CA with a nameConstraints extension (permitted/excluded DNS, IP, email and URI subtrees) limits the names of everything below it; Go rejects a chain that breaks them.',
+  },
+  'chain-too-complex': {
+    severity: 'error',
+    message: 'Verifying certificate {subject} needs more than {limit} signature checks; Go gives up as well.',
+    doc: 'Path building is bounded like Go\'s (100 signature checks): a bundle of many certificates with the same name and key is refused by kubectl with "signature check attempts limit reached".',
+  },
+  'bundle-ca-expired': {
+    severity: 'warning',
+    message:
+      'CA {subject} in this bundle expired on {notAfter} ({days} days ago); the bundle still holds a valid CA, so clients keep working. Remove it once nothing depends on it.',
+    doc: 'A CA bundle (certificate-authority-data after a CA rotation) keeps an expired CA next to a valid one: client-go trusts every certificate of the bundle, so the valid CA still verifies the server. Only when every CA of the bundle is expired is it `cert-expired`.',
+  },
   // PKI folder (src/core/pki): inventory, static pod wiring and CIS file checks.
   'pki-missing': {
     severity: 'warning',
