@@ -14,7 +14,21 @@ export type ChainProblemCode =
   | 'issuer-not-ca'
   | 'path-length-exceeded'
   | 'cert-expired'
-  | 'cert-not-yet-valid';
+  | 'cert-not-yet-valid'
+  | 'unhandled-critical-extension'
+  | 'name-constraint-violation'
+  | 'incompatible-key-usage'
+  | 'chain-too-complex'
+  | 'weak-signature'
+  | 'invalid-certificate';
+
+/** The extended key usage the chain is verified for (Go's VerifyOptions.KeyUsages). */
+export type ChainUsage = 'clientAuth' | 'serverAuth' | 'any';
+
+export interface VerifyOptions {
+  /** Default 'any': EKUs are not checked. kube-apiserver checks client certs for clientAuth, clients check servers for serverAuth. */
+  readonly usage?: ChainUsage;
+}
 
 export interface ChainProblem {
   code: ChainProblemCode;
@@ -23,6 +37,11 @@ export interface ChainProblem {
   /** The CA tried, if any. */
   ca?: Certificate;
   detail: string;
+  /**
+   * Values for the finding catalog's template of `code` ({subject, ca, usage, allowed, name,
+   * extension, limit, algorithm, reason, …}); callers pass them through.
+   */
+  params?: Record<string, string | number>;
 }
 
 export interface ChainVerdict {
@@ -36,6 +55,11 @@ export interface ChainVerdict {
   /** leaf … anchor when a path was found; otherwise the leaf and the intermediates that did verify. */
   path: Certificate[];
   problems: ChainProblem[];
+  /**
+   * The certificate whose key verifies the leaf's signature, whether or not the chain is valid now
+   * (an expired leaf still was signed by its CA). Undefined when no candidate's signature verifies.
+   */
+  signedBy?: Certificate;
 }
 
 export interface TrustSet {

@@ -37,6 +37,8 @@ export interface PublicKeyInfo {
   readonly curve?: string;
   /** DER of the SubjectPublicKeyInfo. */
   readonly spkiDer: Uint8Array;
+  /** Dotted OID of the SPKI algorithm (rsaEncryption, id-ecPublicKey, …): Go only uses the ones it knows. */
+  readonly oid?: string;
 }
 
 export interface SignatureAlgorithm {
@@ -45,6 +47,21 @@ export interface SignatureAlgorithm {
   readonly name: string;
   /** Digest: "SHA-1", "SHA-256", "MD5", …; undefined for Ed25519/Ed448. */
   readonly hash?: string;
+}
+
+/** A nameConstraints extension as Go reads it (RFC 5280 §4.2.1.10; DNS, IP, email and URI subtrees). */
+export interface NameConstraints {
+  readonly critical: boolean;
+  readonly permitted: NameSubtrees;
+  readonly excluded: NameSubtrees;
+}
+
+export interface NameSubtrees {
+  readonly dns: readonly string[];
+  /** Address and mask bytes, each 4 or 16 long. */
+  readonly ip: readonly { readonly ip: Uint8Array; readonly mask: Uint8Array }[];
+  readonly email: readonly string[];
+  readonly uri: readonly string[];
 }
 
 export interface BasicConstraints {
@@ -88,4 +105,16 @@ export interface Certificate {
   readonly spkiPin: string;
   readonly identity: Identity;
   readonly isSelfIssued: boolean;
+  /**
+   * Set when Go 1.23's x509.ParseCertificate refuses these bytes (negative serial, critical AKI/SKI,
+   * critical or malformed AIA, explicit EC parameters, malformed SAN or name constraints, …): the
+   * fields above are still shown, but Kubernetes cannot load the certificate, so it never verifies.
+   * The text is the reason, in Go's words.
+   */
+  readonly goRejects?: string;
+  /** Dotted OIDs of critical extensions Go does not handle (its UnhandledCriticalExtensions). */
+  readonly unhandledCriticalExtensions?: readonly string[];
+  readonly nameConstraints?: NameConstraints;
+  /** Hex of the subjectAltName extension's value: Go compares it to detect loops in path building. */
+  readonly sanExtensionHex?: string;
 }
