@@ -5,16 +5,24 @@ import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { conditionSummary, csrAge, csrState, type Csr } from '../../core/csr/model';
 import { type CsrPolicy, type CsrReview } from '../../core/csr/risk';
-import { formatSeconds, renderRiskMessage, worstSeverity } from '../../core/csr/riskCatalog';
+import { renderRiskMessage, worstSeverity } from '../../core/csr/riskCatalog';
+import { humanDuration } from '../../core/time/humanDuration';
 import type { Translate } from '../../core/findings/finding';
 import { connectCluster, type ApprovalDecision, type ClusterClient } from '../../node/cluster/client';
 import { ClusterError } from '../../node/cluster/errors';
 import { NodeCache, reviewInCluster } from '../../node/cluster/review';
 import { oneOf, parseCommandArgs } from '../args';
 import type { CliCommand, CliContext } from '../command';
+import {
+  DEFAULT_PARALLEL,
+  DEFAULT_TIMEOUT,
+  parseParallel,
+  parseTimeout,
+  type ContextRun,
+} from '../fleet/contexts';
 import { InputError, UsageError } from '../io';
 
-const FORMATS = ['table', 'json'] as const;
+const FORMATS = ['table', 'json', 'prometheus'] as const;
 const ACTIONS = ['list', 'review', 'approve', 'deny'] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -28,6 +36,11 @@ export interface CsrArgs {
   readonly reason?: string;
   readonly message?: string;
   readonly policy: CsrPolicy;
+  /** list: every context of the merged kubeconfig (src/cli/fleet). */
+  readonly allContexts: boolean;
+  readonly fleet: ContextRun;
+  /** list: write the report to this file (atomically) instead of stdout. */
+  readonly output?: string;
 }
 
 export function parseCsrArgs(args: readonly string[]): CsrArgs {
@@ -39,16 +52,25 @@ export function parseCsrArgs(args: readonly string[]): CsrArgs {
     reason: { type: 'string' },
     message: { type: 'string' },
     'max-duration': { type: 'string' },
+    'all-contexts': { type: 'boolean', default: false },
+    parallel: { type: 'string', default: String(DEFAULT_PARALLEL) },
+    timeout: { type: 'string', default: DEFAULT_TIMEOUT },
+    output: { type: 'string' },
   });
   const [action, ...names] = parsed.positionals;
   if (!(ACTIONS as readonly string[]).includes(action ?? ''))
     throw new UsageError(`csr needs one of ${ACTIONS.join(', ')}`);
   const { kubeconfig, context, format, force, reason, message, 'max-duration': maxDuration } = parsed.values;
+  const { 'all-contexts': allContexts, parallel, timeout, output } = parsed.values;
   const checkedFormat = oneOf('--format', format, FORMATS);
   if (action === 'list' && names.length) throw new UsageError('csr list takes no names');
   if (action === 'review' && names.length !== 1) throw new UsageError('csr review takes one name');
   if ((action === 'approve' || action === 'deny') && !names.length)
     throw new UsageError(`csr ${action} needs at least one name`);
+  if (action !== 'list' && (allContexts || output !== undefined || checkedFormat === 'prometheus'))
+    throw new UsageError('--all-contexts, --output and --format prometheus apply to csr list only');
+  if (allContexts && context !== undefined)
+    throw new UsageError('--all-contexts and --context exclude each other');
   if (maxDuration !== undefined && !/^\d{1,10}$/.test(maxDuration))
     throw new UsageError('--max-duration must be a number of seconds');
   return {
@@ -61,6 +83,9 @@ export function parseCsrArgs(args: readonly string[]): CsrArgs {
     reason,
     message,
     policy: maxDuration !== undefined ? { maxExpirationSeconds: Number(maxDuration) } : {},
+    allContexts,
+    fleet: { parallel: parseParallel(parallel), timeoutMs: parseTimeout(timeout) },
+    ...(output !== undefined ? { output } : {}),
   };
 }
 
@@ -94,8 +119,9 @@ export function summarizeCsr(csr: Csr, review: CsrReview, now: Date, t: Translat
     requester: csr.spec.username,
     created: csr.metadata.creationTimestamp,
     age: csrAge(csr, now),
+    // kubectl's REQUESTEDDURATION column; AGE (csrAge) follows the same HumanDuration rules.
     requestedDuration:
-      csr.spec.expirationSeconds !== undefined ? formatSeconds(csr.spec.expirationSeconds) : undefined,
+      csr.spec.expirationSeconds !== undefined ? humanDuration(csr.spec.expirationSeconds * 1000) : undefined,
     usages: csr.spec.usages ?? [],
     subject: req && {
       commonName: req.commonName,
@@ -254,6 +280,13 @@ async function decide(
 }
 
 export async function runCsr(args: CsrArgs, ctx: CliContext, now = new Date()): Promise<number> {
+  if (
+    args.action === 'list' &&
+    (args.allContexts || args.format === 'prometheus' || args.output !== undefined)
+  ) {
+    const { listCsrsOfContexts } = await import('../fleet/csrFleet');
+    return listCsrsOfContexts(args, ctx, now);
+  }
   const client = await connect(args, ctx);
   try {
     switch (args.action) {
@@ -287,6 +320,12 @@ export const csrCommand: CliCommand = {
       '  --kubeconfig FILE        ' + l10n.t('kubeconfig (default: $KUBECONFIG, else ~/.kube/config)'),
       '  --context NAME           ' + l10n.t('context to use instead of current-context'),
       '  --format table|json      ' + l10n.t('output format of list and review (default table)'),
+      '  --format prometheus      ' + l10n.t('list: metrics for the node_exporter textfile collector'),
+      '  --output FILE            ' + l10n.t('list: write the report to FILE atomically instead of stdout'),
+      '  --all-contexts           ' +
+        l10n.t('list: every context of the kubeconfig in one report, with a CONTEXT column'),
+      '  --parallel N             ' + l10n.t('contexts listed at the same time (default 4)'),
+      '  --timeout 10s            ' + l10n.t('time allowed to each context (default 10s)'),
       '  --force                  ' +
         l10n.t('approve despite error-level risks; re-send a condition already set'),
       '  --reason R, --message M  ' + l10n.t('reason and message of the Approved/Denied condition'),
@@ -294,6 +333,9 @@ export const csrCommand: CliCommand = {
       '',
       l10n.t(
         'Exit codes: 0 fine, 1 a pending CSR with error-level risks or an action refused, 2 usage or connection error.',
+      ),
+      l10n.t(
+        'With --all-contexts, --format prometheus or --output, a context that cannot be listed is a row of the report (kubecerts_cluster_up 0) and makes the exit code 1; the other contexts are still listed.',
       ),
     ].join('\n') + '\n',
   run: (args, ctx) => runCsr(parseCsrArgs(args), ctx),

@@ -2,6 +2,7 @@
 // reads, as plain JSON: timestamps are RFC 3339 strings, `request` and `certificate` base64.
 // The cluster adapter normalises whatever its client returns into this shape.
 import { Buffer } from 'node:buffer';
+import { kubectlAge } from '../time/humanDuration';
 
 export interface CsrCondition {
   readonly type: string;
@@ -83,22 +84,7 @@ export function conditionSummary(csr: Csr): string {
   return parts.length ? parts.join(',') : 'Pending';
 }
 
-/** Age since creation in kubectl's short form (45s, 12m, 5h, 3d). */
+/** kubectl's AGE column for this CSR. */
 export function csrAge(csr: Csr, now: Date): string {
-  const created = csr.metadata.creationTimestamp ? Date.parse(csr.metadata.creationTimestamp) : NaN;
-  if (Number.isNaN(created)) return '<unknown>';
-  return shortDuration(Math.max(0, Math.floor((now.getTime() - created) / 1000)));
-}
-
-/** [below this many seconds, unit size, suffix]: kubectl switches unit at twice the next one. */
-const UNITS: readonly (readonly [number, number, string])[] = [
-  [120, 1, 's'],
-  [120 * 60, 60, 'm'],
-  [48 * 3600, 3600, 'h'],
-];
-
-export function shortDuration(seconds: number): string {
-  for (const [below, size, suffix] of UNITS)
-    if (seconds < below) return `${Math.floor(seconds / size)}${suffix}`;
-  return `${Math.floor(seconds / 86400)}d`;
+  return kubectlAge(csr.metadata.creationTimestamp, now);
 }

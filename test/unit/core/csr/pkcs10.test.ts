@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { csrAge, csrState, conditionSummary, shortDuration, type Csr } from '../../../../src/core/csr/model';
+import { csrAge, csrState, conditionSummary, type Csr } from '../../../../src/core/csr/model';
 import { CsrDecodeError, decodeCsrPem, decodeCsrRequest } from '../../../../src/core/csr/pkcs10';
 import { formatSeconds } from '../../../../src/core/csr/riskCatalog';
 import { x509 } from '../../../../src/core/x509/peculiar';
@@ -100,12 +100,16 @@ describe('CSR model helpers', () => {
     );
   });
 
-  it('prints ages and durations as kubectl does', () => {
+  it("prints ages as kubectl's AGE column (HumanDuration)", () => {
     assert.equal(csrAge(base, new Date('2025-01-01T00:00:45Z')), '45s');
-    assert.equal(csrAge(base, new Date('2025-01-01T00:05:00Z')), '5m');
+    assert.equal(csrAge(base, new Date('2025-01-01T00:05:30Z')), '5m30s');
+    assert.equal(csrAge(base, new Date('2025-01-01T02:30:00Z')), '150m');
     assert.equal(csrAge(base, new Date('2025-01-01T05:00:00Z')), '5h');
     assert.equal(csrAge(base, new Date('2025-01-04T00:00:00Z')), '3d');
-    assert.equal(shortDuration(119), '119s');
+    assert.equal(csrAge({ ...base, metadata: { name: 'x' } }, new Date()), '<unknown>');
+  });
+
+  it('prints exact durations in risk messages', () => {
     assert.equal(formatSeconds(600), '10m');
     assert.equal(formatSeconds(31536000), '8760h');
   });
