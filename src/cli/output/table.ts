@@ -2,6 +2,7 @@
 // when writing to a terminal that does not ask for NO_COLOR.
 import * as l10n from '@vscode/l10n';
 import type { Severity } from '../../core/findings/catalog';
+import { verdictCodes, type ChainReport } from '../../core/verdict/chainVerdict';
 import type { AuditResult } from './report';
 
 const COLOUR: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
@@ -9,6 +10,22 @@ const RESET = '\x1b[0m';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+/** The table's rendering of one verdict: who signed it, and why the chain does not hold now. */
+export function verdictText(chain: ChainReport, withContext: boolean): string {
+  const codes = verdictCodes(chain).join(', ');
+  const text =
+    chain.status === 'verified' && chain.anchor
+      ? l10n.t('signed by {ca}', { ca: chain.anchor.subject })
+      : chain.status === 'signed' && chain.anchor
+        ? l10n.t('signed by {ca}, not valid now ({codes})', { ca: chain.anchor.subject, codes })
+        : l10n.t('NOT signed by {cas} ({codes})', {
+            cas: chain.tried.map((c) => c.subject).join('; '),
+            codes,
+          });
+  const where = chain.context ?? chain.cluster;
+  return withContext && where !== undefined ? `${where}: ${text}` : text;
 }
 
 export function formatTable(result: AuditResult, colour: boolean, now: Date): string {
@@ -41,12 +58,11 @@ export function formatTable(result: AuditResult, colour: boolean, now: Date): st
   if (result.certificates.length > 0) {
     lines.push('', l10n.t('Certificates:'));
     for (const c of result.certificates) {
-      const days = Math.floor((c.certificate.notAfter.getTime() - now.getTime()) / 86_400_000);
-      const chain = c.chains.find((ch) => ch.verified) ?? c.chains[0];
-      // An anchor without `verified` means the signature chain holds but a date does not.
-      const verdict = !chain
-        ? []
-        : [chain.anchor ? l10n.t('signed by {ca}', { ca: chain.anchor.subject }) : l10n.t('NOT verified')];
+      // Whole days towards zero, as the findings count them ("3 days ago" is -3 here).
+      const days = Math.trunc((c.certificate.notAfter.getTime() - now.getTime()) / 86_400_000);
+      const verdict = c.chains.length
+        ? [c.chains.map((ch) => verdictText(ch, c.chains.length > 1)).join('; ')]
+        : [];
       const where =
         result.sources.display(c.file) + ':' + (result.sources.range(c.file, c.span).start.line + 1);
       const expiry = `${c.certificate.notAfter.toISOString().slice(0, 10)} (${l10n.t('{days} days', { days })})`;

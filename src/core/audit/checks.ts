@@ -8,6 +8,7 @@ import {
   type RelatedLocation,
   type Span,
 } from '../findings/finding';
+import { problemReports, type ChainReport } from '../verdict/chainVerdict';
 import type { ChainProblem } from '../x509/chain';
 import type { Certificate } from '../x509/model';
 
@@ -158,9 +159,37 @@ export function certificateFindings(
 }
 
 /**
- * Chain problems as findings on the leaf's place. Validity problems of certificates that are
- * audited on their own (`audited` holds their SHA-256) are skipped: they already have a finding.
+ * A verdict's problems as findings on the certificate's place: the same codes and params every
+ * surface shows. Validity problems of certificates that are audited on their own (`audited` holds
+ * their SHA-256) are skipped: they already have a finding.
  */
+export function verdictFindings(
+  leaf: Certificate,
+  report: Pick<ChainReport, 'problems'>,
+  place: Omit<CertificatePlace, 'role'>,
+  ctx: CheckContext,
+  audited: Pick<ReadonlySet<string>, 'has'>,
+  related: readonly RelatedLocation[] = [],
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const problem of report.problems) {
+    const code = problem.code;
+    // Codes outside the catalog have no message template; the verdict still lists them.
+    if (!Object.prototype.hasOwnProperty.call(FINDING_CATALOG, code)) continue;
+    if (!ctx.enabled(code as FindingCode)) continue;
+    if ((code === 'cert-expired' || code === 'cert-not-yet-valid') && audited.has(problem.certificate.sha256))
+      continue;
+    findings.push(
+      makeFinding(code as FindingCode, place, problem.params, {
+        certificate: certificateRef(leaf),
+        ...(related.length ? { related } : {}),
+      }),
+    );
+  }
+  return findings;
+}
+
+/** `verdictFindings` for a verifier's problems against one CA (`anchors[0]`, which signs `leaf` directly). */
 export function chainFindings(
   leaf: Certificate,
   problems: readonly ChainProblem[],
@@ -170,40 +199,6 @@ export function chainFindings(
   audited: Pick<ReadonlySet<string>, 'has'>,
   related: readonly RelatedLocation[] = [],
 ): Finding[] {
-  const findings: Finding[] = [];
-  const anchorNames = anchors.map((a) => a.subject.display).join('; ');
-  for (const problem of problems) {
-    // Same issuer name, other key (AKI or signature mismatch): a CA regenerated under the same
-    // name. "bad-signature" says so; "not issued by X, its issuer is X" would read as nonsense.
-    const sameName =
-      problem.code === 'not-signed-by-ca' &&
-      problem.ca !== undefined &&
-      problem.ca.subject.derHex === problem.certificate.issuer.derHex;
-    const code: FindingCode = sameName ? 'bad-signature' : problem.code;
-    if (!ctx.enabled(code)) continue;
-    if (
-      (code === 'cert-expired' || code === 'cert-not-yet-valid') &&
-      audited.has(problem.certificate.sha256Fingerprint)
-    )
-      continue;
-    const subject = problem.certificate.subject.display;
-    const ca = problem.ca?.subject.display ?? (anchorNames || problem.certificate.issuer.display);
-    const params: FindingParams =
-      code === 'cert-expired'
-        ? {
-            subject,
-            notAfter: isoDate(problem.certificate.notAfter),
-            days: Math.floor((ctx.now.getTime() - problem.certificate.notAfter.getTime()) / DAY_MS),
-          }
-        : code === 'cert-not-yet-valid'
-          ? { subject, notBefore: isoDate(problem.certificate.notBefore) }
-          : { subject, issuer: problem.certificate.issuer.display, ca };
-    findings.push(
-      makeFinding(code, place, params, {
-        certificate: certificateRef(leaf),
-        ...(related.length ? { related } : {}),
-      }),
-    );
-  }
-  return findings;
+  const report = { problems: problemReports(problems, [leaf, ...anchors.slice(0, 1)], anchors, ctx.now) };
+  return verdictFindings(leaf, report, place, ctx, audited, related);
 }

@@ -5,14 +5,15 @@ import { decodeFileBytes } from '../kubeconfig/material';
 import { verifyChain } from '../x509/chain';
 import { fileText } from '../x509/decode';
 import type { Certificate } from '../x509/model';
+import { chainReport, type AnchorSource } from '../verdict/chainVerdict';
 import {
   certificateFindings,
-  chainFindings,
   DEFAULT_WARN_DAYS,
   makeFinding,
+  verdictFindings,
   type CheckContext,
 } from './checks';
-import { chainReport, type AnchorSource, type CertificateReport } from './report';
+import type { CertificateReport } from './report';
 
 export interface CertificateFileInput {
   readonly file: string;
@@ -133,13 +134,14 @@ export function auditCertificateFiles(
       certificates.push(report);
       continue;
     }
-    const verdict = verifyChain(p.cert, set, options.now);
-    if (!verdict.verified)
-      findings.push(...chainFindings(p.cert, verdict.problems, set.candidates, place, ctx, audited));
-    certificates.push({
-      ...report,
-      chains: [chainReport(verdict, set.candidates, trust.sourceOf)],
-    });
+    const chain = chainReport(
+      verifyChain(p.cert, set, options.now),
+      set.candidates,
+      trust.sourceOf,
+      options.now,
+    );
+    findings.push(...verdictFindings(p.cert, chain, place, ctx, audited));
+    certificates.push({ ...report, chains: [chain] });
   }
   return { findings, certificates };
 }

@@ -13,14 +13,15 @@ import type { ClusterEntry, ContextEntry, Field, KubeconfigModel, UserEntry } fr
 import { verifyChain } from '../x509/chain';
 import { keyMatchesCertificate, type PrivateKeyHandle } from '../x509/keys';
 import type { Certificate } from '../x509/model';
+import { chainReport } from '../verdict/chainVerdict';
 import {
   certificateFindings,
-  chainFindings,
   DEFAULT_WARN_DAYS,
   makeFinding,
+  verdictFindings,
   type CheckContext,
 } from './checks';
-import { chainReport, type CertificateReport } from './report';
+import type { CertificateReport } from './report';
 
 export interface KubeconfigAuditOptions {
   readonly now: Date;
@@ -334,17 +335,19 @@ function analyzeUser(
   });
   const reports = materialReports(certMaterial, scope);
   const chains = pairingsOf(model, user, options).map((pairing) => {
-    const verdict = verifyChain(
-      leaf,
-      { anchors: pairing.anchors, intermediates: certs.slice(1) },
-      options.now,
-    );
     const clusterCas = new Set(pairing.anchors.filter((a) => !(options.extraAnchors ?? []).includes(a)));
     const scopeNames = {
       ...(pairing.context ? { context: pairing.context.name } : {}),
       ...(pairing.cluster ? { cluster: pairing.cluster.name } : {}),
     };
-    if (!verdict.verified) {
+    const chain = chainReport(
+      verifyChain(leaf, { anchors: pairing.anchors, intermediates: certs.slice(1) }, options.now),
+      pairing.anchors,
+      (anchor) => (clusterCas.has(anchor) ? 'cluster-ca' : 'extra-anchor'),
+      options.now,
+      scopeNames,
+    );
+    if (!chain.verified) {
       const related: RelatedLocation[] =
         pairing.cluster && pairing.caField
           ? [
@@ -356,24 +359,9 @@ function analyzeUser(
               },
             ]
           : [];
-      findings.push(
-        ...chainFindings(
-          leaf,
-          verdict.problems,
-          pairing.anchors,
-          { ...place, ...scopeNames },
-          ctx,
-          audited,
-          related,
-        ),
-      );
+      findings.push(...verdictFindings(leaf, chain, { ...place, ...scopeNames }, ctx, audited, related));
     }
-    return chainReport(
-      verdict,
-      pairing.anchors,
-      (anchor) => (clusterCas.has(anchor) ? 'cluster-ca' : 'extra-anchor'),
-      scopeNames,
-    );
+    return chain;
   });
   if (reports.length > 0) reports[0] = { ...reports[0], chains };
   return { findings, certificates: reports, ...(keyReport ? { key: keyReport } : {}) };

@@ -1,27 +1,7 @@
 // Per-certificate reports: what hover renders and what the CLI prints under `certificates`.
-import { certificateRef, type CertificateRef, type Span } from '../findings/finding';
-import type { ChainProblemCode, ChainVerdict } from '../x509/chain';
+import type { Span } from '../findings/finding';
+import type { ChainReport } from '../verdict/chainVerdict';
 import type { Certificate } from '../x509/model';
-
-/** Where the trust anchor of a verdict came from. */
-export type AnchorSource = 'cluster-ca' | 'extra-anchor' | 'input';
-
-export interface ChainReport {
-  /** The context pairing the user with the cluster whose CA was used (kubeconfig client certs). */
-  readonly context?: string;
-  readonly cluster?: string;
-  readonly verified: boolean;
-  /** The CA that verified it. */
-  readonly anchor?: CertificateRef;
-  readonly anchorSource?: AnchorSource;
-  /** CAs tried, when none verified it. */
-  readonly tried: readonly CertificateRef[];
-  readonly problems: readonly {
-    readonly code: ChainProblemCode;
-    readonly certificate: CertificateRef;
-    readonly ca?: CertificateRef;
-  }[];
-}
 
 export interface CertificateReport {
   /** Where the certificate is written: the kubeconfig value or the PEM block in a file. */
@@ -35,28 +15,8 @@ export interface CertificateReport {
   /** 0-based position in its bundle. */
   readonly index: number;
   readonly certificate: Certificate;
+  /** The verdict against each set of anchors it was checked with (see src/core/verdict). */
   readonly chains: readonly ChainReport[];
-}
-
-export function chainReport(
-  verdict: ChainVerdict,
-  tried: readonly Certificate[],
-  sourceOf: (anchor: Certificate) => AnchorSource,
-  scope: { context?: string; cluster?: string } = {},
-): ChainReport {
-  return {
-    ...scope,
-    verified: verdict.verified,
-    ...(verdict.anchor
-      ? { anchor: certificateRef(verdict.anchor), anchorSource: sourceOf(verdict.anchor) }
-      : {}),
-    tried: tried.map(certificateRef),
-    problems: verdict.problems.map((p) => ({
-      code: p.code,
-      certificate: certificateRef(p.certificate),
-      ...(p.ca ? { ca: certificateRef(p.ca) } : {}),
-    })),
-  };
 }
 
 /** JSON form of a certificate (the CLI's `certificates[]` contract): fields, fingerprints, SPKI pin. */

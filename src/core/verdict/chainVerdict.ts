@@ -1,0 +1,158 @@
+// The verdict on one certificate against one set of trust anchors (a kubeconfig pairing, the CAs of
+// the inputs): computed once here, rendered by one small function per surface (hover, PKI tooltip,
+// CLI table, JSON `certificates[].chains[]`, SARIF). Who signed a certificate and whether its chain
+// holds *now* are two facts: an expired certificate its CA did sign is "signed by the CA, not valid
+// now", never "not signed". "Not signed" is said only when no signature leads to a trust anchor.
+import { FINDING_CATALOG, type FindingCode, type Severity } from '../findings/catalog';
+import { certificateRef, type CertificateRef, type FindingParams } from '../findings/finding';
+import type { ChainProblem, ChainVerdict } from '../x509/chain';
+import type { Certificate } from '../x509/model';
+
+const DAY_MS = 86_400_000;
+
+/** Where the trust anchor of a verdict came from. */
+export type AnchorSource = 'cluster-ca' | 'extra-anchor' | 'input';
+
+/**
+ * - `verified`: a path to a trust anchor whose every check passes now (what Go's Verify accepts);
+ * - `signed`: signatures lead to a trust anchor, but the chain fails a check now (a date, a constraint);
+ * - `not-signed`: no signature leads to any of the anchors tried.
+ */
+export type ChainStatus = 'verified' | 'signed' | 'not-signed';
+
+export interface ChainProblemReport {
+  /** The finding code the problem is reported with (see `chainProblemCode`). */
+  readonly code: string;
+  readonly severity: Severity;
+  /** The certificate the problem is about (the leaf or a CA of the path). */
+  readonly certificate: CertificateRef;
+  /** The CA involved, if any. */
+  readonly ca?: CertificateRef;
+  /** The params of the finding's message template. */
+  readonly params: FindingParams;
+}
+
+/** One certificate × one set of anchors. JSON `certificates[].chains[]`: existing names are a contract. */
+export interface ChainReport {
+  /** The context pairing the user with the cluster whose CA was used (kubeconfig client certs). */
+  readonly context?: string;
+  readonly cluster?: string;
+  /** Valid now: `status === 'verified'`. */
+  readonly verified: boolean;
+  readonly status: ChainStatus;
+  /** The trust anchor its signatures lead to, whether or not the chain is valid now. */
+  readonly anchor?: CertificateRef;
+  readonly anchorSource?: AnchorSource;
+  /** The certificate whose key verifies its signature (the anchor itself, or an intermediate). */
+  readonly signedBy?: CertificateRef;
+  /** CAs tried. */
+  readonly tried: readonly CertificateRef[];
+  readonly problems: readonly ChainProblemReport[];
+}
+
+/** The chain verifier's verdict; `signedBy` is set by verifiers that name the issuer even when no path holds. */
+type Verdict = ChainVerdict & { readonly signedBy?: Certificate };
+
+/** A problem's finding code: a CA with the issuer's name but another key is a regenerated CA. */
+export function chainProblemCode(problem: ChainProblem): string {
+  const sameName =
+    problem.code === 'not-signed-by-ca' &&
+    problem.ca !== undefined &&
+    problem.ca.subject.derHex === problem.certificate.issuer.derHex;
+  return sameName ? 'bad-signature' : problem.code;
+}
+
+function isFindingCode(code: string): code is FindingCode {
+  return Object.prototype.hasOwnProperty.call(FINDING_CATALOG, code);
+}
+
+function isoDate(date: Date): string {
+  return date.toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/**
+ * The params of a problem's message. Verifiers may give them (`params`); otherwise they follow
+ * from the path: a CA-side problem (not a CA, path length) is about the certificate the CA signed.
+ */
+function problemParams(
+  problem: ChainProblem & { readonly params?: FindingParams },
+  code: string,
+  path: readonly Certificate[],
+  tried: readonly Certificate[],
+  now: Date,
+): FindingParams {
+  const cert = problem.certificate;
+  const subject = cert.subject.display;
+  const at = path.findIndex((c) => c.sha256Fingerprint === cert.sha256Fingerprint);
+  const base: Record<string, string | number> = {
+    subject,
+    issuer: cert.issuer.display,
+    ca:
+      problem.ca?.subject.display ?? (tried.map((a) => a.subject.display).join('; ') || cert.issuer.display),
+  };
+  if (code === 'cert-expired') {
+    Object.assign(base, {
+      notAfter: isoDate(cert.notAfter),
+      days: Math.floor((now.getTime() - cert.notAfter.getTime()) / DAY_MS),
+    });
+  } else if (code === 'cert-not-yet-valid') {
+    base.notBefore = isoDate(cert.notBefore);
+  } else if (code === 'issuer-not-ca' && at > 0) {
+    // "Issuer {ca} of certificate {subject} is not a CA": the problem is on the issuer.
+    Object.assign(base, { ca: subject, subject: path[at - 1].subject.display });
+  } else if (code === 'path-length-exceeded' && at > 0) {
+    // "{subject} exceeds the path length allowed by {ca}": the CA below the limit that breaks it.
+    const pathLen = cert.basicConstraints?.pathLen ?? 0;
+    // Go counts every intermediate below the CA, self-issued ones too (domain.md §8).
+    const breaker = path[Math.max(1, at - 1 - pathLen)];
+    Object.assign(base, { ca: subject, subject: breaker.subject.display });
+  }
+  return { ...base, ...(problem.params ?? {}) };
+}
+
+/** Builds the verdict of one certificate against the anchors `tried`. */
+export function chainReport(
+  verdict: Verdict,
+  tried: readonly Certificate[],
+  sourceOf: (anchor: Certificate) => AnchorSource,
+  now: Date,
+  scope: { context?: string; cluster?: string } = {},
+): ChainReport {
+  const triedPrints = new Set(tried.map((c) => c.sha256Fingerprint));
+  const issuer = verdict.signedBy ?? verdict.path[1];
+  const anchor = verdict.anchor ?? (issuer && triedPrints.has(issuer.sha256Fingerprint) ? issuer : undefined);
+  const status: ChainStatus = verdict.verified ? 'verified' : anchor ? 'signed' : 'not-signed';
+  return {
+    ...scope,
+    verified: verdict.verified,
+    status,
+    ...(anchor ? { anchor: certificateRef(anchor), anchorSource: sourceOf(anchor) } : {}),
+    ...(issuer ? { signedBy: certificateRef(issuer) } : {}),
+    tried: tried.map(certificateRef),
+    problems: problemReports(verdict.problems, verdict.path, tried, now),
+  };
+}
+
+/** A verifier's problems with their finding codes and message params; `path` is leaf … anchor. */
+export function problemReports(
+  problems: readonly ChainProblem[],
+  path: readonly Certificate[],
+  tried: readonly Certificate[],
+  now: Date,
+): ChainProblemReport[] {
+  return problems.map((p) => {
+    const code = chainProblemCode(p);
+    return {
+      code,
+      severity: isFindingCode(code) ? FINDING_CATALOG[code].severity : 'error',
+      certificate: certificateRef(p.certificate),
+      ...(p.ca ? { ca: certificateRef(p.ca) } : {}),
+      params: problemParams(p, code, path, tried, now),
+    };
+  });
+}
+
+/** The distinct problem codes of a verdict, in order: what every surface lists. */
+export function verdictCodes(report: ChainReport): string[] {
+  return [...new Set(report.problems.map((p) => p.code))];
+}
