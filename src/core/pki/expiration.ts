@@ -6,7 +6,8 @@ import { stringify } from 'yaml';
 import type { Finding } from '../findings/finding';
 import { shortHumanDuration } from '../time/duration';
 import { KUBEADM_KUBECONFIGS } from './catalog';
-import type { PkiInventory, PkiItem, PkiItemState } from './inventory';
+import type { PkiInventory } from './inventory';
+import type { PkiItem, PkiItemState } from './item';
 
 // Moved to core/time so the PKI tree view need not load yaml; still part of this module's API.
 

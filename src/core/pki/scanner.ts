@@ -1,6 +1,7 @@
 // Keeps a PKI folder's inventory up to date: the first scan lists and decodes everything, later
 // updates re-stat only the paths that changed and decode a file again only when its size or mtime
-// moved. Rebuilding the inventory from cached contents is cheap (no decoding; signatures cached).
+// moved. Rebuilding the inventory from cached contents is cheap: no decoding, and the signature
+// checks are remembered by the scanner's own cache.
 import { createHash } from 'node:crypto';
 import { decodePem, decodePkiFile, type PemContent, type PkiContent } from './content';
 import {
@@ -10,6 +11,7 @@ import {
   type InventoryOptions,
   type PkiInventory,
 } from './inventory';
+import { SignatureCache } from './signatures';
 import { statStamp, type PkiFileStat, type PkiTreeSource } from './source';
 
 interface Cached {
@@ -23,6 +25,7 @@ export class PkiScanner {
   private readonly stats = new Map<string, PkiFileStat>();
   private readonly contents = new Map<string, Cached>();
   private readonly external = new Map<string, { hash: string; content: PemContent }>();
+  private readonly signatures = new SignatureCache();
   private scanned = false;
   /** Files decoded since creation: lets tests and the log show that an update decoded only what changed. */
   decodeCount = 0;
@@ -94,6 +97,7 @@ export class PkiScanner {
         files,
         external,
         absolutePath: (path) => this.source.absolutePath(path),
+        signatures: this.signatures,
       },
       options,
     );

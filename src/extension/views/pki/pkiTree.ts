@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { renderFindingMessage, type Finding } from '../../../core/findings/finding';
 import { shortHumanDuration } from '../../../core/time/duration';
-import type { PkiInventory, PkiItem, PkiItemState } from '../../../core/pki/inventory';
+import type { PkiInventory } from '../../../core/pki/inventory';
+import type { PkiItem, PkiItemState } from '../../../core/pki/item';
 
 export type SectionKind = 'unknown-issuer' | 'key-pairs' | 'kubeconfigs' | 'checks' | 'backups';
 

@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FindingCode } from '../../../core/findings/catalog';
-import type { PkiInventory, PkiItemState } from '../../../core/pki/inventory';
+import type { PkiInventory } from '../../../core/pki/inventory';
+import type { PkiItemState } from '../../../core/pki/item';
 import type { PkiScanner } from '../../../core/pki/scanner';
 import type { FsPkiTreeSource } from '../../../node/pki/fsSource';
 import { registerCommandTable, type CommandTable } from '../../commands';

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { KUBEADM_CAS, KUBEADM_CERTS, KUBEADM_KUBECONFIGS, certPath } from '../../../../src/core/pki/catalog';
-import type { PkiInventory, PkiItem } from '../../../../src/core/pki/inventory';
+import type { PkiInventory } from '../../../../src/core/pki/inventory';
+import type { PkiItem } from '../../../../src/core/pki/item';
 import { PkiScanner } from '../../../../src/core/pki/scanner';
 import { FsPkiTreeSource } from '../../../../src/node/pki/fsSource';
 import {
