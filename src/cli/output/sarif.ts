@@ -3,6 +3,8 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FINDING_CATALOG, FINDING_CODES, type Severity } from '../../core/findings/catalog';
+import type { Finding } from '../../core/findings/finding';
+import { verdictCodes, type ChainReport } from '../../core/verdict/chainVerdict';
 import type { TextRange } from './locations';
 import type { AuditResult } from './report';
 
@@ -25,7 +27,32 @@ function region(range: TextRange): Record<string, number> {
   };
 }
 
+/** A verdict as SARIF shows it next to a result about that certificate. */
+function verdictProperties(chain: ChainReport): Record<string, unknown> {
+  return {
+    ...(chain.context !== undefined ? { context: chain.context } : {}),
+    ...(chain.cluster !== undefined ? { cluster: chain.cluster } : {}),
+    status: chain.status,
+    ...(chain.anchor ? { anchor: chain.anchor.subject } : {}),
+    codes: verdictCodes(chain),
+  };
+}
+
+function certificateProperties(
+  finding: Finding,
+  verdicts: ReadonlyMap<string, readonly ChainReport[]>,
+): Record<string, unknown> {
+  const chains = verdicts.get(`${finding.file}\0${finding.certificate?.sha256}`) ?? [];
+  return {
+    certificate: finding.certificate,
+    ...(chains.length ? { chains: chains.map(verdictProperties) } : {}),
+  };
+}
+
 export function formatSarif(result: AuditResult, version: string): string {
+  const verdicts = new Map<string, readonly ChainReport[]>();
+  for (const c of result.certificates)
+    if (c.chains.length) verdicts.set(`${c.file}\0${c.certificate.sha256Fingerprint}`, c.chains);
   const ruleIndex = new Map(FINDING_CODES.map((code, i) => [code as string, i]));
   const rules = FINDING_CODES.map((code) => ({
     id: code,
@@ -54,7 +81,7 @@ export function formatSarif(result: AuditResult, version: string): string {
           })),
         }
       : {}),
-    ...(r.finding.certificate ? { properties: { certificate: r.finding.certificate } } : {}),
+    ...(r.finding.certificate ? { properties: certificateProperties(r.finding, verdicts) } : {}),
   }));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -120,6 +120,27 @@ const RULES: readonly Rule[] = [
   },
 ];
 
+/** Neither expired nor not yet valid at `now` (notAfter itself is still valid, as Go counts it). */
+function validAt(cert: Certificate, now: Date): boolean {
+  return cert.notBefore.getTime() <= now.getTime() && now.getTime() <= cert.notAfter.getTime();
+}
+
+/**
+ * An expired certificate of a CA bundle (certificate-authority-data after a CA rotation) next to
+ * one valid now: client-go puts every certificate of the bundle in the roots pool, so the bundle
+ * still works and the expired one is `bundle-ca-expired`, a warning. When all are expired, each
+ * stays `cert-expired`.
+ */
+export function expiredInWorkingBundle(
+  cert: Certificate,
+  bundle: readonly Certificate[],
+  now: Date,
+): boolean {
+  return (
+    now.getTime() > cert.notAfter.getTime() && bundle.some((other) => other !== cert && validAt(other, now))
+  );
+}
+
 export function makeFinding(
   code: FindingCode,
   place: Omit<CertificatePlace, 'role'>,
@@ -201,4 +222,26 @@ export function chainFindings(
 ): Finding[] {
   const report = { problems: problemReports(problems, [leaf, ...anchors.slice(0, 1)], anchors, ctx.now) };
   return verdictFindings(leaf, report, place, ctx, audited, related);
+}
+
+/** The findings of each certificate of a CA bundle: `certificateFindings`, with `bundle-ca-expired` for the expired ones of a bundle that still works. */
+export function caBundleFindings(
+  bundle: readonly Certificate[],
+  place: Omit<CertificatePlace, 'role'>,
+  ctx: CheckContext,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const cert of bundle) {
+    const caPlace = { ...place, role: 'ca' as const };
+    if (!expiredInWorkingBundle(cert, bundle, ctx.now)) {
+      findings.push(...certificateFindings(cert, caPlace, ctx));
+      continue;
+    }
+    const others: CheckContext = { ...ctx, enabled: (code) => code !== 'cert-expired' && ctx.enabled(code) };
+    findings.push(...certificateFindings(cert, caPlace, others));
+    const expired = RULES.find((rule) => rule.code === 'cert-expired')?.test(cert, ctx);
+    if (expired && ctx.enabled('bundle-ca-expired'))
+      findings.push(makeFinding('bundle-ca-expired', place, expired, { certificate: certificateRef(cert) }));
+  }
+  return findings;
 }

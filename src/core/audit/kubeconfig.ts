@@ -15,8 +15,10 @@ import { keyMatchesCertificate, type PrivateKeyHandle } from '../x509/keys';
 import type { Certificate } from '../x509/model';
 import { chainReport } from '../verdict/chainVerdict';
 import {
+  caBundleFindings,
   certificateFindings,
   DEFAULT_WARN_DAYS,
+  expiredInWorkingBundle,
   makeFinding,
   verdictFindings,
   type CheckContext,
@@ -181,8 +183,7 @@ function analyzeCluster(
   const ca = materialOf(cluster, 'ca', options.files);
   if (!ca) return { findings, certificates: [] };
   findings.push(...materialFindings(ca, scope, ctx));
-  for (const cert of certificatesOf(ca))
-    findings.push(...certificateFindings(cert, { ...at(scope, ca.field.span), role: 'ca' }, ctx));
+  findings.push(...caBundleFindings(certificatesOf(ca), at(scope, ca.field.span), ctx));
   return { findings, certificates: materialReports(ca, scope) };
 }
 
@@ -269,6 +270,15 @@ function pairingsOf(model: KubeconfigModel, user: UserEntry, options: Kubeconfig
   }
   if (pairings.length === 0 && extra.length > 0) pairings.push({ anchors: extra });
   return pairings;
+}
+
+/**
+ * Fingerprints of the CAs of a cluster's bundle whose dates are errors of their own. An expired CA
+ * of a bundle that still works is only a warning there, so a user's chain that needs it must say
+ * `cert-expired` itself.
+ */
+function ownExpiryReported(bundle: readonly Certificate[], now: Date): string[] {
+  return bundle.filter((cert) => !expiredInWorkingBundle(cert, bundle, now)).map((c) => c.sha256Fingerprint);
 }
 
 /** SHA-256 fingerprints of certificates that get findings of their own: chain findings skip their dates. */
@@ -419,7 +429,7 @@ export function analyzeEntry(
       if (own.has(fingerprint)) return true;
       clusterCas ??= new Set(
         [...model.clusters.values()].flatMap((cluster) =>
-          certificatesOf(materialOf(cluster, 'ca', options.files)).map((cert) => cert.sha256Fingerprint),
+          ownExpiryReported(certificatesOf(materialOf(cluster, 'ca', options.files)), options.now),
         ),
       );
       return clusterCas.has(fingerprint);
@@ -440,7 +450,11 @@ export function analyzeKubeconfig(model: KubeconfigModel, options: KubeconfigAud
       const analysis = analyzeCluster(cluster, options, ctx);
       findings.push(...analysis.findings);
       certificates.push(...analysis.certificates);
-      for (const report of analysis.certificates) audited.add(report.certificate.sha256Fingerprint);
+      for (const print of ownExpiryReported(
+        analysis.certificates.map((r) => r.certificate),
+        options.now,
+      ))
+        audited.add(print);
     }
   }
   for (const doc of model.documents) {
