@@ -22,10 +22,12 @@ import { InputError, UsageError } from '../io';
 import { formatJson } from '../output/json';
 import { SourceTexts } from '../output/locations';
 import { renderFindings, type AuditResult } from '../output/report';
+import { writeReport } from '../output/destination';
+import { formatPrometheus } from '../output/prometheus';
 import { formatSarif } from '../output/sarif';
 import { formatTable } from '../output/table';
 
-const FORMATS = ['table', 'json', 'sarif'] as const;
+const FORMATS = ['table', 'json', 'sarif', 'prometheus'] as const;
 const FAIL_ON = ['error', 'warning', 'never'] as const;
 
 export interface AuditArgs {
@@ -34,6 +36,8 @@ export interface AuditArgs {
   readonly warnDays: number;
   readonly now?: Date;
   readonly failOn: (typeof FAIL_ON)[number];
+  /** Write the report to this file (atomically) instead of stdout. */
+  readonly output?: string;
 }
 
 export function parseAuditArgs(args: readonly string[]): AuditArgs {
@@ -42,8 +46,9 @@ export function parseAuditArgs(args: readonly string[]): AuditArgs {
     'warn-days': { type: 'string', default: '30' },
     now: { type: 'string' },
     'fail-on': { type: 'string', default: 'error' },
+    output: { type: 'string' },
   });
-  const { format, 'warn-days': warnDays, now, 'fail-on': failOn } = parsed.values;
+  const { format, 'warn-days': warnDays, now, 'fail-on': failOn, output } = parsed.values;
   const checkedFormat = oneOf('--format', format, FORMATS);
   const checkedFailOn = oneOf('--fail-on', failOn, FAIL_ON);
   if (!/^\d{1,5}$/.test(warnDays)) throw new UsageError('--warn-days must be a whole number of days');
@@ -53,6 +58,7 @@ export function parseAuditArgs(args: readonly string[]): AuditArgs {
     warnDays: Number(warnDays),
     ...(now !== undefined ? { now: parseNow(now) } : {}),
     failOn: checkedFailOn,
+    ...(output !== undefined ? { output } : {}),
   };
 }
 
@@ -115,8 +121,10 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
       ? formatJson(result)
       : args.format === 'sarif'
         ? formatSarif(result, ctx.version)
-        : formatTable(result, colour, now);
-  io.stdout.write(output);
+        : args.format === 'prometheus'
+          ? formatPrometheus(result, now)
+          : formatTable(result, colour && args.output === undefined, now);
+  await writeReport(io, output, args.output);
   if (args.failOn === 'never') return 0;
   return findings.some((f) => severityAtLeast(f.severity, args.failOn as Severity)) ? 1 : 0;
 }
@@ -132,7 +140,12 @@ export const auditCommand: CliCommand = {
         'PATH: kubeconfig files, PEM/CRT files or directories (recursive). Default: $KUBECONFIG (merged), else ~/.kube/config.',
       ),
       '',
-      '  --format table|json|sarif   ' + l10n.t('output format (default table)'),
+      '  --format FORMAT             ' +
+        l10n.t('output format: table, json, sarif or prometheus (default table)'),
+      '  --output FILE               ' +
+        l10n.t(
+          'write the report to FILE atomically (temp file + rename), e.g. for the node_exporter textfile collector',
+        ),
       '  --warn-days N               ' +
         l10n.t('warn about certificates expiring within N days (default 30)'),
       '  --now ISO-8601              ' +
