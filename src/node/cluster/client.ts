@@ -112,9 +112,10 @@ export class ClusterClient {
     this.core = kc.makeApiClient(k8s.CoreV1Api);
   }
 
-  async listCsrs(): Promise<CsrList> {
+  /** `signal` aborts the request (a per-context timeout of `csr list --all-contexts`). */
+  async listCsrs(options: { readonly signal?: AbortSignal } = {}): Promise<CsrList> {
     try {
-      const list = (await this.getJson(CSR_PATH)) as {
+      const list = (await this.getJson(CSR_PATH, options.signal)) as {
         items?: Csr[];
         metadata?: { resourceVersion?: string };
       };
@@ -274,10 +275,14 @@ export class ClusterClient {
    * settings, credentials (tokens, exec plugins) and proxy agent. Errors have client-node's shape
    * (`code` = HTTP status, `body`) for toClusterError.
    */
-  private async getJson(apiPath: string): Promise<unknown> {
+  private async getJson(apiPath: string, signal?: AbortSignal): Promise<unknown> {
     const server = this.kc.getCurrentCluster()?.server ?? this.info.server;
     const url = new URL(server.replace(/\/+$/, '') + apiPath);
-    const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
+    const options: https.RequestOptions = {
+      method: 'GET',
+      headers: { Accept: 'application/json' },
+      ...(signal ? { signal } : {}),
+    };
     await this.kc.applyToHTTPSOptions(options);
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {

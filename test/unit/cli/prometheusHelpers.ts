@@ -1,4 +1,6 @@
 // Reading the text exposition back in tests (what promtool and Prometheus parse for real).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CliIo } from '../../../src/cli/io';
 import { runCli } from '../../../src/cli/run';
 
@@ -39,4 +41,20 @@ export async function cli(
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
+}
+
+export const DOCS = join(__dirname, '../../../docs');
+
+/** Every PromQL expression of the shipped Grafana dashboard (panels and template variables). */
+export function dashboardExprs(): string[] {
+  const dashboard = JSON.parse(readFileSync(join(DOCS, 'grafana/kubecerts-dashboard.json'), 'utf8')) as {
+    panels: { targets: { expr: string }[] }[];
+    templating: { list: { query?: unknown }[] };
+  };
+  return [
+    ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)),
+    ...dashboard.templating.list.flatMap((v) =>
+      typeof v.query === 'object' && v.query ? [(v.query as { query: string }).query] : [],
+    ),
+  ];
 }
