@@ -2,7 +2,7 @@
 // when writing to a terminal that does not ask for NO_COLOR.
 import * as l10n from '@vscode/l10n';
 import type { Severity } from '../../core/findings/catalog';
-import { verdictCodes, type ChainReport } from '../../core/verdict/chainVerdict';
+import { headlineOf, type VerdictHeadline } from '../../core/verdict/chainVerdict';
 import type { AuditResult } from './report';
 
 const COLOUR: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
@@ -13,18 +13,15 @@ function pad(text: string, width: number): string {
 }
 
 /** The table's rendering of one verdict: who signed it, and why the chain does not hold now. */
-export function verdictText(chain: ChainReport, withContext: boolean): string {
-  const codes = verdictCodes(chain).join(', ');
+export function verdictText(verdict: VerdictHeadline, withContext: boolean): string {
+  const codes = verdict.codes.join(', ');
   const text =
-    chain.status === 'verified' && chain.anchor
-      ? l10n.t('signed by {ca}', { ca: chain.anchor.subject })
-      : chain.status === 'signed' && chain.anchor
-        ? l10n.t('signed by {ca}, not valid now ({codes})', { ca: chain.anchor.subject, codes })
-        : l10n.t('NOT signed by {cas} ({codes})', {
-            cas: chain.tried.map((c) => c.subject).join('; '),
-            codes,
-          });
-  const where = chain.context ?? chain.cluster;
+    verdict.status === 'verified' && verdict.anchor !== undefined
+      ? l10n.t('signed by {ca}', { ca: verdict.anchor })
+      : verdict.status === 'signed' && verdict.anchor !== undefined
+        ? l10n.t('signed by {ca}, not valid now ({codes})', { ca: verdict.anchor, codes })
+        : l10n.t('NOT signed by {cas} ({codes})', { cas: verdict.tried.join('; '), codes });
+  const where = verdict.context ?? verdict.cluster;
   return withContext && where !== undefined ? `${where}: ${text}` : text;
 }
 
@@ -61,7 +58,7 @@ export function formatTable(result: AuditResult, colour: boolean, now: Date): st
       // Whole days towards zero, as the findings count them ("3 days ago" is -3 here).
       const days = Math.trunc((c.certificate.notAfter.getTime() - now.getTime()) / 86_400_000);
       const verdict = c.chains.length
-        ? [c.chains.map((ch) => verdictText(ch, c.chains.length > 1)).join('; ')]
+        ? [c.chains.map((ch) => verdictText(headlineOf(ch), c.chains.length > 1)).join('; ')]
         : [];
       const where =
         result.sources.display(c.file) + ':' + (result.sources.range(c.file, c.span).start.line + 1);

@@ -22,7 +22,7 @@ export type ChainStatus = 'verified' | 'signed' | 'not-signed';
 
 export interface ChainProblemReport {
   /** The finding code the problem is reported with (see `chainProblemCode`). */
-  readonly code: string;
+  readonly code: FindingCode;
   readonly severity: Severity;
   /** The certificate the problem is about (the leaf or a CA of the path). */
   readonly certificate: CertificateRef;
@@ -50,20 +50,14 @@ export interface ChainReport {
   readonly problems: readonly ChainProblemReport[];
 }
 
-/** The chain verifier's verdict; `signedBy` is set by verifiers that name the issuer even when no path holds. */
-type Verdict = ChainVerdict & { readonly signedBy?: Certificate };
-
 /** A problem's finding code: a CA with the issuer's name but another key is a regenerated CA. */
-export function chainProblemCode(problem: ChainProblem): string {
+/** Every chain problem code is a finding code: the catalog is the one table of codes. */
+export function chainProblemCode(problem: ChainProblem): FindingCode {
   const sameName =
     problem.code === 'not-signed-by-ca' &&
     problem.ca !== undefined &&
     problem.ca.subject.derHex === problem.certificate.issuer.derHex;
   return sameName ? 'bad-signature' : problem.code;
-}
-
-function isFindingCode(code: string): code is FindingCode {
-  return Object.prototype.hasOwnProperty.call(FINDING_CATALOG, code);
 }
 
 function isoDate(date: Date): string {
@@ -75,8 +69,8 @@ function isoDate(date: Date): string {
  * from the path: a CA-side problem (not a CA, path length) is about the certificate the CA signed.
  */
 function problemParams(
-  problem: ChainProblem & { readonly params?: FindingParams },
-  code: string,
+  problem: ChainProblem,
+  code: FindingCode,
   path: readonly Certificate[],
   tried: readonly Certificate[],
   now: Date,
@@ -112,7 +106,7 @@ function problemParams(
 
 /** Builds the verdict of one certificate against the anchors `tried`. */
 export function chainReport(
-  verdict: Verdict,
+  verdict: ChainVerdict,
   tried: readonly Certificate[],
   sourceOf: (anchor: Certificate) => AnchorSource,
   now: Date,
@@ -144,7 +138,7 @@ export function problemReports(
     const code = chainProblemCode(p);
     return {
       code,
-      severity: isFindingCode(code) ? FINDING_CATALOG[code].severity : 'error',
+      severity: FINDING_CATALOG[code].severity,
       certificate: certificateRef(p.certificate),
       ...(p.ca ? { ca: certificateRef(p.ca) } : {}),
       params: problemParams(p, code, path, tried, now),
@@ -153,6 +147,29 @@ export function problemReports(
 }
 
 /** The distinct problem codes of a verdict, in order: what every surface lists. */
-export function verdictCodes(report: ChainReport): string[] {
+export function verdictCodes(report: Pick<ChainReport, 'problems'>): FindingCode[] {
   return [...new Set(report.problems.map((p) => p.code))];
+}
+
+/** What a one-line rendering of a verdict says (hover, PKI tooltip, CLI table): names, not certificates. */
+export interface VerdictHeadline {
+  readonly status: ChainStatus;
+  readonly context?: string;
+  readonly cluster?: string;
+  /** The anchor's name when signatures lead to one. */
+  readonly anchor?: string;
+  readonly anchorSource?: AnchorSource;
+  readonly tried: readonly string[];
+  readonly codes: readonly FindingCode[];
+}
+
+export function headlineOf(report: ChainReport): VerdictHeadline {
+  return {
+    status: report.status,
+    ...(report.context !== undefined ? { context: report.context } : {}),
+    ...(report.cluster !== undefined ? { cluster: report.cluster } : {}),
+    ...(report.anchor ? { anchor: report.anchor.subject, anchorSource: report.anchorSource } : {}),
+    tried: report.tried.map((c) => c.subject),
+    codes: verdictCodes(report),
+  };
 }

@@ -5,7 +5,7 @@ import type { KeyReport } from '../../core/audit/kubeconfig';
 import type { CertificateReport } from '../../core/audit/report';
 import { renderFindingMessage, type Finding, type Translate } from '../../core/findings/finding';
 import { formatRelativeTime } from '../../core/time/relative';
-import { verdictCodes, type AnchorSource, type ChainReport } from '../../core/verdict/chainVerdict';
+import { headlineOf, type AnchorSource, type VerdictHeadline } from '../../core/verdict/chainVerdict';
 import type { Certificate } from '../../core/x509/model';
 
 /** `vscode.l10n` with the display language in the extension; an English stand-in in tests. */
@@ -79,27 +79,28 @@ function anchorSource(source: AnchorSource | undefined, { l10n }: HoverText): st
 }
 
 /**
- * The hover's rendering of one verdict: who signed the certificate, then, when the chain does not
- * hold now, why (its finding codes). "Not signed" only when no signature leads to an anchor.
+ * The rendering of one verdict as Markdown paragraphs (hover and PKI tooltip): who signed the
+ * certificate, then, when the chain does not hold now, why (its finding codes). "Not signed" only
+ * when no signature leads to an anchor.
  */
-export function verdictLines(chain: ChainReport, text: HoverText): string[] {
+export function verdictLines(verdict: VerdictHeadline, text: HoverText): string[] {
   const { l10n } = text;
-  const where = chain.context
-    ? l10n.t('context {0}', chain.context)
-    : chain.cluster
-      ? l10n.t('cluster {0}', chain.cluster)
+  const where = verdict.context
+    ? l10n.t('context {0}', verdict.context)
+    : verdict.cluster
+      ? l10n.t('cluster {0}', verdict.cluster)
       : '';
   const suffix = where ? ` (${esc(where)})` : '';
-  const codes = verdictCodes(chain).map(code).join(', ');
-  if (chain.status !== 'not-signed' && chain.anchor) {
+  const codes = verdict.codes.map(code).join(', ');
+  if (verdict.status !== 'not-signed' && verdict.anchor !== undefined) {
     // The CA's name goes where the translation puts it, as code: placed after escaping.
-    const phrase = l10n.t('Signed by {0} {1}', anchorSource(chain.anchorSource, text), NAME_SLOT);
-    const signed = `$(pass) ${esc(phrase).replace(NAME_SLOT, code(chain.anchor.subject))}${suffix}`;
-    return chain.status === 'verified'
+    const phrase = l10n.t('Signed by {0} {1}', anchorSource(verdict.anchorSource, text), NAME_SLOT);
+    const signed = `$(pass) ${esc(phrase).replace(NAME_SLOT, code(verdict.anchor))}${suffix}`;
+    return verdict.status === 'verified'
       ? [signed]
       : [signed, `$(error) **${esc(l10n.t('Not valid now'))}**${codes ? `: ${codes}` : ''}`];
   }
-  const tried = chain.tried.map((c) => code(c.subject)).join(', ');
+  const tried = verdict.tried.map(code).join(', ');
   return [
     `$(error) **${esc(l10n.t('Not signed by the CA it is paired with'))}**${suffix}` +
       (tried ? ` — ${esc(l10n.t('tried'))} ${tried}` : '') +
@@ -122,7 +123,7 @@ export function certificateMarkdown(
   const cert = report.certificate;
   const title = total > 1 ? l10n.t('Certificate {0} of {1}', report.index + 1, total) : l10n.t('Certificate');
   const paragraphs = [`**${esc(title)}**: ${code(cert.subject.display || '—')}`];
-  for (const chain of report.chains) paragraphs.push(...verdictLines(chain, text));
+  for (const chain of report.chains) paragraphs.push(...verdictLines(headlineOf(chain), text));
   for (const finding of findings) paragraphs.push(findingLine(finding, text));
   const rows: [string, string][] = [
     [l10n.t('Subject'), code(cert.subject.display || '—')],

@@ -10,6 +10,7 @@ import { englishTemplate } from '../../../../src/core/findings/finding';
 import { mergeKubeconfigs } from '../../../../src/core/kubeconfig/merge';
 import { parseKubeconfig } from '../../../../src/core/kubeconfig/parse';
 import { generateKubeadmPki } from '../../../../src/core/pki/generate';
+import { headlineOf } from '../../../../src/core/verdict/chainVerdict';
 import { certificateMarkdown, verdictLines } from '../../../../src/extension/hover/markdown';
 import { writeTree } from '../../../fixtures/kubeadm';
 import { cli, englishHover, zhCnHover } from './helpers';
@@ -52,7 +53,7 @@ describe('hover verdict of an expired certificate its CA signed (issue 13 #1)', 
   it('says who signed it and, apart, that it is not valid now', () => {
     const { report, md } = hover();
     assert.equal(report.chains.length, 1);
-    assert.deepEqual(verdictLines(report.chains[0], englishHover), [
+    assert.deepEqual(verdictLines(headlineOf(report.chains[0]), englishHover), [
       "$(pass) Signed by cluster's CA `CN=kubernetes` (context system:kube\\-scheduler@kubernetes)",
       '$(error) **Not valid now**: `cert-expired`',
     ]);
