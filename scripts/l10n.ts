@@ -52,7 +52,7 @@ export function expectedBundle(): Record<string, string> {
   const messages = new Set<string>([
     ...sourceFiles(path.join(ROOT, 'src')).flatMap(messagesIn),
     ...Object.values(FINDING_CATALOG).map((d) => d.message),
-    ...Object.values(CSR_RISK_CATALOG).map((d) => d.message),
+    ...Object.values(CSR_RISK_CATALOG).flatMap((d) => [d.message, d.label]),
     ...Object.values(RELATED_MESSAGES),
     ...RENEW_TEMPLATES,
   ]);

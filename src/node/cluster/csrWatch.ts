@@ -1,6 +1,7 @@
 // Keeps a live copy of the cluster's CSRs, the way client-go's reflector does: list, then watch from
 // the list's resourceVersion; on a dropped stream watch again from the last version seen, with
-// exponential backoff while it keeps failing; on 410 Gone (version too old) list again.
+// exponential backoff while it keeps failing (reported from the second failure in a row); on 410
+// Gone (version too old) list again.
 import type { Csr } from '../../core/csr/model';
 import type { ClusterClient, WatchEvent } from './client';
 import { ClusterError } from './errors';
@@ -96,7 +97,12 @@ export class CsrWatcher {
           closed = true;
           this.stopStream = undefined;
           if (err?.kind === 'gone') this.needsList = true;
-          else if (err) this.failures++;
+          else if (err) {
+            this.failures++;
+            // One dropped stream is retried silently; a stream that keeps failing (the server is
+            // down, the credentials were revoked) is reported, or the list would go stale unseen.
+            if (this.failures > 1) this.setError(err);
+          }
           this.schedule(this.backoff());
         },
       );

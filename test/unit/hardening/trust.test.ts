@@ -34,6 +34,7 @@ const SENSITIVE_FILES: Readonly<Record<string, readonly string[]>> = {
     'kubecerts.csr.deny',
     'kubecerts.csr.saveCertificate',
   ],
+  'src/extension/views/csr/csrCommands.ts': ['kubecerts.csr.saveCertificate'],
   'src/extension/renew/flow.ts': ['kubecerts.renewCert', 'kubecerts.renewAll'],
 };
 

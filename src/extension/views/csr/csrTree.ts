@@ -2,30 +2,14 @@
 // decoded request, risks, conditions and issued certificate below it. Pure presentation over a
 // snapshot the view controller hands in; it owns its change event.
 import * as vscode from 'vscode';
-import {
-  conditionSummary,
-  csrAge,
-  csrState,
-  isIssued,
-  type Csr,
-  type CsrState,
-} from '../../../core/csr/model';
-import {
-  formatSeconds,
-  renderRiskMessage,
-  worstSeverity,
-  type CsrRiskFinding,
-} from '../../../core/csr/riskCatalog';
-import type { CsrReview } from '../../../core/csr/risk';
-import type { Severity } from '../../../core/findings/catalog';
+import { conditionSummary, csrAge, csrState, isIssued, type CsrState } from '../../../core/csr/model';
+import { renderRiskMessage, worstSeverity, type CsrRiskFinding } from '../../../core/csr/riskCatalog';
+import { humanDuration } from '../../../core/time/humanDuration';
+import { csrRow, SEVERITY_ICONS, STATE_ICONS } from './csrRows';
+import type { CsrEntry } from './csrSession';
 
+export const CSR_VIEW_ID = 'kubecerts.csrView';
 export const CSR_URI_SCHEME = 'kubecerts-csr';
-
-export interface CsrEntry {
-  readonly csr: Csr;
-  /** Undefined while the review (which may read a Node) is still running. */
-  readonly review?: CsrReview;
-}
 
 /** The one item shown instead of the tree when the cluster cannot be listed. */
 export interface ProblemItem {
@@ -50,25 +34,6 @@ const GROUP_LABELS: Readonly<Record<CsrState, () => string>> = {
   denied: () => vscode.l10n.t('Denied'),
   failed: () => vscode.l10n.t('Failed'),
 };
-
-const STATE_ICONS: Readonly<Record<CsrState, [string, string?]>> = {
-  pending: ['clock', 'charts.yellow'],
-  approved: ['check', 'charts.green'],
-  denied: ['circle-slash', 'charts.red'],
-  failed: ['error', 'charts.red'],
-};
-
-const SEVERITY_ICONS: Readonly<Record<Severity, [string, string]>> = {
-  error: ['error', 'problemsErrorIcon.foreground'],
-  warning: ['warning', 'problemsWarningIcon.foreground'],
-  info: ['info', 'problemsInfoIcon.foreground'],
-};
-
-/** contextValue of a CSR item, used by the menus' `viewItem ==` clauses. */
-export function csrContextValue(csr: Csr): string {
-  const state = csrState(csr);
-  return state === 'approved' && isIssued(csr) ? 'csr-issued' : `csr-${state}`;
-}
 
 export function csrUri(context: string, name: string): vscode.Uri {
   return vscode.Uri.from({
@@ -115,6 +80,11 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
   private readonly openGroups = new Set<CsrState>(['pending']);
 
   constructor(private readonly now: () => Date) {}
+
+  /** Keeps a group open from now on (before a row in it is revealed). */
+  openGroup(state: CsrState): void {
+    this.openGroups.add(state);
+  }
 
   /** Follows the tree view's expand/collapse events for group rows. */
   trackExpansion(node: CsrTreeNode, expanded: boolean): void {
@@ -223,25 +193,22 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Collapsed);
     if (!entry) return item;
     const { csr, review } = entry;
-    const state = csrState(csr);
+    const row = csrRow(entry, this.now(), vscode.l10n);
     item.id = `csr:${name}`;
-    // The URI carries the risk badge (CsrDecorations) and names the YAML document.
+    // The URI carries the risk badge (csrDecorations.ts) and names the YAML document.
     item.resourceUri = csrUri(this.context, name);
-    item.description = [
-      csr.spec.signerName.replace(/^kubernetes\.io\//, ''),
-      csr.spec.username ?? '',
-      csrAge(csr, this.now()),
-    ].join(' · ');
-    const [iconId, colour] =
-      state === 'approved' && !isIssued(csr) ? ['check', undefined] : STATE_ICONS[state];
-    item.iconPath = icon(state === 'approved' && isIssued(csr) ? 'pass-filled' : iconId, colour);
-    item.contextValue = csrContextValue(csr);
+    item.description = row.description;
+    item.iconPath = icon(row.icon[0], row.icon[1]);
+    item.contextValue = row.contextValue;
     const risks = review?.findings ?? [];
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${escapeMd(name)}** — ${escapeMd(conditionSummary(csr))}\n\n`);
-    tooltip.appendMarkdown(
-      `${escapeMd(vscode.l10n.t('Signer'))}: \`${csr.spec.signerName}\`  \n${escapeMd(vscode.l10n.t('Requested by'))}: \`${csr.spec.username ?? ''}\`\n\n`,
-    );
+    const facts: [string, string][] = [
+      [vscode.l10n.t('Signer'), csr.spec.signerName],
+      [vscode.l10n.t('Requested by'), csr.spec.username ?? ''],
+      [vscode.l10n.t('Age'), csrAge(csr, this.now())],
+    ];
+    tooltip.appendMarkdown(facts.map(([k, v]) => `${escapeMd(k)}: \`${v}\``).join('  \n') + '\n\n');
     for (const f of risks)
       tooltip.appendMarkdown(`- $(${SEVERITY_ICONS[f.severity][0]}) ${escapeMd(riskMessage(f))}\n`);
     item.tooltip = tooltip;
@@ -306,7 +273,7 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
       detail(
         vscode.l10n.t('Requested duration'),
         csr.spec.expirationSeconds !== undefined
-          ? formatSeconds(csr.spec.expirationSeconds)
+          ? humanDuration(csr.spec.expirationSeconds * 1000)
           : vscode.l10n.t('signer default'),
         'watch',
       ),

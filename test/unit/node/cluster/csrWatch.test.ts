@@ -17,6 +17,8 @@ class ScriptedSource implements CsrSource {
   watchFrom: string[] = [];
   emit: ((e: WatchEvent) => void) | undefined;
   close: ((err?: ClusterError) => void) | undefined;
+  /** The next watches fail as they open (the server is down), each with this error. */
+  failingWatches: ClusterError[] = [];
 
   async listCsrs(): Promise<CsrList> {
     this.listCalls++;
@@ -33,6 +35,8 @@ class ScriptedSource implements CsrSource {
     this.watchFrom.push(rv);
     this.emit = onEvent;
     this.close = onClose;
+    const failure = this.failingWatches.shift();
+    if (failure) onClose(failure);
     return () => undefined;
   }
 }
@@ -85,6 +89,34 @@ describe('CsrWatcher', () => {
       assert.equal(source.listCalls, 4);
       assert.deepEqual(errors, [down, undefined]);
       assert.equal(watcher.error, undefined);
+    } finally {
+      watcher.stop();
+    }
+  });
+
+  it('retries a failed stream once silently, reports it failing again, clears it when back', async () => {
+    const source = new ScriptedSource();
+    const down = new ClusterError('unreachable', 'connect ECONNREFUSED');
+    const errors: (ClusterError | undefined)[] = [];
+    const watcher = new CsrWatcher(source, {
+      onChange: () => undefined,
+      onError: (e) => errors.push(e),
+      initialBackoffMs: 5,
+      maxBackoffMs: 20,
+    });
+    watcher.start();
+    try {
+      await waitFor(() => source.watchFrom.length === 1, 'the first watch');
+      source.close!(down);
+      await waitFor(() => source.watchFrom.length === 2, 'the silent retry');
+      assert.deepEqual(errors, []);
+      // The server went away: the stream drops, and the retry fails as it opens.
+      source.failingWatches = [down];
+      source.close!(down);
+      await waitFor(() => source.watchFrom.length === 4, 'the retry after the reported failure');
+      await waitFor(() => errors.length === 2, 'the error cleared');
+      assert.deepEqual(errors, [down, undefined]);
+      assert.equal(source.listCalls, 1, 'resumed from the last version, no list');
     } finally {
       watcher.stop();
     }

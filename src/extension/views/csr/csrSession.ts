@@ -1,0 +1,289 @@
+// The CSR view's state machine, free of `vscode` so plain Node tests drive it against the demo
+// API server: one connection at a time (a newer connect or a switch of context makes older ones
+// moot), a CsrWatcher keeping the list live, one review per CSR version, and decisions sent with
+// the uid the user saw. The view renders what this holds and listens to onDidChange.
+import { csrState, type Csr } from '../../../core/csr/model';
+import type { CsrPolicy, CsrReview } from '../../../core/csr/risk';
+import type { ApprovalDecision, ClusterClient } from '../../../node/cluster/client';
+import { CsrWatcher } from '../../../node/cluster/csrWatch';
+import { ClusterError } from '../../../node/cluster/errors';
+import type { NodeCache } from '../../../node/cluster/review';
+
+export interface CsrEntry {
+  readonly csr: Csr;
+  /** Undefined while the review (which may read a Node) is still running. */
+  readonly review?: CsrReview;
+}
+
+export interface CsrSessionDeps {
+  /** Opens a client for the context (undefined: the kubeconfig's current-context); throws ClusterError. */
+  readonly connect: (context: string | undefined) => Promise<ClusterClient>;
+  readonly policy: () => CsrPolicy;
+  readonly now: () => Date;
+  readonly log: {
+    info(message: string): void;
+    warn(message: string): void;
+    error(message: string, err: unknown): void;
+  };
+  /** Reconnect backoff of the watch (tests shorten it). */
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+}
+
+export interface DecisionFailure {
+  readonly name: string;
+  readonly error: ClusterError;
+}
+
+interface Connection {
+  readonly client: ClusterClient;
+  readonly watcher: CsrWatcher;
+  readonly nodes: NodeCache;
+}
+
+export class CsrSession {
+  private connection: Connection | undefined;
+  private connecting: Promise<void> | undefined;
+  /** Context chosen with Switch Context; undefined: the kubeconfig's current-context. */
+  private chosenContext: string | undefined;
+  private contextName = '';
+  private lastProblem: ClusterError | undefined;
+  private readonly reviews = new Map<string, { version: string; review?: CsrReview }>();
+  /** Bumped by every connect and disconnect: answers for an older one are dropped. */
+  private generation = 0;
+  private readonly listeners = new Set<() => void>();
+  private disposed = false;
+
+  constructor(private readonly deps: CsrSessionDeps) {}
+
+  /** The context shown: the one connected, or the one being switched to. */
+  get context(): string {
+    return this.contextName;
+  }
+
+  get connected(): boolean {
+    return this.connection !== undefined;
+  }
+
+  /** Why the list cannot be shown (no kubeconfig, unreachable, forbidden …); undefined when it can. */
+  get problem(): ClusterError | undefined {
+    return this.lastProblem;
+  }
+
+  /** Every CSR with its review, by name. */
+  entries(): ReadonlyMap<string, CsrEntry> {
+    const entries = new Map<string, CsrEntry>();
+    for (const csr of this.connection?.watcher.items.values() ?? [])
+      entries.set(csr.metadata.name, { csr, review: this.reviews.get(csr.metadata.name)?.review });
+    return entries;
+  }
+
+  entry(name: string): CsrEntry | undefined {
+    const csr = this.connection?.watcher.items.get(name);
+    return csr && { csr, review: this.reviews.get(name)?.review };
+  }
+
+  /** Called after every change of the list, a review, the context or the problem. */
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** True once listed and every CSR is reviewed, or when a problem stops the list. */
+  get settled(): boolean {
+    if (this.lastProblem) return true;
+    const watcher = this.connection?.watcher;
+    if (!watcher?.synced) return false;
+    return [...watcher.items.keys()].every((name) => this.reviews.get(name)?.review);
+  }
+
+  /**
+   * Resolves true as soon as `predicate` holds (checked now and after each change), false after
+   * `timeoutMs` or when the session is disposed.
+   */
+  until(predicate: () => boolean, timeoutMs = 20_000): Promise<boolean> {
+    if (predicate()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (result: boolean) => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(result);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const subscription = this.onDidChange(() => {
+        if (this.disposed) done(false);
+        else if (predicate()) done(true);
+      });
+    });
+  }
+
+  ensureConnected(): Promise<void> {
+    if (this.connection || this.disposed) return Promise.resolve();
+    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  /** Drops the connection; connects again when `now` (the view is visible). */
+  async reconnect(now: boolean): Promise<void> {
+    await this.connecting;
+    this.disconnect();
+    if (now) await this.ensureConnected();
+  }
+
+  /** Watches another context from now on (undefined: the kubeconfig's current-context). */
+  async switchContext(context: string | undefined): Promise<void> {
+    this.chosenContext = context;
+    this.contextName = context ?? '';
+    this.changed();
+    await this.reconnect(true);
+  }
+
+  /** Lists again (or connects) and resolves once the list is settled. */
+  async refresh(timeoutMs = 20_000): Promise<void> {
+    this.lastProblem = undefined;
+    if (this.connection) {
+      this.connection.nodes.clear();
+      this.reviews.clear();
+      this.connection.watcher.refresh();
+      this.changed();
+    } else {
+      await this.ensureConnected();
+    }
+    await this.until(() => this.settled, timeoutMs);
+  }
+
+  /** Reviews every CSR again (the policy changed). */
+  rereview(): void {
+    this.reviews.clear();
+    if (this.connection) this.onCsrs(this.connection, this.connection.watcher.items);
+  }
+
+  /** The CSR as the cluster has it now: from the watch, else read. */
+  async read(name: string): Promise<Csr | undefined> {
+    return this.connection?.watcher.items.get(name) ?? (await this.connection?.client.getCsr(name));
+  }
+
+  /**
+   * Sets the condition on each CSR, in order. Each carries the uid of the CSR shown: a same-name
+   * replacement must be reviewed, not decided blindly. Resolves with the failures.
+   */
+  async decide(
+    names: readonly string[],
+    decision: ApprovalDecision,
+    condition: { readonly reason?: string; readonly message?: string },
+  ): Promise<DecisionFailure[]> {
+    const connection = this.connection;
+    if (!connection) throw this.lastProblem ?? new ClusterError('other', 'not connected');
+    const failures: DecisionFailure[] = [];
+    for (const name of names) {
+      try {
+        await connection.client.setApproval(name, decision, {
+          ...condition,
+          expectedUid: connection.watcher.items.get(name)?.metadata.uid,
+        });
+      } catch (err) {
+        const error = err instanceof ClusterError ? err : new ClusterError('other', String(err));
+        this.deps.log.warn(`CSR ${name}: ${error.message}`);
+        failures.push({ name, error });
+      }
+    }
+    return failures;
+  }
+
+  /** Resolves once each decided CSR shows its decision in the watched list (or after the timeout). */
+  decisionsSeen(names: readonly string[], timeoutMs = 10_000): Promise<boolean> {
+    return this.until(
+      () =>
+        names.every((n) => {
+          const csr = this.connection?.watcher.items.get(n);
+          return !csr || csrState(csr) !== 'pending';
+        }),
+      timeoutMs,
+    );
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.disconnect();
+    this.changed();
+    this.listeners.clear();
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private disconnect(): void {
+    this.connection?.watcher.stop();
+    this.connection = undefined;
+    this.reviews.clear();
+    this.generation++;
+  }
+
+  private async connect(): Promise<void> {
+    const generation = ++this.generation;
+    // The review module pulls in the PKCS#10 decoder: loaded with the first connection.
+    const { NodeCache } = await import('../../../node/cluster/review');
+    let client: ClusterClient;
+    try {
+      client = await this.deps.connect(this.chosenContext);
+    } catch (err) {
+      if (generation === this.generation) this.setProblem(err);
+      return;
+    }
+    if (generation !== this.generation || this.disposed) return;
+    this.contextName = client.info.context;
+    this.lastProblem = undefined;
+    const nodes = new NodeCache(client);
+    const watcher: CsrWatcher = new CsrWatcher(client, {
+      onChange: (csrs) => this.onCsrs(connection, csrs),
+      onError: (error) => {
+        if (connection !== this.connection) return;
+        if (error) this.setProblem(error);
+        else {
+          this.lastProblem = undefined;
+          this.onCsrs(connection, watcher.items);
+        }
+      },
+      ...(this.deps.backoff
+        ? { initialBackoffMs: this.deps.backoff.initialMs, maxBackoffMs: this.deps.backoff.maxMs }
+        : {}),
+    });
+    const connection: Connection = { client, watcher, nodes };
+    this.connection = connection;
+    this.deps.log.info(`CSR view: watching context ${client.info.context} (${client.info.server})`);
+    this.changed();
+    watcher.start();
+  }
+
+  private setProblem(err: unknown): void {
+    this.lastProblem = err instanceof ClusterError ? err : new ClusterError('other', String(err));
+    this.deps.log.warn(`CSR view: ${this.lastProblem.message}`);
+    this.changed();
+  }
+
+  private onCsrs(connection: Connection, csrs: ReadonlyMap<string, Csr>): void {
+    if (connection !== this.connection) return;
+    for (const name of this.reviews.keys()) if (!csrs.has(name)) this.reviews.delete(name);
+    for (const csr of csrs.values()) {
+      const version = csr.metadata.resourceVersion ?? '';
+      if (this.reviews.get(csr.metadata.name)?.version === version) continue;
+      this.reviews.set(csr.metadata.name, { version });
+      void this.review(connection, csr, version);
+    }
+    if (!connection.watcher.error) this.lastProblem = undefined;
+    this.changed();
+  }
+
+  private async review(connection: Connection, csr: Csr, version: string): Promise<void> {
+    try {
+      const { reviewInCluster } = await import('../../../node/cluster/review');
+      const review = await reviewInCluster(csr, connection.nodes, this.deps.now(), this.deps.policy());
+      const slot = this.reviews.get(csr.metadata.name);
+      if (connection !== this.connection || slot?.version !== version) return;
+      slot.review = review;
+      this.changed();
+    } catch (err) {
+      this.deps.log.error(`CSR view: review of ${csr.metadata.name} failed`, err);
+    }
+  }
+}

@@ -1,0 +1,220 @@
+// The CSR view's session in plain Node against the demo API server: connect, list and review,
+// follow the watch, decide (kubectl must agree), survive a restart of the server, and report
+// what cannot be listed. The rows and prompt texts are checked on the reviews it produced.
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { englishTemplate } from '../../../../../src/core/findings/finding';
+import { connectCluster } from '../../../../../src/node/cluster/client';
+import { ClusterError } from '../../../../../src/node/cluster/errors';
+import { csrRow, grantSummary } from '../../../../../src/extension/views/csr/csrRows';
+import { CsrSession, type CsrSessionDeps } from '../../../../../src/extension/views/csr/csrSession';
+import { startDemoCluster, type DemoCluster } from '../../../../../tools/demo-cluster/cluster';
+import { makeCsr } from '../../../../fixtures/csr';
+import { kubectl } from '../../../../fixtures/demoCluster';
+
+const english = { t: englishTemplate };
+const quiet: CsrSessionDeps['log'] = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function sessionFor(kubeconfig: string, overrides: Partial<CsrSessionDeps> = {}): CsrSession {
+  return new CsrSession({
+    connect: (context) => connectCluster({ kubeconfig, context }),
+    policy: () => ({}),
+    now: () => new Date(),
+    log: quiet,
+    backoff: { initialMs: 50, maxMs: 200 },
+    ...overrides,
+  });
+}
+
+function risks(session: CsrSession, name: string): string[] | undefined {
+  return session.entry(name)?.review?.findings.map((f) => f.code);
+}
+
+describe('CsrSession (demo cluster)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let cluster: DemoCluster;
+  let admin: string;
+  const sessions: CsrSession[] = [];
+  const open = (kubeconfig: string, overrides?: Partial<CsrSessionDeps>) => {
+    const session = sessionFor(kubeconfig, overrides);
+    sessions.push(session);
+    return session;
+  };
+
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kubecerts-session-'));
+    cluster = await startDemoCluster({ dir, seed: true, key: { algorithm: 'EC', curve: 'P-256' } });
+    admin = cluster.kubeconfig('admin.conf');
+  });
+  afterEach(() => {
+    for (const s of sessions.splice(0)) s.dispose();
+  });
+  after(async () => {
+    await cluster?.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('connects, lists every CSR and reviews each; rows say the verdict first', async () => {
+    const session = open(admin);
+    assert.equal(session.settled, false);
+    await session.refresh();
+    assert.ok(session.settled);
+    assert.equal(session.problem, undefined);
+    assert.equal(session.context, 'kubernetes-admin@kubecerts-demo');
+    assert.equal(session.entries().size, 9);
+    assert.deepEqual(risks(session, 'csr-node-2-serving-unknown-sans'), ['san-not-node-address']);
+    assert.deepEqual(risks(session, 'csr-node-1-serving'), []);
+
+    const now = new Date();
+    const row = (name: string) => csrRow(session.entry(name)!, now, english);
+    assert.match(row('csr-node-2-serving-unknown-sans').description, /^foreign SANs · \d+m(\d+s)?$/);
+    assert.deepEqual(row('csr-node-2-serving-unknown-sans').icon, ['error', 'problemsErrorIcon.foreground']);
+    assert.match(row('csr-node-1-serving').description, /^no risk found · /);
+    assert.match(row('csr-jane-developer').description, /^issued · /);
+    assert.equal(row('csr-jane-developer').contextValue, 'csr-issued');
+    assert.match(row('csr-mallory-cluster-admin').description, /^denied · /);
+    assert.match(row('csr-node-1-serving-no-sans').description, /^signer refused · /);
+    assert.equal(
+      grantSummary(session.entry('csr-node-1-serving')!, english),
+      "system:node:node-1 gets a certificate for user system:node:node-1, groups system:nodes, SANs node-1, 10.0.0.11, from kubernetes.io/kubelet-serving, valid as long as the signer's default.",
+    );
+  });
+
+  it('follows the watch: a CSR created with kubectl appears, reviewed', async () => {
+    const session = open(admin);
+    await session.refresh();
+    const csr = await makeCsr({
+      name: 'session-jane',
+      commonName: 'jane',
+      signerName: 'kubernetes.io/kube-apiserver-client',
+      usages: ['digital signature', 'client auth'],
+      username: 'ignored',
+      expirationSeconds: 25 * 3600,
+    });
+    const file = path.join(dir, 'session-jane.json');
+    await fs.writeFile(file, JSON.stringify({ ...csr, metadata: { name: 'session-jane' } }));
+    await kubectl(admin, 'create', '-f', file);
+    assert.ok(await session.until(() => risks(session, 'session-jane') !== undefined, 10_000));
+    // Created by the admin for "jane": a request on someone's behalf (a warning).
+    assert.deepEqual(risks(session, 'session-jane'), ['requester-differs']);
+    assert.match(grantSummary(session.entry('session-jane')!, english), /valid 25h\.$/);
+  });
+
+  it('denies with the uid it showed; the watch and kubectl see the reason', async () => {
+    const session = open(admin);
+    await session.refresh();
+    const name = 'csr-node-3-asks-for-node-1';
+    const failures = await session.decide([name], 'Denied', { message: 'node-3 asked for node-1' });
+    assert.deepEqual(failures, []);
+    assert.ok(await session.decisionsSeen([name]));
+    assert.equal(session.entry(name)?.csr.status?.conditions?.[0].type, 'Denied');
+    const message = await kubectl(
+      admin,
+      'get',
+      'csr',
+      name,
+      '-o',
+      'jsonpath={.status.conditions[0].message}',
+    );
+    assert.equal(message, 'node-3 asked for node-1');
+    // Denied is final: the API refuses an approval, and the session reports it per name.
+    const refused = await session.decide([name], 'Approved', { message: 'x' });
+    assert.equal(refused.length, 1);
+    assert.equal(refused[0].name, name);
+  });
+
+  it('refuses to decide a same-name replacement it has not shown', async () => {
+    // A watch that never delivers: the session keeps showing the CSR it listed.
+    const session = open(admin, {
+      connect: async (context) =>
+        Object.assign(await connectCluster({ kubeconfig: admin, context }), {
+          watchCsrs: async () => () => undefined,
+        }),
+    });
+    await session.refresh();
+    const name = 'csr-node-1-serving';
+    const original = JSON.parse(await kubectl(admin, 'get', 'csr', name, '-o', 'json')) as object;
+    await kubectl(admin, 'delete', 'csr', name);
+    const file = path.join(dir, 'replacement.json');
+    await fs.writeFile(file, JSON.stringify({ ...original, metadata: { name }, status: {} }));
+    await kubectl(admin, 'create', '-f', file);
+    const failures = await session.decide([name], 'Approved', { message: 'approved the one I saw' });
+    assert.deepEqual(
+      failures.map((f) => f.name),
+      [name],
+    );
+    assert.equal(await kubectl(admin, 'get', 'csr', name, '-o', 'jsonpath={.status.conditions}'), '');
+  });
+
+  it('reports a connection problem, settles on it, and clears it on a refresh that works', async () => {
+    let fail = true;
+    const session = open(admin, {
+      connect: async (context) => {
+        if (fail) throw new ClusterError('unreachable', 'connect ECONNREFUSED 127.0.0.1:1');
+        return connectCluster({ kubeconfig: admin, context });
+      },
+    });
+    await session.refresh();
+    assert.equal(session.problem?.kind, 'unreachable');
+    assert.ok(session.settled);
+    assert.equal(session.connected, false);
+    fail = false;
+    await session.refresh();
+    assert.equal(session.problem, undefined);
+    assert.equal(session.entries().size > 0, true);
+  });
+
+  it('an unknown context is a config problem; switching back lists again', async () => {
+    const session = open(admin);
+    await session.refresh();
+    await session.switchContext('no-such-context');
+    assert.equal(session.problem?.kind, 'config');
+    assert.equal(session.entries().size, 0);
+    await session.switchContext('kubernetes-admin@kubecerts-demo');
+    await session.until(() => session.settled && session.entries().size > 0);
+    assert.equal(session.problem, undefined);
+  });
+
+  it('a connect that finishes after a newer one is dropped', async () => {
+    let release: (() => void) | undefined;
+    let calls = 0;
+    const session = open(admin, {
+      connect: async (context) => {
+        calls++;
+        if (calls === 1) await new Promise<void>((r) => (release = r));
+        return connectCluster({ kubeconfig: admin, context });
+      },
+    });
+    const first = session.ensureConnected();
+    await new Promise((r) => setTimeout(r, 50));
+    const second = session.reconnect(true);
+    release?.();
+    await Promise.all([first, second]);
+    await session.until(() => session.settled);
+    assert.equal(calls, 2);
+    assert.ok(session.connected);
+  });
+
+  it('survives an API server restart: the problem shows, then the list comes back', async () => {
+    const own = await fs.mkdtemp(path.join(os.tmpdir(), 'kubecerts-session-restart-'));
+    let server = await startDemoCluster({ dir: own, seed: true, key: { algorithm: 'EC', curve: 'P-256' } });
+    try {
+      const session = open(server.kubeconfig('admin.conf'));
+      await session.refresh();
+      const port = server.port;
+      await server.stop();
+      assert.ok(await session.until(() => session.problem !== undefined, 10_000), 'problem shown');
+      server = await startDemoCluster({ dir: own, port, key: { algorithm: 'EC', curve: 'P-256' } });
+      assert.ok(
+        await session.until(() => session.problem === undefined && session.entries().size === 9, 15_000),
+        'the list is back',
+      );
+    } finally {
+      await server.stop();
+      await fs.rm(own, { recursive: true, force: true });
+    }
+  });
+});
