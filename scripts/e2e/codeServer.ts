@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor } from '../../test/integration/wait';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 
@@ -240,20 +241,16 @@ async function waitHealthy(
   timeoutMs: number,
   logFile: string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`code-server exited during start-up; log:\n${tail(logFile)}`);
-    }
-    try {
-      const res = await fetch(`${origin}/healthz`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`code-server did not answer /healthz within ${timeoutMs} ms; log:\n${tail(logFile)}`);
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  const healthy = await waitFor(
+    `code-server to answer ${origin}/healthz`,
+    // Not listening yet: fetch throws, which is "not yet".
+    async () => exited() || (await fetch(`${origin}/healthz`)).ok,
+    { timeoutMs, intervalMs: 200 },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; log:\n${tail(logFile)}`);
+  });
+  if (healthy && exited()) throw new Error(`code-server exited during start-up; log:\n${tail(logFile)}`);
 }
 
 function tail(file: string, lines = 30): string {

@@ -2,17 +2,10 @@
 // (missing file in .vscodeignore's allow-list, bad manifest) fails here.
 import assert from 'node:assert/strict';
 import { WORKSPACE_FILES } from '../../fixtures/workspace';
-import { ui } from '../ui/session';
-import {
-  hoverValue,
-  normalize,
-  openFromExplorer,
-  pollUntil,
-  runFromPalette,
-  screenshot,
-  waitForActivation,
-  waitForWorkbench,
-} from '../ui/workbench';
+import { runFromPalette } from '../ui/dialogs';
+import { hoverValue, openFromExplorer } from '../ui/editor';
+import { outputText, waitForActivation } from '../ui/output';
+import { screenshot, waitForWorkbench } from '../ui/page';
 import { EXTENSION_ID } from '../manifest';
 
 describe('installed VSIX', () => {
@@ -26,14 +19,7 @@ describe('installed VSIX', () => {
 
   it('writes its activation to the Kube Certs log (Show Log command)', async () => {
     await runFromPalette('Kube Certs: Show Log');
-    const output = ui()
-      .page.locator('.part.panel .output-view, .part.panel [id="workbench.panel.output"]')
-      .first();
-    await output.waitFor({ timeout: 15_000 });
-    const text = await pollUntil(
-      async () => normalize(await output.innerText()),
-      (t) => /kubecerts \d+\.\d+\.\d+ activated/.test(t),
-    );
+    const text = await outputText(/kubecerts \d+\.\d+\.\d+ activated/);
     await screenshot('log');
     assert.match(text, /kubecerts \d+\.\d+\.\d+ activated/);
   });
@@ -43,6 +29,6 @@ describe('installed VSIX', () => {
     await openFromExplorer(admin.file, 'client-certificate-data');
     const text = await hoverValue('client-certificate-data', admin.commonName);
     await screenshot('hover');
-    assert.ok(text.includes(admin.commonName), `hover text: ${text || '(no hover shown)'}`);
+    assert.ok(text.includes(admin.commonName), `hover text: ${text}`);
   });
 });

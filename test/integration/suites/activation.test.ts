@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { WORKSPACE_FILES } from '../../fixtures/workspace';
 import { EXTENSION_ID } from '../manifest';
+import { waitFor } from '../wait';
 import { activatedExtension, openWorkspaceFile } from '../workspace';
 
 describe('activation', () => {
@@ -11,7 +12,7 @@ describe('activation', () => {
     assert.notEqual(editor.document.languageId, 'yaml');
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not loaded`);
-    await waitFor(() => ext.isActive, 'the extension to activate');
+    await waitFor('the extension to activate', () => ext.isActive);
   });
 
   it('runs the version declared in package.json', async () => {
@@ -20,11 +21,3 @@ describe('activation', () => {
     assert.ok(ext.isActive);
   });
 });
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

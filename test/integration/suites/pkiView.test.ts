@@ -12,6 +12,7 @@ import {
   writePkiVariant,
   type VariantName,
 } from '../../fixtures/pkiVariants';
+import { waitFor } from '../wait';
 import { activatedExtension } from '../workspace';
 
 const NOW = new Date();
@@ -24,22 +25,6 @@ async function showFolders(folders: string[]): Promise<void> {
   await vscode.workspace
     .getConfiguration('kubecerts')
     .update('pkiDirectories', folders, vscode.ConfigurationTarget.Global);
-}
-
-async function until<T>(
-  read: () => Promise<T>,
-  ok: (value: T) => boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > end)
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('PKI view', () => {
@@ -69,11 +54,9 @@ describe('PKI view', () => {
   for (const name of Object.keys(VARIANTS) as VariantName[]) {
     it(`shows variant ${name} with the expected states`, async () => {
       const root = roots.get(name)!;
-      const view = await until(
-        snapshot,
-        (s) => s.roots.some((r) => r.folder === root && r.layout !== undefined),
-        `${name} scanned`,
-      );
+      const view = await waitFor(`${name} scanned`, snapshot, {
+        until: (s) => s.roots.some((r) => r.folder === root && r.layout !== undefined),
+      });
       const shown = view.roots.find((r) => r.folder === root)!;
       assert.equal(shown.layout, 'kubeadm');
       for (const item of shown.items) {
@@ -86,11 +69,9 @@ describe('PKI view', () => {
   }
 
   it('shows a cfssl folder grouped by signature', async () => {
-    const view = await until(
-      snapshot,
-      (s) => s.roots.some((r) => r.folder === cfssl && r.layout !== undefined),
-      'cfssl scanned',
-    );
+    const view = await waitFor('cfssl scanned', snapshot, {
+      until: (s) => s.roots.some((r) => r.folder === cfssl && r.layout !== undefined),
+    });
     const shown = view.roots.find((r) => r.folder === cfssl)!;
     assert.equal(shown.layout, 'cfssl');
     assert.equal(shown.items.find((i) => i.name === 'foreign')?.state, 'mis-signed');
@@ -102,13 +83,11 @@ describe('PKI view', () => {
   it('follows a file deleted on disk', async () => {
     const root = roots.get('healthy')!;
     rmSync(join(root, 'pki/etcd/peer.crt'));
-    await until(
-      snapshot,
-      (s) =>
+    await waitFor('etcd-peer missing', snapshot, {
+      until: (s) =>
         s.roots.find((r) => r.folder === root)?.items.find((i) => i.id === 'cert:pki/etcd/peer.crt')
           ?.state === 'missing',
-      'etcd-peer missing',
-    );
+    });
   });
 
   it('offers the PKI commands', async () => {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { generateKubeadmPki } from '../../../src/core/pki/generate';
 import { decodeFileContent } from '../../../src/core/x509/decode';
 import { WORKSPACE_FILES } from '../../fixtures/workspace';
+import { waitFor } from '../wait';
 import { activatedExtension, workspaceUri } from '../workspace';
 
 const DAY = 24 * 3600 * 1000;
@@ -93,15 +94,11 @@ describe('renew', function () {
     const uri = workspaceUri(WORKSPACE_FILES.expired.file);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
-    const deadline = Date.now() + 15_000;
-    let diagnostic: vscode.Diagnostic | undefined;
-    while (!diagnostic && Date.now() < deadline) {
-      diagnostic = vscode.languages
+    const diagnostic = await waitFor('a cert-expired diagnostic', () =>
+      vscode.languages
         .getDiagnostics(uri)
-        .find((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'cert-expired');
-      if (!diagnostic) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(diagnostic, 'a cert-expired diagnostic');
+        .find((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'cert-expired'),
+    );
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
       'vscode.executeCodeActionProvider',
       uri,

@@ -6,24 +6,22 @@
 // touched twice.
 import assert from 'node:assert/strict';
 import { createKubeletServingCsr, csrField } from './cluster';
+import { waitFor } from '../wait';
+import { answerInputBox, inputBox } from './dialogs';
+import { parkMouse, screenshot, waitForWorkbench } from './page';
 import {
-  answerInputBox,
   clickInlineAction,
   collapseRow,
   expandRow,
   inlineActions,
-  inputBox,
   openKubeCertsSideBar,
-  parkMouse,
-  pollUntil,
   rowInfo,
-  screenshot,
-  setSideBarWidth,
+  rowInfoWhen,
   rowUnder,
+  setSideBarWidth,
   treeRow,
   viewPane,
-  waitForWorkbench,
-} from './workbench';
+} from './sideBar';
 
 const NODE = 'node-1';
 const GOOD = { name: 'ui-node-1-serving', node: NODE, sans: { dns: [NODE], ip: ['10.0.0.11'] } };
@@ -36,6 +34,9 @@ const DENY_REASON = 'Foreign SANs: metrics.attacker.example, 203.0.113.7 are not
 const APPROVE = 'Approve Certificate Signing Request';
 const DENY = 'Deny Certificate Signing Request';
 const VIEW = 'Certificate Signing Requests';
+// Rows are looked up under their group, opened first whatever its state: a group's open state is
+// the user's (and the view keeps it across refreshes), never something a test may assume.
+const PENDING = { label: 'Pending' };
 
 /** The condition types and messages kubectl reports, once the server has any condition. */
 async function kubectlDecision(name: string): Promise<{ types: string; message: string }> {
@@ -43,7 +44,7 @@ async function kubectlDecision(name: string): Promise<{ types: string; message: 
     types: await csrField(name, '{.status.conditions[*].type}'),
     message: await csrField(name, '{.status.conditions[0].message}'),
   });
-  return pollUntil(read, (d) => d.types !== '', 10_000);
+  return waitFor(`a decision on ${name} in kubectl`, read, { until: (d) => d.types !== '' });
 }
 
 describe('CSR view', () => {
@@ -67,18 +68,15 @@ describe('CSR view', () => {
     const pending = await treeRow(pane, { label: 'Pending' });
     assert.equal((await rowInfo(pending)).expanded, 'true', 'the Pending group is expanded');
     // The review (which reads node-1's addresses) lands after the row itself.
-    const info = await pollUntil(
-      async () => rowInfo(await treeRow(pane, { label: FOREIGN.name })),
-      (i) => i.badge !== '',
-    );
+    const info = await rowInfoWhen(pane, { label: FOREIGN.name }, (i) => i.badge !== '', { group: PENDING });
     assert.match(info.ariaLabel, /, Pending, 1 risks$/, info.ariaLabel);
     assert.equal(info.badge, '1', 'one error-level risk on the badge');
     assert.match(info.description, /^kubelet-serving · system:node:node-1 · /);
-    const good = await rowInfo(await treeRow(pane, { label: GOOD.name }));
+    const good = await rowInfo(await rowUnder(pane, PENDING, { label: GOOD.name }));
     assert.match(good.ariaLabel, /, Pending, 0 risks$/, good.ariaLabel);
     assert.equal(good.badge, '', 'no badge on the request that names only its node');
 
-    await expandRow(await treeRow(pane, { label: FOREIGN.name }));
+    await expandRow(await rowUnder(pane, PENDING, { label: FOREIGN.name }));
     const risk = await rowInfo(await treeRow(pane, { label: /are not addresses of node node-1/ }));
     assert.equal(risk.description, 'san-not-node-address');
     assert.match(risk.label, /metrics\.attacker\.example/);
@@ -90,7 +88,7 @@ describe('CSR view', () => {
 
   it('denies it with the inline Deny button and a reason; kubectl agrees', async () => {
     const pane = await viewPane(VIEW);
-    const row = await treeRow(pane, { label: FOREIGN.name });
+    const row = await rowUnder(pane, PENDING, { label: FOREIGN.name });
     await row.hover();
     await screenshot('csr-inline-actions');
     await clickInlineAction(row, DENY);
@@ -100,11 +98,10 @@ describe('CSR view', () => {
     await screenshot('csr-deny-reason');
     await answerInputBox();
 
-    // Found again on each poll: the row moves to another group and the list re-renders around it.
-    const info = await pollUntil(
-      async () => rowInfo(await rowUnder(pane, { label: 'Denied' }, { label: FOREIGN.name })),
-      (i) => i.ariaLabel.includes(', Denied,'),
-    );
+    // The row moves to the Denied group once the watch reports the decision.
+    const info = await rowInfoWhen(pane, { label: FOREIGN.name }, (i) => i.ariaLabel.includes(', Denied,'), {
+      group: { label: 'Denied' },
+    });
     assert.match(info.ariaLabel, /, Denied, /, info.ariaLabel);
     assert.equal(info.icon, 'circle-slash');
     assert.deepEqual(await kubectlDecision(FOREIGN.name), { types: 'Denied', message: DENY_REASON });
@@ -116,18 +113,19 @@ describe('CSR view', () => {
 
   it('approves the good one with the inline Approve button; it is issued; kubectl agrees', async () => {
     const pane = await viewPane(VIEW);
-    const row = await treeRow(pane, { label: GOOD.name });
+    const row = await rowUnder(pane, PENDING, { label: GOOD.name });
     await clickInlineAction(row, APPROVE);
     const box = await inputBox();
     assert.equal(box.title, `Approve ${GOOD.name}`);
     assert.equal(box.value, 'Approved with Kube Certs after review.');
     await answerInputBox();
 
-    // Found again on each poll (the group opened again if a re-render closed it): the row moves to
-    // another group once the approval and then the signed certificate land.
-    const info = await pollUntil(
-      async () => rowInfo(await rowUnder(pane, { label: 'Approved/Issued' }, { label: GOOD.name })),
+    // The row moves to Approved/Issued once the approval and then the signed certificate land.
+    const info = await rowInfoWhen(
+      pane,
+      { label: GOOD.name },
       (i) => i.ariaLabel.includes(', Approved,Issued,'),
+      { group: { label: 'Approved/Issued' } },
     );
     assert.match(info.ariaLabel, /, Approved,Issued, /, info.ariaLabel);
     assert.equal(info.icon, 'pass-filled');

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
 import { WORKSPACE_FILES } from '../../fixtures/workspace';
 import { ui } from './session';
-import {
-  hoverValue,
-  openFromExplorer,
-  openProblemsPanel,
-  pollUntil,
-  problemRows,
-  readmeImage,
-  regionOf,
-  screenshot,
-  waitForWorkbench,
-} from './workbench';
+import { waitFor } from '../wait';
+import { hoverValue, openFromExplorer } from './editor';
+import { readmeImage, regionOf, screenshot, waitForWorkbench } from './page';
+import { openProblemsPanel, problemRows } from './problems';
 
 describe('kubeconfig', () => {
   before(waitForWorkbench);
@@ -27,7 +20,7 @@ describe('kubeconfig', () => {
     const frame = await regionOf([page.locator('.part.editor'), hover]);
     const hoverBox = await regionOf([hover], 24);
     await readmeImage('hover', { ...frame, height: hoverBox.y + hoverBox.height - frame.y });
-    assert.ok(text.includes(admin.commonName), `hover text: ${text || '(no hover shown)'}`);
+    assert.ok(text.includes(admin.commonName), `hover text: ${text}`);
     for (const group of admin.organizations)
       assert.ok(text.includes(group), `group ${group} in hover: ${text}`);
   });
@@ -38,9 +31,9 @@ describe('kubeconfig', () => {
     await ui().page.mouse.move(5, 5);
     await openProblemsPanel();
     const listed = (rows: { text: string }[], code: string) => rows.some((row) => row.text.includes(code));
-    const rows = await pollUntil(problemRows, (r) =>
-      expired.expectedFindings.every((code) => listed(r, code)),
-    );
+    const rows = await waitFor(`${expired.expectedFindings.join(', ')} in the Problems panel`, problemRows, {
+      until: (r) => expired.expectedFindings.every((code) => listed(r, code)),
+    });
     await screenshot('problems');
     const { page } = ui();
     // The editor and the panel down to its last row: the empty rest of the panel says nothing.

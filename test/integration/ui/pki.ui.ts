@@ -7,23 +7,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WORKSPACE_PKI } from '../../fixtures/workspace';
 import { ui } from './session';
+import { waitFor } from '../wait';
+import { modalDialog, notification, notificationGone, pressDialogButton, runFromPalette } from './dialogs';
 import {
-  contextMenu,
+  gone,
   normalize,
-  notification,
-  openKubeCertsSideBar,
   parkMouse,
-  pollUntil,
   readmeImage,
   regionOf,
-  rowInfo,
-  runFromPalette,
   screenshot,
+  shown,
+  waitForWorkbench,
+} from './page';
+import {
+  contextMenu,
+  openKubeCertsSideBar,
+  rowInfo,
+  rowInfoWhen,
   setSideBarWidth,
   treeRow,
   viewPane,
-  waitForWorkbench,
-} from './workbench';
+} from './sideBar';
 
 const { expired, missing, externallyManaged } = WORKSPACE_PKI;
 
@@ -53,9 +57,9 @@ describe('PKI view', () => {
     const apiserver = await rowInfo(await treeRow(pane, { label: expired.name }));
     assert.equal(apiserver.description, `expired ${expired.expiredDays}d ago`);
     assert.equal(apiserver.icon, 'error');
-    const gone = await rowInfo(await treeRow(pane, { label: missing.name }));
-    assert.equal(gone.description, 'MISSING');
-    assert.equal(gone.icon, 'question');
+    const absent = await rowInfo(await treeRow(pane, { label: missing.name }));
+    assert.equal(absent.description, 'MISSING');
+    assert.equal(absent.icon, 'question');
     const external = await rowInfo(await treeRow(pane, { label: externallyManaged.name }));
     assert.match(external.description, /externally managed/);
     assert.equal(external.icon, 'lock');
@@ -65,11 +69,16 @@ describe('PKI view', () => {
     // The details a row's tooltip gives on hover.
     const row = await treeRow(pane, { label: expired.name });
     await row.hover();
-    const tooltip = ui().page.locator('.workbench-hover, .monaco-hover').filter({ visible: true }).first();
-    await tooltip.waitFor({ state: 'visible', timeout: 15_000 });
-    const details = await pollUntil(
+    const tooltip = await shown(
+      ui().page.locator('.workbench-hover, .monaco-hover').filter({ visible: true }),
+      'the row tooltip',
+    );
+    const details = await waitFor(
+      'the tooltip to show the subject',
       async () => normalize(await tooltip.innerText()),
-      (t) => t.includes('CN=kube-apiserver'),
+      {
+        until: (t) => t.includes('CN=kube-apiserver'),
+      },
     );
     assert.match(details, /Valid until/);
     assert.match(details, /Key: +EC P-256\n/);
@@ -77,7 +86,7 @@ describe('PKI view', () => {
 
     await parkMouse();
     await ui().page.keyboard.press('Escape');
-    await tooltip.waitFor({ state: 'hidden', timeout: 15_000 });
+    await gone(tooltip, 'the row tooltip');
     // Back to the top of the tree for the overview, focus in the editor (no focus ring on a view).
     await treeRow(pane, { label: WORKSPACE_PKI.folder });
     await ui().page.locator('.part.editor').click();
@@ -96,13 +105,13 @@ describe('PKI view', () => {
     const pane = await viewPane('PKI');
     const entries = await contextMenu(await treeRow(pane, { label: expired.name }), 'Open File');
     assert.ok(entries.includes('Renew Certificate…'), `context menu: ${entries.join(', ')}`);
-    await page
-      .locator(`.tabs-container .tab.active[aria-label^="${path.basename(expired.file)}"]`)
-      .waitFor({ timeout: 15_000 });
+    await shown(
+      page.locator(`.tabs-container .tab.active[aria-label^="${path.basename(expired.file)}"]`),
+      `the active tab ${path.basename(expired.file)}`,
+    );
 
     await runFromPalette('Kube Certs: Renew Certificate…');
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const dialog = await modalDialog(30_000);
     const preview = normalize(await dialog.innerText());
     assert.match(preview, /Renew apiserver with the local CA\?/);
     assert.match(preview, /Subject: CN=kube-apiserver \(unchanged\)/);
@@ -112,16 +121,14 @@ describe('PKI view', () => {
     await parkMouse();
     await screenshot('renew-preview');
 
-    await dialog.locator('.monaco-button', { hasText: /^Renew$/ }).click();
-    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    await pressDialogButton(dialog, 'Renew');
     const done = await notification('apiserver renewed', true);
     assert.match(done, /Restart the kube-apiserver static pods/);
-    await page
-      .locator('.notifications-toasts .notification-toast', { hasText: 'Renewing apiserver' })
-      .waitFor({ state: 'hidden', timeout: 15_000 });
+    await notificationGone('Renewing apiserver');
 
-    const renewed = await pollUntil(
-      async () => rowInfo(await treeRow(pane, { label: expired.name })),
+    const renewed = await rowInfoWhen(
+      pane,
+      { label: expired.name },
       (i) => !i.description.startsWith('expired'),
     );
     assert.match(renewed.description, /^36[45]d$/, `after renewal: ${renewed.description}`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { openKubeCertsSideBar, screenshot, waitForWorkbench } from './workbench';
+import { screenshot, waitForWorkbench } from './page';
+import { openKubeCertsSideBar } from './sideBar';
 
 describe('side bar', () => {
   before(waitForWorkbench);
