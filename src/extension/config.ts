@@ -53,6 +53,21 @@ export class Config implements vscode.Disposable {
     return stringList(this.get('pkiDirectories')).map(expandHome);
   }
 
+  /** The user-level folders only: what an untrusted workspace may show (its own settings may point anywhere). */
+  get userPkiDirectories(): string[] {
+    const value = vscode.workspace.getConfiguration(SECTION).inspect<unknown>('pkiDirectories');
+    return stringList(value?.globalValue ?? value?.defaultValue).map(expandHome);
+  }
+
+  /** Adds a folder to the user-level `kubecerts.pkiDirectories`, unless it is listed already. */
+  async addUserPkiDirectory(dir: string): Promise<void> {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const user = config.inspect<unknown>('pkiDirectories')?.globalValue;
+    const current = user === undefined ? this.pkiDirectories : stringList(user);
+    if (current.includes(dir)) return;
+    await config.update('pkiDirectories', [...current, dir], vscode.ConfigurationTarget.Global);
+  }
+
   /** Kubeconfig used to reach the cluster; undefined means $KUBECONFIG, else ~/.kube/config. */
   get kubeconfig(): string | undefined {
     const value = this.get<string>('kubeconfig');

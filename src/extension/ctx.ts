@@ -1,12 +1,15 @@
-// The extension's context: owns every disposable, the settings and the log channel. Features
+// The extension's context: owns every disposable, the settings, the clock and the log channel. Features
 // receive it and register what they create with own(), so deactivation disposes everything.
 import type * as vscode from 'vscode';
+import { systemClock, type Clock } from '../node/clock';
 import { Config } from './config';
 import { Log } from './log';
 
 export class Ctx implements vscode.Disposable {
   readonly log: Log;
   readonly config: Config;
+  /** The time every feature reads: one place to pin it. */
+  readonly clock: Clock = systemClock;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {

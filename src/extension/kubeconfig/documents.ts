@@ -38,7 +38,7 @@ export class KubeconfigDocuments implements vscode.Disposable {
   /** Settings and the clock, read at the moment of each analysis. */
   options(): AnalysisOptions {
     return {
-      now: new Date(),
+      now: this.ctx.clock(),
       warnDays: this.ctx.config.expiryWarningDays,
       disabled: this.ctx.config.disabledFindings,
     };

@@ -46,7 +46,7 @@ export async function renewCertificate(ctx: Ctx, args: RenewCertArgs): Promise<R
     );
     return { outcome: 'no-target' };
   }
-  const now = new Date();
+  const now = ctx.clock();
   const choices = await renewalChoicesForFile(file, {
     now,
     durationMs: ctx.config.renewDurationMs,
@@ -77,7 +77,7 @@ export async function renewAllCertificates(ctx: Ctx, args: RenewAllArgs): Promis
   if (!vscode.workspace.isTrusted) return refuseUntrusted();
   const configDir = args.configDir ?? (await pickKubeadmDir(ctx.config.pkiDirectories));
   if (!configDir) return { outcome: 'no-target' };
-  const now = new Date();
+  const now = ctx.clock();
   const planned = await renewKubeadm(['all'], {
     configDir,
     now,
@@ -111,7 +111,7 @@ export async function renewAllCertificates(ctx: Ctx, args: RenewAllArgs): Promis
     (progress) =>
       renewKubeadm(names, {
         configDir,
-        now: new Date(),
+        now: ctx.clock(),
         durationMs: ctx.config.renewDurationMs,
         onResult: (r) => progress.report({ message: r.name, increment: 100 / names.length }),
       }),
@@ -139,7 +139,7 @@ async function renewLocal(
     () =>
       renewKubeadm([choice.name], {
         configDir: choice.configDir,
-        now: new Date(),
+        now: ctx.clock(),
         durationMs: ctx.config.renewDurationMs,
       }),
   );
@@ -177,6 +177,7 @@ async function renewThroughCsr(
           kubeconfig: choice.kubeconfig,
           context: choice.context,
           approve: true,
+          clock: ctx.clock,
           signal: controller.signal,
           onProgress: (event) => progress.report({ message: progressMessage(event) }),
         });

@@ -23,6 +23,7 @@ import { decodeBase64Data, decodeFileContent, type DecodeResult } from '../../co
 import { buildCertificateRequest, generateKey, privateKeyToPem, type KeySpec } from '../../core/x509/issue';
 import type { Certificate } from '../../core/x509/model';
 import { toPem } from '../../core/x509/pem';
+import { systemClock, type Clock } from '../clock';
 import { connectCluster, type ClusterClient } from '../cluster/client';
 import { ClusterError } from '../cluster/errors';
 import { kubeconfigFiles, type KubeconfigLocation } from '../cluster/kubeconfig';
@@ -40,7 +41,7 @@ export interface UserRenewOptions extends KubeconfigLocation, WriteHooks {
   /** Approve the request in the same flow (when the submitting identity may). */
   readonly approve?: boolean;
   readonly dryRun?: boolean;
-  readonly clock?: () => Date;
+  readonly clock?: Clock;
   /** Cancels the wait for approval; the request stays on the cluster (garbage-collected later). */
   readonly signal?: AbortSignal;
   readonly pollIntervalMs?: number;
@@ -127,7 +128,7 @@ export async function planUserEntry(
   | { ok: false; refusal: Refusal }
   | { ok: true; plan: UserRenewalPlan; target: UserTarget; current: Certificate; anchors: Certificate[] }
 > {
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const { files } = kubeconfigFiles(options);
   const documents = await Promise.all(
     files.map(async (file) => parseKubeconfig(await fs.readFile(file, 'utf8'), file)),
@@ -185,7 +186,7 @@ export async function planUserEntry(
 }
 
 export async function renewUser(options: UserRenewOptions): Promise<UserRenewal> {
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const planned = await planUserEntry(options);
   if (!planned.ok) return { outcome: 'refused', refusal: planned.refusal };
   const { plan, target, current, anchors } = planned;

@@ -4,9 +4,9 @@
 // rescan fires onDidChangeTreeData only for the nodes whose item changed.
 import * as vscode from 'vscode';
 import { renderFindingMessage, type Finding } from '../../../core/findings/finding';
-import { shortHumanDuration } from '../../../core/time/duration';
 import type { PkiInventory } from '../../../core/pki/inventory';
-import type { PkiItem, PkiItemState } from '../../../core/pki/item';
+import type { PkiItem } from '../../../core/pki/item';
+import { describeItem, itemContextValue, itemIcon, tooltipRows } from './pkiRows';
 
 export type SectionKind = 'unknown-issuer' | 'key-pairs' | 'kubeconfigs' | 'checks' | 'backups';
 
@@ -36,28 +36,6 @@ export interface FindingNode {
 }
 export type PkiTreeNode = RootNode | SectionNode | ItemNode | FindingNode;
 
-/** Icon and colour per state, as data. */
-export const STATE_ICONS: Readonly<Record<PkiItemState, { readonly icon: string; readonly color: string }>> =
-  {
-    ok: { icon: 'pass', color: 'testing.iconPassed' },
-    expiring: { icon: 'warning', color: 'list.warningForeground' },
-    expired: { icon: 'error', color: 'list.errorForeground' },
-    'not-yet-valid': { icon: 'clock', color: 'list.warningForeground' },
-    'mis-signed': { icon: 'error', color: 'list.errorForeground' },
-    'key-mismatch': { icon: 'key', color: 'list.errorForeground' },
-    invalid: { icon: 'error', color: 'list.errorForeground' },
-    missing: { icon: 'question', color: 'list.errorForeground' },
-    'externally-managed': { icon: 'lock', color: 'charts.blue' },
-  };
-
-const KIND_ICONS: Readonly<Record<PkiItem['kind'], string>> = {
-  ca: 'shield',
-  cert: 'verified',
-  kubeconfig: 'file-code',
-  'key-pair': 'key',
-  backup: 'archive',
-};
-
 const SECTION_TITLES: Readonly<Record<SectionKind, () => string>> = {
   'unknown-issuer': () => vscode.l10n.t('Issuer not in this folder'),
   'key-pairs': () => vscode.l10n.t('Service account key pair'),
@@ -74,92 +52,16 @@ const SECTION_ICONS: Readonly<Record<SectionKind, string>> = {
   backups: 'archive',
 };
 
-/** "364d", "expired 3y ago", "MISSING", … */
-export function describeItem(item: PkiItem, now: Date): string {
-  const parts: string[] = [];
-  const cert = item.certificate;
-  if (item.state === 'missing') parts.push(vscode.l10n.t('MISSING'));
-  else if (cert) {
-    const seconds = Math.trunc((cert.notAfter.getTime() - now.getTime()) / 1000);
-    if (seconds < 0) parts.push(vscode.l10n.t('expired {0} ago', shortHumanDuration(-seconds)));
-    else if (cert.notBefore.getTime() > now.getTime())
-      parts.push(vscode.l10n.t('not valid before {0}', cert.notBefore.toISOString().slice(0, 10)));
-    else parts.push(shortHumanDuration(seconds));
-  }
-  if (item.state === 'mis-signed') parts.push(vscode.l10n.t('mis-signed'));
-  if (item.state === 'key-mismatch') parts.push(vscode.l10n.t('key mismatch'));
-  if (item.state === 'invalid') parts.push(vscode.l10n.t('unreadable'));
-  if (item.externallyManaged && item.kind === 'ca') parts.push(vscode.l10n.t('externally managed'));
-  if (item.rotatedByKubelet) parts.push(vscode.l10n.t('rotated by kubelet'));
-  return parts.join(' · ');
-}
-
-/** Tokens the menus match with `viewItem =~ /\btoken\b/`. */
-export function itemContextValue(item: PkiItem): string {
-  const tokens = ['pkiItem', item.kind];
-  if (item.state !== 'missing') tokens.push('file');
-  if (item.kind === 'ca' && item.certificate) tokens.push('pin');
-  if (
-    item.catalog &&
-    item.certificate &&
-    !item.rotatedByKubelet &&
-    !item.externallyManaged &&
-    (item.kind === 'cert' || item.kind === 'kubeconfig')
-  ) {
-    tokens.push('renewable');
-  }
-  return tokens.join(' ');
-}
-
 function translate(template: string, params: Readonly<Record<string, string | number>>): string {
   return vscode.l10n.t(template, params as Record<string, string | number>);
 }
 
-export function itemTooltip(item: PkiItem): vscode.MarkdownString {
+function itemTooltip(item: PkiItem): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escape(item.name)}**`);
   if (item.longName) md.appendMarkdown(` — ${escape(item.longName)}`);
   md.appendMarkdown('\n\n');
-  const rows: [string, string][] = [[vscode.l10n.t('File'), item.absolutePath]];
-  if (item.keyAbsolutePath)
-    rows.push([
-      item.kind === 'key-pair' ? vscode.l10n.t('Public key') : vscode.l10n.t('Key'),
-      item.keyAbsolutePath,
-    ]);
-  const cert = item.certificate;
-  if (cert) {
-    rows.push(
-      [vscode.l10n.t('Subject'), cert.subject.display],
-      [vscode.l10n.t('Issuer'), cert.issuer.display],
-      [vscode.l10n.t('Valid from'), cert.notBefore.toISOString()],
-      [vscode.l10n.t('Valid until'), cert.notAfter.toISOString()],
-      [vscode.l10n.t('Serial'), cert.serialHex],
-      [
-        vscode.l10n.t('Key'),
-        // As the hover words it: "EC P-256", "RSA 2048 bit" (an EC key's bits repeat its curve).
-        `${cert.publicKey.algorithm} ${cert.publicKey.curve ?? (cert.publicKey.bits ? `${cert.publicKey.bits} bit` : '')}`.trim(),
-      ],
-      [vscode.l10n.t('SHA-256'), cert.sha256Fingerprint],
-    );
-    const sans = [...cert.sans.dns, ...cert.sans.ip];
-    if (sans.length) rows.push([vscode.l10n.t('SANs'), sans.join(', ')]);
-    if (cert.extKeyUsage?.length) rows.push([vscode.l10n.t('Usages'), cert.extKeyUsage.join(', ')]);
-    if (item.kind === 'ca') rows.push([vscode.l10n.t('SPKI pin'), cert.spkiPin]);
-  }
-  if (item.caName) rows.push([vscode.l10n.t('Certificate authority'), item.caName]);
-  if (item.checkedWith)
-    rows.push([
-      vscode.l10n.t('Signature checked with'),
-      `${item.checkedWith.name} (${item.checkedWith.path})`,
-    ]);
-  if (item.externallyManaged)
-    rows.push([
-      vscode.l10n.t('Externally managed'),
-      vscode.l10n.t('the CA key is not here: cannot be renewed locally'),
-    ]);
-  if (item.rotatedByKubelet)
-    rows.push([vscode.l10n.t('Renewal'), vscode.l10n.t('rotated by the kubelet, not by kubeadm')]);
-  if (item.reason) rows.push([vscode.l10n.t('Problem'), item.reason]);
+  const rows = tooltipRows(item, vscode.l10n);
   md.appendMarkdown(rows.map(([k, v]) => `${escape(k)}: \`${v.replace(/`/g, "'")}\``).join('  \n'));
   if (item.findings.length) {
     md.appendMarkdown('\n\n---\n\n');
@@ -311,12 +213,9 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
       node.children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
     );
     t.id = nodeId(node.root, item.id);
-    t.description = describeItem(item, this.now());
-    const look = STATE_ICONS[item.state];
-    t.iconPath = new vscode.ThemeIcon(
-      item.state === 'ok' ? KIND_ICONS[item.kind] : look.icon,
-      new vscode.ThemeColor(look.color),
-    );
+    t.description = describeItem(item, this.now(), vscode.l10n);
+    const icon = itemIcon(item);
+    t.iconPath = new vscode.ThemeIcon(icon.id, new vscode.ThemeColor(icon.color));
     t.tooltip = itemTooltip(item);
     t.contextValue = itemContextValue(item);
     if (item.state !== 'missing') t.resourceUri = vscode.Uri.file(item.absolutePath);

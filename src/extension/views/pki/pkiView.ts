@@ -11,7 +11,9 @@ import type { PkiScanner } from '../../../core/pki/scanner';
 import type { FsPkiTreeSource } from '../../../node/pki/fsSource';
 import { registerCommandTable, type CommandTable } from '../../commands';
 import type { Ctx } from '../../ctx';
+import { errorCount } from './pkiRows';
 import { PkiTreeProvider, type PkiTreeNode, type RootNode } from './pkiTree';
+import { SerialQueue } from './serialQueue';
 
 export const PKI_VIEW_ID = 'kubecerts.pkiView';
 const DEBOUNCE_MS = 300;
@@ -25,7 +27,8 @@ interface RootState {
   readonly watcher: vscode.FileSystemWatcher;
   pending: Set<string>;
   timer?: ReturnType<typeof setTimeout>;
-  running: Promise<void>;
+  /** Scans of this root, one after the other so results land in order. */
+  readonly scans: SerialQueue;
 }
 
 /** What the view shows, as data: returned by kubecerts.pki.refresh for scripts and tests. */
@@ -50,11 +53,12 @@ export class PkiView implements vscode.Disposable {
   readonly treeView: vscode.TreeView<PkiTreeNode>;
   private readonly roots = new Map<string, RootState>();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly clock: ReturnType<typeof setInterval>;
-  private loading: Promise<void> = Promise.resolve();
+  private readonly redraw: ReturnType<typeof setInterval>;
+  private readonly loading: SerialQueue;
 
   constructor(private readonly ctx: Ctx) {
-    this.tree = new PkiTreeProvider(() => new Date());
+    this.loading = new SerialQueue((err) => ctx.log.error('PKI view: loading the folders failed', err));
+    this.tree = new PkiTreeProvider(ctx.clock);
     this.treeView = vscode.window.createTreeView(PKI_VIEW_ID, {
       treeDataProvider: this.tree,
       showCollapseAll: true,
@@ -68,7 +72,7 @@ export class PkiView implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reloadRoots()),
     );
-    this.clock = setInterval(() => this.rebuildAll(), CLOCK_REFRESH_MS);
+    this.redraw = setInterval(() => this.rebuildAll(), CLOCK_REFRESH_MS);
     // Scanning reads the disk and loads the PKI engine: not at activation, once the view is shown.
     if (this.treeView.visible) this.reloadRoots();
     else {
@@ -83,12 +87,12 @@ export class PkiView implements vscode.Disposable {
 
   /** Resolves once every root has been scanned (and every pending change applied). */
   async settled(): Promise<void> {
-    await this.loading;
-    await Promise.all([...this.roots.values()].map((r) => r.running));
+    await this.loading.idle();
+    await Promise.all([...this.roots.values()].map((r) => r.scans.idle()));
   }
 
   reloadRoots(): void {
-    this.loading = this.loading.then(async () => {
+    void this.loading.push(async () => {
       const folders = await this.folders();
       for (const [folder, state] of this.roots) {
         if (folders.includes(folder)) continue;
@@ -111,7 +115,9 @@ export class PkiView implements vscode.Disposable {
           source,
           watcher,
           pending: new Set(),
-          running: Promise.resolve(),
+          scans: new SerialQueue((err) =>
+            this.ctx.log.error(`PKI view: scanning ${node.folder} failed`, err),
+          ),
         };
         for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) {
           event((uri) => this.changed(state, uri.fsPath));
@@ -119,8 +125,8 @@ export class PkiView implements vscode.Disposable {
         this.roots.set(node.folder, state);
         this.run(state, () => state.scanner.scan(this.options()));
       }
+      this.updateBadge();
     });
-    this.loading.catch((err) => this.ctx.log.error('PKI view: loading the folders failed', err));
   }
 
   /** Settings folders (that exist) first, then workspace folders that look like a PKI. */
@@ -128,7 +134,9 @@ export class PkiView implements vscode.Disposable {
     const { folderLooksLikePki } = await import('../../../node/pki/fsSource');
     const { isDirectory } = await import('../../../node/fs/stat');
     // Untrusted workspace: its own setting values may point anywhere; only user settings count.
-    const configured = vscode.workspace.isTrusted ? this.ctx.config.pkiDirectories : userPkiDirectories();
+    const configured = vscode.workspace.isTrusted
+      ? this.ctx.config.pkiDirectories
+      : this.ctx.config.userPkiDirectories;
     const out: string[] = [];
     for (const dir of configured.map((d) => path.resolve(d)))
       if (!out.includes(dir) && (await isDirectory(dir))) out.push(dir);
@@ -143,7 +151,7 @@ export class PkiView implements vscode.Disposable {
   private options() {
     const disabled = this.ctx.config.disabledFindings;
     return {
-      now: new Date(),
+      now: this.ctx.clock(),
       warnDays: this.ctx.config.expiryWarningDays,
       enabled: (code: FindingCode) => !disabled.has(code),
     };
@@ -171,9 +179,8 @@ export class PkiView implements vscode.Disposable {
     for (const state of this.roots.values()) this.run(state, () => state.scanner.scan(this.options()));
   }
 
-  /** Runs scans of one root one after the other, so results land in order. */
   private run(state: RootState, scan: () => Promise<PkiInventory>): void {
-    state.running = state.running.then(async () => {
+    void state.scans.push(async () => {
       try {
         const before = state.scanner.decodeCount;
         const inventory = await scan();
@@ -185,7 +192,16 @@ export class PkiView implements vscode.Disposable {
         this.ctx.log.error(`PKI view: scanning ${state.node.folder} failed`, err);
         this.tree.update(state.node, undefined, vscode.l10n.t('cannot be read (see the log)'));
       }
+      this.updateBadge();
     });
+  }
+
+  /** The activity bar icon counts the errors of every folder, as the Problems panel does. */
+  private updateBadge(): void {
+    const errors = errorCount(this.tree.rootNodes.map((root) => root.inventory));
+    this.treeView.badge = errors
+      ? { value: errors, tooltip: vscode.l10n.t('{0} errors in the PKI folders', errors) }
+      : undefined;
   }
 
   snapshot(): PkiViewSnapshot {
@@ -218,25 +234,17 @@ export class PkiView implements vscode.Disposable {
       dir = picked?.[0]?.fsPath;
     }
     if (!dir) return;
-    const config = vscode.workspace.getConfiguration('kubecerts');
-    const current = config.inspect<string[]>('pkiDirectories')?.globalValue ?? this.ctx.config.pkiDirectories;
-    if (current.includes(dir)) return;
-    await config.update('pkiDirectories', [...current, dir], vscode.ConfigurationTarget.Global);
+    await this.ctx.config.addUserPkiDirectory(dir);
   }
 
   dispose(): void {
-    clearInterval(this.clock);
+    clearInterval(this.redraw);
     for (const state of this.roots.values()) {
       state.watcher.dispose();
       if (state.timer) clearTimeout(state.timer);
     }
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function userPkiDirectories(): string[] {
-  const value = vscode.workspace.getConfiguration('kubecerts').inspect<string[]>('pkiDirectories');
-  return (value?.globalValue ?? value?.defaultValue ?? []).filter((d): d is string => typeof d === 'string');
 }
 
 function fileOf(node: unknown): string | undefined {
