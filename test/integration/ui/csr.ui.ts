@@ -71,10 +71,12 @@ describe('CSR view', () => {
     const info = await rowInfoWhen(pane, { label: FOREIGN.name }, (i) => i.badge !== '', { group: PENDING });
     assert.match(info.ariaLabel, /, Pending, 1 risks$/, info.ariaLabel);
     assert.equal(info.badge, '1', 'one error-level risk on the badge');
-    assert.match(info.description, /^kubelet-serving · system:node:node-1 · /);
+    // The verdict first (the worst risk's short label), then kubectl's AGE.
+    assert.match(info.description, /^foreign SANs · \d+[smh]/, info.description);
     const good = await rowInfo(await rowUnder(pane, PENDING, { label: GOOD.name }));
     assert.match(good.ariaLabel, /, Pending, 0 risks$/, good.ariaLabel);
     assert.equal(good.badge, '', 'no badge on the request that names only its node');
+    assert.match(good.description, /^no risk found · \d+[smh]/, good.description);
 
     await expandRow(await rowUnder(pane, PENDING, { label: FOREIGN.name }));
     const risk = await rowInfo(await treeRow(pane, { label: /are not addresses of node node-1/ }));
