@@ -13,8 +13,10 @@ import {
   whole,
   type DerElement,
 } from './der';
+import { goSpkiProblem } from './goKeys';
 import {
   NO_SANS,
+  goNameProblem,
   hex,
   parseExtensions,
   parseName,
@@ -63,7 +65,6 @@ function parse(der: Uint8Array): Certificate {
   const sigEl = cr.expect(Tag.BIT_STRING, 'signatureValue');
   cr.finish('signatureValue');
   const sig = bitString(der, sigEl);
-  if (sig.unused !== 0) throw new CertificateParseError('signature BIT STRING has unused bits');
 
   const t = cr.enter(tbsEl);
   let version = 1;
@@ -74,7 +75,8 @@ function parse(der: Uint8Array): Certificate {
     vr.finish('version');
     if (version > 3) throw new CertificateParseError(`unknown version ${version}`);
   }
-  const serialHex = serialToHex(integerBytes(der, t.expect(Tag.INTEGER, 'serialNumber')));
+  const serialBytes = integerBytes(der, t.expect(Tag.INTEGER, 'serialNumber'));
+  const serialHex = serialToHex(serialBytes);
   const innerAlgEl = t.expect(Tag.SEQUENCE, 'signature algorithm');
   if (!sameBytes(der, innerAlgEl, outerAlgEl)) {
     throw new CertificateParseError('signature algorithm inside and outside the signed part differ');
@@ -90,8 +92,15 @@ function parse(der: Uint8Array): Certificate {
   t.optional(0x82);
   const extEl = t.optional(0xa3);
   t.finish('extensions');
-  const ext: Extensions = extEl ? readExtensionsField(der, t, extEl) : { sans: NO_SANS };
+  // Go reads extensions of version 3 certificates only; in older ones they mean nothing.
+  const ext: Extensions = extEl && version === 3 ? readExtensionsField(der, t, extEl) : { sans: NO_SANS };
   const signatureAlgorithm = parseSignatureAlgorithm(der, cr.enter(outerAlgEl));
+  const goRejects =
+    (serialBytes[0] >= 0x80 ? 'x509: negative serial number' : undefined) ??
+    goNameProblem(issuer) ??
+    goNameProblem(subject) ??
+    goSpkiProblem(publicKey.spkiDer) ??
+    ext.goRejects;
 
   let sha1: string | undefined;
   let pin: string | undefined;
@@ -124,6 +133,10 @@ function parse(der: Uint8Array): Certificate {
     },
     identity: identityOf(subject),
     isSelfIssued: subject.derHex === issuer.derHex,
+    ...(goRejects !== undefined ? { goRejects } : {}),
+    ...(ext.unhandledCritical ? { unhandledCriticalExtensions: ext.unhandledCritical } : {}),
+    ...(ext.nameConstraints ? { nameConstraints: ext.nameConstraints } : {}),
+    ...(ext.sanHex !== undefined ? { sanExtensionHex: ext.sanHex } : {}),
   };
 }
 

@@ -51,7 +51,7 @@ export class DerReader {
   constructor(
     readonly buf: Uint8Array,
     start = 0,
-    private readonly end = buf.length,
+    readonly end = buf.length,
     readonly depth = 0,
   ) {
     if (start < 0 || end > buf.length || start > end) throw new DerError('range outside the buffer', start);

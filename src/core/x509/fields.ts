@@ -16,8 +16,10 @@ import {
   whole,
   type DerElement,
 } from './der';
+import { GoParseRejection, parseNameConstraints, reverseLabels } from './nameConstraints';
 import type {
   BasicConstraints,
+  NameConstraints,
   DistinguishedName,
   KeyAlgorithm,
   NameAttribute,
@@ -102,6 +104,34 @@ function directoryString(buf: Uint8Array, el: DerElement): string | undefined {
   }
 }
 
+/** Go's isPrintable: PrintableString plus '*' and '&', which real CAs use. */
+const GO_PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/;
+
+/** Why Go's parseName refuses this attribute value, or undefined (its parseASN1String). */
+function goStringProblem(buf: Uint8Array, el: DerElement): string | undefined {
+  switch (el.tag) {
+    case Tag.TELETEX_STRING:
+    case Tag.UTF8_STRING:
+    case Tag.BMP_STRING:
+    case Tag.IA5_STRING:
+      return undefined;
+    case Tag.PRINTABLE_STRING:
+      return GO_PRINTABLE.test(latin1(buf, el.contentStart, el.end)) ? undefined : 'invalid PrintableString';
+    case Tag.NUMERIC_STRING:
+      return /^[0-9 ]*$/.test(latin1(buf, el.contentStart, el.end)) ? undefined : 'invalid NumericString';
+    default:
+      return `unsupported string type: ${el.tag}`;
+  }
+}
+
+// Names are cached and shared: Go's verdict on each is kept beside it rather than in the model.
+const nameGoRejects = new WeakMap<DistinguishedName, string>();
+
+/** Why Go's parser refuses this name, or undefined. */
+export function goNameProblem(name: DistinguishedName): string | undefined {
+  return nameGoRejects.get(name);
+}
+
 /** RFC 4514 §2.4 escaping. */
 const NEEDS_ESCAPE = /[,+"\\<>;\0]|^[ #]| $/;
 
@@ -138,10 +168,10 @@ function readName(
 ): DistinguishedName {
   const rdns: NameAttribute[][] = [];
   const displayRdns: string[] = [];
+  let goProblem: string | undefined;
   const nr = parent.enter(nameEl);
   while (!nr.done) {
-    const setEl = nr.expect(Tag.SET, `${what} RDN`);
-    const sr = nr.enter(setEl);
+    const sr = nr.enter(nr.expect(Tag.SET, `${what} RDN`));
     const rdn: NameAttribute[] = [];
     let display = '';
     while (!sr.done) {
@@ -150,16 +180,20 @@ function readName(
       const valueEl = ar.read();
       ar.finish('attribute value');
       const text = directoryString(der, valueEl);
+      goProblem ??= goStringProblem(der, valueEl);
       const type = NAME_ATTRIBUTES[oid] ?? oid;
       const value = text ?? '#' + hex(whole(der, valueEl));
       rdn.push({ oid, type, value });
       display += (display ? '+' : '') + type + '=' + (text === undefined ? value : escapeValue(text));
     }
-    if (rdn.length === 0) throw new DerError(`empty RDN in ${what}`, setEl.start);
+    // An empty RDN is not DER-invalid and Go accepts it: nothing to show.
+    if (rdn.length === 0) continue;
     rdns.push(rdn);
     displayRdns.push(display);
   }
-  return { rdns, display: displayRdns.reverse().join(', '), derHex };
+  const name = { rdns, display: displayRdns.reverse().join(', '), derHex };
+  if (goProblem) nameGoRejects.set(name, `x509: invalid RDNSequence: invalid attribute value: ${goProblem}`);
+  return name;
 }
 
 // ---- keys and algorithms ----
@@ -239,13 +273,32 @@ export interface Extensions {
   basicConstraints?: BasicConstraints;
   subjectKeyId?: string;
   authorityKeyId?: string;
+  nameConstraints?: NameConstraints;
+  /** Hex of the subjectAltName value, when the extension is present. */
+  sanHex?: string;
+  /** Critical extensions Go leaves unhandled (dotted OIDs). */
+  unhandledCritical?: string[];
+  /** Why Go's processExtensions refuses the certificate, if it does. */
+  goRejects?: string;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
 export const NO_SANS: SubjectAltNames = Object.freeze({ dns: NONE, ip: NONE, email: NONE, uri: NONE });
 
-type ExtensionParser = (der: Uint8Array, value: DerReader, out: Extensions) => void;
+/** Reads one extension value into `out`; returns false when Go leaves it unhandled. */
+type ExtensionParser = (
+  der: Uint8Array,
+  value: DerReader,
+  out: Extensions,
+  critical: boolean,
+) => boolean | void;
 
+const AIA_OID = '1.3.6.1.5.5.7.1.1';
+
+/**
+ * Go's list: these extensions are handled (a critical one is fine), and each reader refuses what
+ * Go refuses. Trailing bytes after the value's first element are ignored, as Go does.
+ */
 const EXTENSION_PARSERS: Readonly<Record<string, ExtensionParser>> = {
   [EXTENSIONS.subjectAltName]: parseSans,
   [EXTENSIONS.keyUsage]: (der, r, out) => {
@@ -271,18 +324,69 @@ const EXTENSION_PARSERS: Readonly<Record<string, ExtensionParser>> = {
     const caEl = br.optional(Tag.BOOLEAN);
     const ca = caEl ? readBoolean(der, caEl) : false;
     const pathEl = br.optional(Tag.INTEGER);
-    br.finish('basicConstraints');
-    out.basicConstraints = pathEl ? { ca, pathLen: smallInteger(der, pathEl) } : { ca };
+    // Go: a negative pathLen is no limit at all.
+    const negative = pathEl !== undefined && integerBytes(der, pathEl)[0] >= 0x80;
+    out.basicConstraints = pathEl && !negative ? { ca, pathLen: smallInteger(der, pathEl) } : { ca };
   },
-  [EXTENSIONS.subjectKeyIdentifier]: (der, r, out) => {
+  [EXTENSIONS.subjectKeyIdentifier]: (der, r, out, critical) => {
+    if (critical) out.goRejects ??= 'x509: subject key identifier incorrectly marked critical';
     out.subjectKeyId = hex(content(der, r.expect(Tag.OCTET_STRING, 'subjectKeyIdentifier')));
   },
-  [EXTENSIONS.authorityKeyIdentifier]: (der, r, out) => {
+  [EXTENSIONS.authorityKeyIdentifier]: (der, r, out, critical) => {
+    if (critical) out.goRejects ??= 'x509: authority key identifier incorrectly marked critical';
     const ar = r.enter(r.expect(Tag.SEQUENCE, 'authorityKeyIdentifier'));
     const idEl = ar.optional(0x80);
     if (idEl) out.authorityKeyId = hex(content(der, idEl));
   },
+  [EXTENSIONS.nameConstraints]: (der, r, out, critical) => {
+    const { constraints, unhandled } = parseNameConstraints(der, r, critical);
+    out.nameConstraints = constraints;
+    return !unhandled;
+  },
+  [EXTENSIONS.crlDistributionPoints]: (_der, r) => {
+    goStructure('x509: invalid CRL distribution points', () => {
+      const list = r.enter(r.expect(Tag.SEQUENCE, 'CRLDistributionPoints'));
+      while (!list.done) {
+        const dp = list.enter(list.expect(Tag.SEQUENCE, 'DistributionPoint'));
+        const nameEl = dp.optional(0xa0);
+        if (!nameEl) continue;
+        const full = dp.enter(nameEl);
+        const names = full.enter(full.expect(0xa0, 'fullName'));
+        while (names.peekTag() === 0x86) names.read();
+      }
+    });
+  },
+  [EXTENSIONS.certificatePolicies]: (der, r) => {
+    goStructure('x509: invalid certificate policies', () => {
+      const list = r.enter(r.expect(Tag.SEQUENCE, 'certificatePolicies'));
+      while (!list.done) {
+        const info = list.enter(list.expect(Tag.SEQUENCE, 'PolicyInformation'));
+        decodeOid(der, info.expect(Tag.OID, 'policy OID'));
+      }
+    });
+  },
+  [AIA_OID]: (der, r, out, critical) => {
+    if (critical) out.goRejects ??= 'x509: authority info access incorrectly marked critical';
+    goStructure('x509: invalid authority info access', () => {
+      const list = r.enter(r.expect(Tag.SEQUENCE, 'AuthorityInfoAccess'));
+      while (!list.done) {
+        const ad = list.enter(list.expect(Tag.SEQUENCE, 'AccessDescription'));
+        decodeOid(der, ad.expect(Tag.OID, 'accessMethod'));
+        if (ad.peekTag() === 0x86) ad.read();
+      }
+    });
+  },
 };
+
+/** Runs a structural read whose failure makes Go refuse the certificate (kubecerts still shows it). */
+function goStructure(reason: string, read: () => void): void {
+  try {
+    read();
+  } catch (err) {
+    if (err instanceof DerError) throw new GoParseRejection(reason);
+    throw err;
+  }
+}
 
 /**
  * Reads one `SEQUENCE OF Extension` (`listEl`, read from `parent`) into `out`: a certificate has one
@@ -301,21 +405,30 @@ export function parseExtensions(
     const oidEl = er.expect(Tag.OID, 'extension OID');
     const oid = decodeOid(der, oidEl);
     const criticalEl = er.optional(Tag.BOOLEAN);
-    if (criticalEl) readBoolean(der, criticalEl);
+    const critical = criticalEl ? readBoolean(der, criticalEl) : false;
     const valueEl = er.expect(Tag.OCTET_STRING, 'extension value');
     er.finish('extension');
     if (seen.includes(oid)) throw new DerError(`extension ${oid} appears twice`, oidEl.start);
     seen.push(oid);
     const parser = EXTENSION_PARSERS[oid];
-    if (!parser) continue;
-    const vr = new DerReader(der, valueEl.contentStart, valueEl.end, er.depth + 1);
-    parser(der, vr, out);
-    vr.finish(`extension ${oid}`);
+    let handled = false;
+    if (parser) {
+      const vr = new DerReader(der, valueEl.contentStart, valueEl.end, er.depth + 1);
+      try {
+        handled = parser(der, vr, out, critical) !== false;
+      } catch (err) {
+        if (!(err instanceof GoParseRejection)) throw err;
+        out.goRejects ??= err.message;
+        handled = true;
+      }
+    }
+    if (critical && !handled) (out.unhandledCritical ??= []).push(oid);
   }
   return out;
 }
 
-function parseSans(der: Uint8Array, r: DerReader, out: Extensions): void {
+function parseSans(der: Uint8Array, r: DerReader, out: Extensions): boolean {
+  out.sanHex = hex(der.subarray(r.offset, r.end));
   const gr = r.enter(r.expect(Tag.SEQUENCE, 'subjectAltName'));
   const dns: string[] = [];
   const ip: string[] = [];
@@ -330,15 +443,32 @@ function parseSans(der: Uint8Array, r: DerReader, out: Extensions): void {
       case 0x82:
         dns.push(ascii(der, el, 'DNS SAN'));
         break;
-      case 0x86:
-        uri.push(ascii(der, el, 'URI SAN'));
+      case 0x86: {
+        const value = ascii(der, el, 'URI SAN');
+        const problem = goUriProblem(value);
+        if (problem) out.goRejects ??= `x509: cannot parse URI ${JSON.stringify(value)}: ${problem}`;
+        uri.push(value);
         break;
+      }
       case 0x87:
         ip.push(formatIp(content(der, el), el));
         break;
     }
   }
   out.sans = { dns, ip, email, uri };
+  // Go: a SAN extension with no name it reads is unhandled (fatal when critical).
+  return dns.length + ip.length + email.length + uri.length > 0;
+}
+
+/** What Go's url.Parse and host check refuse in a URI SAN (an approximation of net/url). */
+function goUriProblem(uri: string): string | undefined {
+  if (/[\x00-\x1f\x7f]/.test(uri)) return 'invalid control character in URL';
+  if (/%(?![0-9A-Fa-f]{2})/.test(uri)) return 'invalid URL escape';
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(uri);
+  if (!m) return undefined;
+  const at = m[1].lastIndexOf('@');
+  const host = at >= 0 ? m[1].slice(at + 1) : m[1];
+  return host && !reverseLabels(host) ? 'invalid domain' : undefined;
 }
 
 /** Go's net.IP.String(): dotted IPv4 (also for IPv4-mapped IPv6), RFC 5952 for IPv6. */

@@ -37,8 +37,6 @@ export interface PublicKeyInfo {
   readonly curve?: string;
   /** DER of the SubjectPublicKeyInfo. */
   readonly spkiDer: Uint8Array;
-  /** Dotted OID of the SPKI algorithm (rsaEncryption, id-ecPublicKey, …): Go only uses the ones it knows. */
-  readonly oid?: string;
 }
 
 export interface SignatureAlgorithm {
