@@ -167,7 +167,11 @@ export function worstSeverity(findings: readonly CsrRiskFinding[]): Severity | u
   return order.find((s) => findings.some((f) => f.severity === s));
 }
 
-/** 86400 → "24h", 86401 → "24h1s": hours, minutes and seconds, zero parts left out. */
+/**
+ * 86400 → "24h", 86401 → "24h1s": hours, minutes and seconds, zero parts left out. Exact, for the
+ * policy messages: kubectl's HumanDuration (core/time/humanDuration) rounds 24h1s to "24h", which
+ * would hide why a request exceeds a 24h maximum.
+ */
 export function formatSeconds(seconds: number): string {
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);

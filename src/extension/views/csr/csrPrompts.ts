@@ -35,7 +35,7 @@ function errorRisks(entry: CsrEntry | undefined): string[] {
  */
 function confirmByName(name: string, risks: readonly string[]): Promise<boolean> {
   const box = vscode.window.createInputBox();
-  box.title = vscode.l10n.t('Approve {0} despite {1} error-level risks?', name, risks.length);
+  box.title = vscode.l10n.t('Approve {0} despite its error-level risks?', name);
   box.placeholder = vscode.l10n.t('Type {0} to approve anyway; Escape cancels', name);
   box.prompt = risks.map((r) => `⚠ ${r}`).join('  ');
   box.ignoreFocusOut = true;

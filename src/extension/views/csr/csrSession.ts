@@ -126,6 +126,7 @@ export class CsrSession {
   async reconnect(now: boolean): Promise<void> {
     await this.connecting;
     this.disconnect();
+    this.changed();
     if (now) await this.ensureConnected();
   }
 
