@@ -5,6 +5,7 @@
 // decimal serial_number. Every series of a family carries the same label names, empty where they do
 // not apply, as that exporter's v4 does. What it cannot know is ours, prefixed kubecerts_. Labels
 // hold names and paths only: never a message (it could quote a value), a token or a key.
+import * as path from 'node:path';
 import type { CertificateReport } from '../audit/report';
 import type { FindingCode } from '../findings/catalog';
 import type { Finding } from '../findings/finding';
@@ -64,10 +65,6 @@ export function decimalSerial(serialHex: string): string {
   return serialHex ? BigInt('0x' + serialHex).toString(10) : '';
 }
 
-function baseName(file: string): string {
-  return file.split(/[\\/]/).pop() ?? file;
-}
-
 function certLabels(report: CertificateReport): Record<string, string> {
   const cert = report.certificate;
   const kind =
@@ -80,7 +77,7 @@ function certLabels(report: CertificateReport): Record<string, string> {
           : '';
   return {
     filepath: report.file,
-    filename: baseName(report.file),
+    filename: path.basename(report.file),
     embedded_kind: kind,
     embedded_key: kind === 'user' ? (report.user ?? '') : kind === 'cluster' ? (report.cluster ?? '') : '',
     subject_CN: commonName(cert.subject),

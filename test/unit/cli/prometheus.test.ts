@@ -203,6 +203,41 @@ describe('kubecerts audit --format prometheus', () => {
     assert.equal(new Set(series).size, series.length, 'no series twice (the textfile collector refuses it)');
   });
 
+  it('escapes label values and keeps two certificates that share every label apart', async () => {
+    const odd = join(dir, 'odd');
+    execFileSync('mkdir', ['-p', odd]);
+    const ca = await makeCa({
+      cn: 'odd-ca',
+      notBefore: GENERATED,
+      notAfter: addDays(GENERATED, 3650),
+      key: EC,
+    });
+    const twin = (days: number) =>
+      makeLeaf({
+        issuer: ca,
+        cn: 'twin "quoted" \\ name',
+        serialHex: '0A',
+        notBefore: GENERATED,
+        notAfter: addDays(GENERATED, days),
+        key: EC,
+      });
+    const [a, b] = [await twin(100), await twin(200)];
+    const file = join(odd, 'we"ird\\name.pem');
+    writeFileSync(file, a.certPem + b.certPem);
+    const { stdout } = await cli(['audit', file, '--now', NOW, '--format', 'prometheus'], dir);
+    execFileSync('promtool', ['check', 'metrics'], { input: stdout });
+    const twins = find(parseExposition(stdout), 'x509_cert_not_after', { filepath: file });
+    assert.equal(twins.length, 2, stdout);
+    assert.deepEqual(new Set(twins.map((t) => t.labels.subject_CN)), new Set(['twin "quoted" \\ name']));
+    assert.equal(twins[0].labels.serial_number, '10');
+    assert.equal(twins[0].labels.filename, 'we"ird\\name.pem', 'a backslash is part of a Linux file name');
+    assert.notEqual(twins[0].labels.discriminator, twins[1].labels.discriminator);
+    assert.deepEqual(
+      twins.map((t) => t.value).sort(),
+      [a, b].map((c) => c.cert.notAfter.getTime() / 1000).sort(),
+    );
+  });
+
   it('--output replaces the file atomically, keeps its mode and leaves no temp file', async () => {
     const out = join(dir, 'textfile');
     rmSync(out, { recursive: true, force: true });
