@@ -25,6 +25,11 @@ export const SUITE = path.join(ROOT, 'out', 'integration', 'index.js');
 /** One line per failed test: stage, title, screenshot (or empty), extension host log. */
 export const FAILURES_FILE = path.join(RESULTS, 'failures.tsv');
 const SUITE_TIMEOUT_MS = 4 * 60_000;
+/**
+ * Opening the workbench: the page is committed once the server answers; what follows is waited
+ * for as conditions (the suite's result, the workbench's parts), each with its own bound.
+ */
+const NAVIGATION = { waitUntil: 'commit', timeout: 60_000 } as const;
 
 export interface StageSpec {
   /** Prefix of the stage's folders, screenshots and kept logs: "dev", "untrusted", "vsix". */
@@ -76,8 +81,6 @@ async function newPage(browser: Browser, server: CodeServer, consoleLog: string)
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
   const page = await context.newPage();
-  // A lost element fails its action soon, so the wait around it looks again (never 30 s per try).
-  page.setDefaultTimeout(10_000);
   page.on('console', (m) => fs.appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
   page.on('pageerror', (e) => fs.appendFileSync(consoleLog, `[pageerror] ${e.stack ?? e.message}\n`));
   return page;
@@ -113,7 +116,7 @@ export async function runStage(ctx: StageContext, spec: StageSpec): Promise<numb
   try {
     if (spec.suite) {
       const page = await newPage(ctx.browser, server, consoleLog);
-      await page.goto(server.url(ctx.workspace, { ...development, extensionTestsPath: SUITE }));
+      await page.goto(server.url(ctx.workspace, { ...development, extensionTestsPath: SUITE }), NAVIGATION);
       const result = await suiteResult(resultFile, server, page, spec.name);
       console.log(formatResult(spec.suite.title, result));
       failed += result.failed + (spec.suite.extraFailures?.(result) ?? 0);
@@ -123,7 +126,7 @@ export async function runStage(ctx: StageContext, spec: StageSpec): Promise<numb
     if (spec.ui) {
       console.log(`\n${spec.ui.title}`);
       const page = await newPage(ctx.browser, server, consoleLog);
-      await page.goto(server.url(ctx.workspace, development));
+      await page.goto(server.url(ctx.workspace, development), NAVIGATION);
       const session: UiSession = {
         page,
         workspace: ctx.workspace,

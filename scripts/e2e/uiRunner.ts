@@ -46,7 +46,8 @@ export async function runUiTests(session: UiSession, files: readonly string[]): 
 }
 
 async function runMocha(session: UiSession, files: readonly string[]): Promise<UiResult> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, reporter: Mocha.reporters.Base });
+  // Above every wait's own bound (the workbench's first load: 120 s), so a wait reports its timeout.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, reporter: Mocha.reporters.Base });
   files.forEach((f) => mocha.addFile(f));
   await mocha.loadFilesAsync();
   const outcomes: UiOutcome[] = [];

@@ -2,7 +2,7 @@
 // dialogs and notification toasts.
 import type { Locator } from 'playwright-core';
 import { waitFor } from '../wait';
-import { exactly, gone, normalize, shown } from './page';
+import { ACTION_TIMEOUT, exactly, gone, normalize, shown } from './page';
 import { ui } from './session';
 
 /**
@@ -20,7 +20,7 @@ export async function runFromPalette(label: string): Promise<void> {
   const closedOnIt = async () => {
     if (!(await widget.isVisible())) return true;
     // Still open, but with another value: the command asks something of its own.
-    return (await input.inputValue({ timeout: 2_000 }).catch(() => '')) !== `>${label}`;
+    return (await input.inputValue({ timeout: ACTION_TIMEOUT }).catch(() => '')) !== `>${label}`;
   };
   await waitFor(`the command palette to run "${label}"`, async () => {
     if (clicked && (await closedOnIt())) return true;
@@ -28,14 +28,16 @@ export async function runFromPalette(label: string): Promise<void> {
       await page.keyboard.press('F1');
       return false;
     }
-    if ((await input.inputValue({ timeout: 2_000 })) !== `>${label}`) {
-      await input.fill(`>${label}`, { timeout: 2_000 });
+    if ((await input.inputValue({ timeout: ACTION_TIMEOUT })) !== `>${label}`) {
+      await input.fill(`>${label}`, { timeout: ACTION_TIMEOUT });
       return false;
     }
     if (!(await row.isVisible())) return false;
-    await row.click({ timeout: 2_000 });
+    await row.click({ timeout: ACTION_TIMEOUT });
     clicked = true;
-    return waitFor('the palette to close', closedOnIt, { timeoutMs: 2_000, quiet: true }).catch(() => false);
+    return waitFor('the palette to close', closedOnIt, { timeoutMs: ACTION_TIMEOUT, quiet: true }).catch(
+      () => false,
+    );
   });
 }
 

@@ -8,7 +8,13 @@ import type { Locator, Page } from 'playwright-core';
 import { waitFor } from '../wait';
 import { ui } from './session';
 
-export const TIMEOUT = 15_000;
+/**
+ * How long a UI wait gives its condition. Only an upper bound, so generous: on a loaded 2-core
+ * machine a workbench answers a click or a watch event in seconds, not milliseconds.
+ */
+export const TIMEOUT = 30_000;
+/** One action inside a wait's look: short, so that a lost element is looked for again. */
+export const ACTION_TIMEOUT = 5_000;
 
 /** A neutral grey bar, like a redaction. */
 export const SECRET_MASK = '#c8c8c8';
@@ -76,11 +82,11 @@ export async function gone(locator: Locator, what: string, timeoutMs = TIMEOUT):
 export async function waitForWorkbench(): Promise<void> {
   const { page } = ui();
   // The first load of a workbench on a busy machine (extension host, file watcher) takes a while.
-  await shown(page.locator('.monaco-workbench .part.statusbar'), 'the workbench', 60_000);
+  await shown(page.locator('.monaco-workbench .part.statusbar'), 'the workbench', 120_000);
   await shown(
     page.locator('.activitybar a.action-label[aria-label^="Explorer"]'),
     'the activity bar',
-    60_000,
+    120_000,
   );
 }
 

@@ -3,7 +3,7 @@
 // rows are looked up again on every look of a wait, never kept across a change.
 import type { Locator } from 'playwright-core';
 import { waitFor } from '../wait';
-import { TIMEOUT, exactly, nextFrames, parkMouse, shown } from './page';
+import { ACTION_TIMEOUT, TIMEOUT, exactly, nextFrames, parkMouse, shown } from './page';
 import { ui } from './session';
 
 /** Shows a side-bar container by clicking its activity-bar entry, unless it is already shown (a click would hide it). */
@@ -102,7 +102,7 @@ async function findRow(pane: Locator, match: RowMatch): Promise<Locator | undefi
   const box = await pane
     .locator('.monaco-list')
     .first()
-    .boundingBox({ timeout: 2_000 })
+    .boundingBox({ timeout: ACTION_TIMEOUT })
     .catch(() => null);
   if (!box) return undefined;
   // Wheel over the list's own scrollbar strip: over a row, that row's tooltip would open after a
@@ -142,8 +142,8 @@ export async function treeRow(pane: Locator, match: RowMatch, timeoutMs = TIMEOU
  */
 async function lookUnder(pane: Locator, group: RowMatch, match: RowMatch): Promise<Locator> {
   const groupRow = await lookFor(pane, group);
-  if ((await groupRow.getAttribute('aria-expanded', { timeout: 2_000 })) === 'false') {
-    await groupRow.locator('.monaco-tl-twistie').click({ timeout: 2_000 });
+  if ((await groupRow.getAttribute('aria-expanded', { timeout: ACTION_TIMEOUT })) === 'false') {
+    await groupRow.locator('.monaco-tl-twistie').click({ timeout: ACTION_TIMEOUT });
     throw new Error(`the group ${describeMatch(group)} was collapsed: opened it`);
   }
   return lookFor(pane, match);
@@ -201,7 +201,7 @@ export async function rowInfo(row: Locator): Promise<RowInfo> {
       };
     },
     undefined,
-    { timeout: 2_000 },
+    { timeout: ACTION_TIMEOUT },
   );
 }
 
@@ -248,9 +248,9 @@ export async function clickInlineAction(row: Locator, title: string): Promise<vo
   const action = row.locator(`.actions .action-label[aria-label="${title}"]`);
   // A live tree may re-render the row between the hover and the click: hover again until clicked.
   await waitFor(`the inline action ${title}`, async () => {
-    await row.hover({ timeout: 2_000 });
+    await row.hover({ timeout: ACTION_TIMEOUT });
     if (!(await action.isVisible())) return false;
-    await action.click({ timeout: 2_000 });
+    await action.click({ timeout: ACTION_TIMEOUT });
     return true;
   });
 }
@@ -277,7 +277,7 @@ export async function contextMenu(row: Locator, item: string): Promise<string[]>
   // The menu ignores a click that comes right after it opened: click until it closes.
   await waitFor(`the context menu to run ${item}`, async () => {
     if (!(await menu.isVisible())) return true;
-    await entry.click({ timeout: 2_000 });
+    await entry.click({ timeout: ACTION_TIMEOUT });
     return waitFor('the context menu to close', async () => !(await menu.isVisible()), {
       timeoutMs: 1_000,
       quiet: true,
