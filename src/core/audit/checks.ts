@@ -179,6 +179,14 @@ export function certificateFindings(
   return findings;
 }
 
+/** Chain problems that `certificateFindings` reports on the certificate itself. */
+const OWN_RULE_CODES: ReadonlySet<FindingCode> = new Set([
+  'cert-expired',
+  'cert-not-yet-valid',
+  'client-auth-missing',
+  'weak-signature',
+]);
+
 /**
  * A verdict's problems as findings on the certificate's place: the same codes and params every
  * surface shows. Validity problems of certificates that are audited on their own (`audited` holds
@@ -196,8 +204,7 @@ export function verdictFindings(
   for (const problem of report.problems) {
     const code = problem.code;
     if (!ctx.enabled(code)) continue;
-    if ((code === 'cert-expired' || code === 'cert-not-yet-valid') && audited.has(problem.certificate.sha256))
-      continue;
+    if (OWN_RULE_CODES.has(code) && audited.has(problem.certificate.sha256)) continue;
     findings.push(
       makeFinding(code, place, problem.params, {
         certificate: certificateRef(leaf),

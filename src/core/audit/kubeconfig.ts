@@ -351,7 +351,10 @@ function analyzeUser(
       ...(pairing.cluster ? { cluster: pairing.cluster.name } : {}),
     };
     const chain = chainReport(
-      verifyChain(leaf, { anchors: pairing.anchors, intermediates: certs.slice(1) }, options.now),
+      // kube-apiserver verifies client certificates for client authentication (EKUs nest).
+      verifyChain(leaf, { anchors: pairing.anchors, intermediates: certs.slice(1) }, options.now, {
+        usage: 'clientAuth',
+      }),
       pairing.anchors,
       (anchor) => (clusterCas.has(anchor) ? 'cluster-ca' : 'extra-anchor'),
       options.now,

@@ -51,8 +51,17 @@ export interface ChainReport {
 }
 
 /** A problem's finding code: a CA with the issuer's name but another key is a regenerated CA. */
-/** Every chain problem code is a finding code: the catalog is the one table of codes. */
+/**
+ * Every chain problem code is a finding code: the catalog is the one table of codes. A client
+ * certificate whose own EKU lacks clientAuth is the older, more precise `client-auth-missing`.
+ */
 export function chainProblemCode(problem: ChainProblem): FindingCode {
+  if (
+    problem.code === 'incompatible-key-usage' &&
+    problem.ca === problem.certificate &&
+    problem.params?.usage === 'clientAuth'
+  )
+    return 'client-auth-missing';
   const sameName =
     problem.code === 'not-signed-by-ca' &&
     problem.ca !== undefined &&

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { renderFindingMessage, type Finding } from '../../../core/findings/finding';
 import type { PkiInventory } from '../../../core/pki/inventory';
 import type { PkiItem } from '../../../core/pki/item';
+import { pkiItemHeadline } from '../../../core/verdict/pkiVerdict';
+import { verdictLines } from '../../hover/markdown';
 import { describeItem, itemContextValue, itemIcon, tooltipRows } from './pkiRows';
 
 export type SectionKind = 'unknown-issuer' | 'key-pairs' | 'kubeconfigs' | 'checks' | 'backups';
@@ -61,6 +63,15 @@ function itemTooltip(item: PkiItem): vscode.MarkdownString {
   md.appendMarkdown(`**${escape(item.name)}**`);
   if (item.longName) md.appendMarkdown(` — ${escape(item.longName)}`);
   md.appendMarkdown('\n\n');
+  // The signature verdict in the hover's words (one renderer for both).
+  const verdict = pkiItemHeadline(item);
+  const text = { l10n: vscode.l10n, language: vscode.env.language, translate };
+  if (verdict)
+    md.appendMarkdown(
+      verdictLines(verdict, text)
+        .map((line) => `${line}\n\n`)
+        .join(''),
+    );
   const rows = tooltipRows(item, vscode.l10n);
   md.appendMarkdown(rows.map(([k, v]) => `${escape(k)}: \`${v.replace(/`/g, "'")}\``).join('  \n'));
   if (item.findings.length) {
