@@ -102,13 +102,11 @@ async function decide(view: CsrView, decision: ApprovalDecision, args: readonly 
 async function switchContext(view: CsrView, name: unknown): Promise<void> {
   let chosen = typeof name === 'string' ? name : undefined;
   if (!chosen) {
-    const [{ loadClientNode }, { readKubeconfigs }] = await Promise.all([
-      import('../../../node/cluster/client'),
-      import('../../../node/cluster/kubeconfig'),
-    ]);
+    // Contexts come from core's kubeconfig model: listing them loads no Kubernetes client.
+    const { readKubeconfigs } = await import('../../../node/cluster/kubeconfig');
     let merged;
     try {
-      merged = readKubeconfigs(await loadClientNode(), { kubeconfig: view.ctx.config.kubeconfig });
+      merged = readKubeconfigs({ kubeconfig: view.ctx.config.kubeconfig });
     } catch (err) {
       void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
       return;

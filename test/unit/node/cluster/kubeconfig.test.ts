@@ -1,10 +1,27 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadClientNode } from '../../../../src/node/cluster/client';
 import { type ClusterError } from '../../../../src/node/cluster/errors';
-import { kubeconfigFiles, loadKubeconfig } from '../../../../src/node/cluster/kubeconfig';
+import { kubeconfigFiles, loadKubeconfig, readKubeconfigs } from '../../../../src/node/cluster/kubeconfig';
+
+const ROOT = join(__dirname, '../../../..');
+/** Makes any import of @kubernetes/client-node fail in a child process. */
+const NO_CLIENT_HOOK = `data:text/javascript,${encodeURIComponent(
+  `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, next) { if (s.startsWith("@kubernetes/client-node")) throw new Error("client-node loaded"); return next(s, c); }'));`,
+)}`;
+
+function runWithoutClient(script: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--import', NO_CLIENT_HOOK, '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
 
 function kubeconfig(
   current: string,
@@ -100,5 +117,98 @@ describe('kubeconfig loading for the cluster client', () => {
       'plugin',
     );
     assert.equal(loadKubeconfig(k8s, { kubeconfig: inside }).context, 'e');
+  });
+
+  it('lists contexts from the core model without loading the Kubernetes client (Switch Context)', () => {
+    const file = join(dir, 'list.conf');
+    writeFileSync(
+      file,
+      kubeconfig('b', [
+        { context: 'a', cluster: 'ca', user: 'ua', server: 'https://a:6443' },
+        { context: 'b', cluster: 'cb', user: 'ub', server: 'https://b:6443' },
+      ]),
+    );
+    const listed = readKubeconfigs({ kubeconfig: file });
+    assert.deepEqual(
+      [...listed.contexts.values()],
+      [
+        { name: 'a', cluster: 'ca', user: 'ua' },
+        { name: 'b', cluster: 'cb', user: 'ub' },
+      ],
+    );
+    assert.equal(listed.currentContext, 'b');
+
+    const kubeconfigModule = JSON.stringify(join(ROOT, 'src/node/cluster/kubeconfig.ts'));
+    const clientModule = JSON.stringify(join(ROOT, 'src/node/cluster/client.ts'));
+    const listing = runWithoutClient(
+      `const m = require(${kubeconfigModule}).readKubeconfigs({ kubeconfig: ${JSON.stringify(file)} });
+       console.log([...m.contexts.keys()].join(','));`,
+    );
+    assert.equal(listing.status, 0, listing.stderr);
+    assert.equal(listing.stdout.trim(), 'a,b');
+    // The hook does catch a load of the client: connecting needs it.
+    const connecting = runWithoutClient(
+      `require(${clientModule}).loadClientNode().then(() => console.log('loaded'));`,
+    );
+    assert.notEqual(connecting.status, 0);
+    assert.match(connecting.stderr, /client-node loaded/);
+  });
+
+  it("builds the client's configuration from the merged model: CA data, paths against the file, tokenFile, exec arguments", async () => {
+    const sub = join(dir, 'sub');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'token'), 'secret-token\n');
+    const file = join(sub, 'built.conf');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: tok',
+        'clusters:',
+        '- name: c',
+        '  cluster:',
+        '    server: https://c:6443',
+        '    certificate-authority-data: Q0E=',
+        '    tls-server-name: api.internal',
+        'users:',
+        '- name: tok',
+        '  user:',
+        '    tokenFile: token',
+        '- name: certs',
+        '  user:',
+        '    client-certificate: pki/client.crt',
+        '    client-key: pki/client.key',
+        '- name: plugin',
+        '  user:',
+        '    exec:',
+        '      apiVersion: client.authentication.k8s.io/v1',
+        '      command: get-token',
+        '      args: [--cluster, c]',
+        '      interactiveMode: Never',
+        'contexts:',
+        '- name: tok',
+        '  context: {cluster: c, user: tok, namespace: team}',
+        '- name: certs',
+        '  context: {cluster: c, user: certs}',
+        '- name: plugin',
+        '  context: {cluster: c, user: plugin}',
+      ].join('\n'),
+    );
+    const k8s = await loadClientNode();
+    const tok = loadKubeconfig(k8s, { kubeconfig: file });
+    assert.deepEqual(
+      [tok.cluster.server, tok.cluster.caData, tok.cluster.tlsServerName, tok.user.token],
+      ['https://c:6443', 'Q0E=', 'api.internal', 'secret-token'],
+    );
+    assert.equal(tok.kc.getContextObject('tok')?.namespace, 'team');
+    assert.equal(tok.kc.getCurrentUser()?.token, 'secret-token');
+    const certs = loadKubeconfig(k8s, { kubeconfig: file, context: 'certs' });
+    assert.deepEqual(
+      [certs.user.certFile, certs.user.keyFile],
+      [join(sub, 'pki/client.crt'), join(sub, 'pki/client.key')],
+    );
+    const plugin = loadKubeconfig(k8s, { kubeconfig: file, context: 'plugin' });
+    assert.deepEqual(plugin.kc.getCurrentUser()?.exec?.args, ['--cluster', 'c']);
   });
 });
