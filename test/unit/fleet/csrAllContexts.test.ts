@@ -98,7 +98,7 @@ describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
       '--format',
       'json',
       '--timeout',
-      '1500ms',
+      '3s',
     );
     const elapsed = Date.now() - started;
     const out = JSON.parse(stdout) as {
@@ -124,7 +124,7 @@ describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
     assert.deepEqual(names('beta'), expected.items.map((i) => i.metadata.name).sort());
     assert.ok(names('alpha').includes('csr-node-3-asks-for-node-1'), names('alpha').join());
     assert.equal(code, 1, 'unlisted context and risky pending CSRs give exit code 1');
-    assert.match(stderr, /context gamma-hung: No answer within 1500 ms/);
+    assert.match(stderr, /context gamma-hung: No answer within 3000 ms/);
     assert.ok(elapsed < 30_000, `took ${elapsed} ms`);
   });
 
@@ -138,7 +138,7 @@ describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
       '--kubeconfig',
       kubeconfig,
       '--timeout',
-      '1s',
+      '3s',
       '--parallel',
       '2',
     );
@@ -171,7 +171,7 @@ describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
       '--format',
       'prometheus',
       '--timeout',
-      '1s',
+      '3s',
     );
     assert.match(metrics.stdout, /^kubecerts_cluster_up\{context="alpha"\} 1$/m);
     assert.match(metrics.stdout, /^kubecerts_cluster_up\{context="beta"\} 0$/m);
