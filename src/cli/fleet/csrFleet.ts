@@ -37,12 +37,8 @@ interface ContextReport {
 
 const LIST_ACTION = 'list certificatesigningrequests';
 
-function contextsToList(
-  args: CsrArgs,
-  location: KubeconfigLocation,
-  k8s: Parameters<typeof readKubeconfigs>[0],
-): string[] {
-  const merged = readKubeconfigs(k8s, location);
+function contextsToList(args: CsrArgs, location: KubeconfigLocation): string[] {
+  const merged = readKubeconfigs(location);
   if (args.allContexts) {
     const names = [...merged.contexts.keys()].sort();
     if (!names.length) throw new InputError(`No context is defined in ${merged.files.join(', ')}.`);
@@ -159,14 +155,15 @@ export async function listCsrsOfContexts(args: CsrArgs, ctx: CliContext, now: Da
     homeDir: ctx.io.homedir,
     platform: ctx.io.platform,
   };
-  const k8s = await loadClientNode();
   let contexts: string[];
   try {
-    contexts = contextsToList(args, location, k8s);
+    contexts = contextsToList(args, location);
   } catch (err) {
     if (err instanceof ClusterError) throw new InputError(err.message);
     throw err;
   }
+  // Loading the Kubernetes client (megabytes of code) is not a cluster's time: done before the clocks start.
+  await loadClientNode();
   const outcomes = await forEachContext(contexts, args.fleet, async (context, signal) => {
     const client = await connectCluster({ ...location, context });
     const { items } = await client.listCsrs({ signal });
