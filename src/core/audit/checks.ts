@@ -215,7 +215,7 @@ export function verdictFindings(
   return findings;
 }
 
-/** `verdictFindings` for a verifier's problems against one CA (`anchors[0]`, which signs `leaf` directly). */
+/** `verdictFindings` for a verifier's problems against `anchors` (the PKI inventory's check of one CA). */
 export function chainFindings(
   leaf: Certificate,
   problems: readonly ChainProblem[],
@@ -225,7 +225,7 @@ export function chainFindings(
   audited: Pick<ReadonlySet<string>, 'has'>,
   related: readonly RelatedLocation[] = [],
 ): Finding[] {
-  const report = { problems: problemReports(problems, [leaf, ...anchors.slice(0, 1)], anchors, ctx.now) };
+  const report = { problems: problemReports(problems, anchors, ctx.now) };
   return verdictFindings(leaf, report, place, ctx, audited, related);
 }
 

@@ -74,43 +74,33 @@ function isoDate(date: Date): string {
 }
 
 /**
- * The params of a problem's message. Verifiers may give them (`params`); otherwise they follow
- * from the path: a CA-side problem (not a CA, path length) is about the certificate the CA signed.
+ * The params of a problem's message: the verifier's (`params`, which name the certificate and CA
+ * the catalog's template speaks of), over names that fit every template; dates as the certificate
+ * rules write them, so a date reads the same whichever check found it.
  */
 function problemParams(
   problem: ChainProblem,
   code: FindingCode,
-  path: readonly Certificate[],
   tried: readonly Certificate[],
   now: Date,
 ): FindingParams {
   const cert = problem.certificate;
-  const subject = cert.subject.display;
-  const at = path.findIndex((c) => c.sha256Fingerprint === cert.sha256Fingerprint);
-  const base: Record<string, string | number> = {
-    subject,
+  const base = {
+    subject: cert.subject.display,
     issuer: cert.issuer.display,
     ca:
       problem.ca?.subject.display ?? (tried.map((a) => a.subject.display).join('; ') || cert.issuer.display),
   };
-  if (code === 'cert-expired') {
-    Object.assign(base, {
-      notAfter: isoDate(cert.notAfter),
-      days: Math.floor((now.getTime() - cert.notAfter.getTime()) / DAY_MS),
-    });
-  } else if (code === 'cert-not-yet-valid') {
-    base.notBefore = isoDate(cert.notBefore);
-  } else if (code === 'issuer-not-ca' && at > 0) {
-    // "Issuer {ca} of certificate {subject} is not a CA": the problem is on the issuer.
-    Object.assign(base, { ca: subject, subject: path[at - 1].subject.display });
-  } else if (code === 'path-length-exceeded' && at > 0) {
-    // "{subject} exceeds the path length allowed by {ca}": the CA below the limit that breaks it.
-    const pathLen = cert.basicConstraints?.pathLen ?? 0;
-    // Go counts every intermediate below the CA, self-issued ones too (domain.md §8).
-    const breaker = path[Math.max(1, at - 1 - pathLen)];
-    Object.assign(base, { ca: subject, subject: breaker.subject.display });
-  }
-  return { ...base, ...(problem.params ?? {}) };
+  const dates: FindingParams =
+    code === 'cert-expired'
+      ? {
+          notAfter: isoDate(cert.notAfter),
+          days: Math.floor((now.getTime() - cert.notAfter.getTime()) / DAY_MS),
+        }
+      : code === 'cert-not-yet-valid'
+        ? { notBefore: isoDate(cert.notBefore) }
+        : {};
+  return { ...base, ...(problem.params ?? {}), ...dates };
 }
 
 /** Builds the verdict of one certificate against the anchors `tried`. */
@@ -132,14 +122,13 @@ export function chainReport(
     ...(anchor ? { anchor: certificateRef(anchor), anchorSource: sourceOf(anchor) } : {}),
     ...(issuer ? { signedBy: certificateRef(issuer) } : {}),
     tried: tried.map(certificateRef),
-    problems: problemReports(verdict.problems, verdict.path, tried, now),
+    problems: problemReports(verdict.problems, tried, now),
   };
 }
 
-/** A verifier's problems with their finding codes and message params; `path` is leaf … anchor. */
+/** A verifier's problems with their finding codes and message params. */
 export function problemReports(
   problems: readonly ChainProblem[],
-  path: readonly Certificate[],
   tried: readonly Certificate[],
   now: Date,
 ): ChainProblemReport[] {
@@ -150,7 +139,7 @@ export function problemReports(
       severity: FINDING_CATALOG[code].severity,
       certificate: certificateRef(p.certificate),
       ...(p.ca ? { ca: certificateRef(p.ca) } : {}),
-      params: problemParams(p, code, path, tried, now),
+      params: problemParams(p, code, tried, now),
     };
   });
 }
