@@ -186,11 +186,25 @@ function goAlgorithmProblem(child: Certificate): SignatureFailure | undefined {
   return undefined;
 }
 
-function checkSignatureFrom(child: Certificate, parent: Certificate): SignatureFailure | undefined {
+/** Signature results of one verifyChain call: a bundle of same-key CAs asks the same question 100 times. */
+type SignatureMemo = Map<string, boolean>;
+
+function signedWith(memo: SignatureMemo, child: Certificate, parent: Certificate): boolean {
+  const key = `${child.sha256Fingerprint}|${parent.spkiPin}|${parent.publicKey.algorithm}`;
+  let ok = memo.get(key);
+  if (ok === undefined) memo.set(key, (ok = verifySignature(child, parent)));
+  return ok;
+}
+
+function checkSignatureFrom(
+  memo: SignatureMemo,
+  child: Certificate,
+  parent: Certificate,
+): SignatureFailure | undefined {
   const why = parentCannotSign(parent);
   if (why) return { kind: 'cannot-sign', why };
   return (
-    goAlgorithmProblem(child) ?? (verifySignature(child, parent) ? undefined : { kind: 'bad-signature' })
+    goAlgorithmProblem(child) ?? (signedWith(memo, child, parent) ? undefined : { kind: 'bad-signature' })
   );
 }
 
@@ -231,23 +245,31 @@ function makePool(certs: readonly Certificate[]): Pool {
 function potentialParents(pool: Pool, cert: Certificate): readonly Certificate[] {
   const named = pool.bySubject.get(cert.issuer.derHex);
   if (!named || named.length < 2) return named ?? NO_CERTIFICATES;
-  const rank = (c: Certificate) =>
-    (c.subjectKeyId ?? '') === (cert.authorityKeyId ?? '')
-      ? 0
-      : !c.subjectKeyId || !cert.authorityKeyId
-        ? 1
-        : 2;
+  const aki = cert.authorityKeyId ?? '';
+  const rank = (c: Certificate) => {
+    const ski = c.subjectKeyId ?? '';
+    return ski === aki ? 0 : !ski || !aki ? 1 : 2;
+  };
   return [...named].sort((a, b) => rank(a) - rank(b));
+}
+
+// Go's alreadyInChain compares subject, key and SAN extension: one string per certificate.
+const chainKeys = new WeakMap<Certificate, string>();
+
+function chainKey(cert: Certificate): string {
+  let key = chainKeys.get(cert);
+  if (key === undefined) {
+    key = `${cert.subject.derHex}|${cert.spkiPin}|${cert.sanExtensionHex ?? '-'}`;
+    chainKeys.set(cert, key);
+  }
+  return key;
 }
 
 /** Go's alreadyInChain: same subject, same key and same SAN extension (or both without). */
 function alreadyInChain(candidate: Certificate, chain: readonly Certificate[]): boolean {
-  return chain.some(
-    (c) =>
-      c.subject.derHex === candidate.subject.derHex &&
-      c.spkiPin === candidate.spkiPin &&
-      c.sanExtensionHex === candidate.sanExtensionHex,
-  );
+  const key = chainKey(candidate);
+  for (const c of chain) if (chainKey(c) === key) return true;
+  return false;
 }
 
 // ---- failures, Go's way ----
@@ -328,6 +350,7 @@ interface Search {
   readonly roots: Pool;
   readonly intermediates: Pool;
   readonly now: number;
+  readonly memo: SignatureMemo;
   checks: number;
 }
 
@@ -343,7 +366,7 @@ function buildChains(search: Search, chain: Certificate[]): { chains: Certificat
       err = { kind: 'budget', cert: chain[0] };
       return;
     }
-    const failure = checkSignatureFrom(cert, candidate);
+    const failure = checkSignatureFrom(search.memo, cert, candidate);
     if (failure) {
       hint ??= { kind: 'signature', ca: candidate, child: cert, failure };
       return;
@@ -374,6 +397,7 @@ function goVerify(
   trust: TrustSet,
   now: number,
   usage: ChainUsage,
+  memo: SignatureMemo,
 ): { chain?: Certificate[]; err?: Failure } {
   if (leaf.goRejects !== undefined) return { err: { kind: 'parse', cert: leaf } };
   const leafError = isValid(leaf, 'leaf', [], now);
@@ -387,6 +411,7 @@ function goVerify(
       roots,
       intermediates: poolsOf(trust.intermediates ?? NO_CERTIFICATES).go,
       now,
+      memo,
       checks: 0,
     };
     const built = buildChains(search, [leaf]);
@@ -448,7 +473,13 @@ interface Explanation {
  * the algorithm or the signer) to find who signed what and what is wrong with the best path.
  * Bounded like Go: at most MAX_SIGNATURE_CHECKS signature checks.
  */
-function explain(leaf: Certificate, trust: TrustSet, now: number, usage: ChainUsage): Explanation {
+function explain(
+  leaf: Certificate,
+  trust: TrustSet,
+  now: number,
+  usage: ChainUsage,
+  memo: SignatureMemo,
+): Explanation {
   const roots = poolsOf(trust.anchors).all;
   const intermediates = poolsOf(trust.intermediates ?? NO_CERTIFICATES).all;
   const out: Explanation = { deepest: [leaf], deadEnds: [] };
@@ -470,7 +501,7 @@ function explain(leaf: Certificate, trust: TrustSet, now: number, usage: ChainUs
         out.deadEnds.push({ kind: 'budget', cert: leaf });
         return;
       }
-      if (!verifySignature(cert, ca)) {
+      if (!signedWith(memo, cert, ca)) {
         out.deadEnds.push({ kind: 'signature', ca, child: cert, failure: { kind: 'bad-signature' } });
         continue;
       }
@@ -506,7 +537,8 @@ export function verifyChain(
 ): ChainVerdict {
   const t = now.getTime();
   const usage = options.usage ?? 'any';
-  const go = goVerify(leaf, trust, t, usage);
+  const memo: SignatureMemo = new Map();
+  const go = goVerify(leaf, trust, t, usage, memo);
   if (go.chain) {
     const path = go.chain;
     const signedBy = path.length > 1 ? path[1] : selfSigned(leaf);
@@ -519,29 +551,45 @@ export function verifyChain(
     };
   }
   const primary = go.err!;
-  const inRoots = poolsOf(trust.anchors).all.fingerprints.has(leaf.sha256Fingerprint);
-  const why = inRoots
-    ? { deepest: [leaf], deadEnds: [], best: { path: [leaf], failures: pathProblems([leaf], t, usage) } }
-    : explain(leaf, trust, t, usage);
-  const failures = [primary, ...(why.best ? why.best.failures : [...leafProblems(leaf, t), ...why.deadEnds])];
-  const problems = dedupe(failures.map((f) => toProblem(f, trust)));
+  const why = explanation(leaf, trust, t, usage, memo, primary);
+  const failures = [
+    primary,
+    ...(why.best ? why.best.failures : [...pathProblems([leaf], t, 'any'), ...why.deadEnds]),
+  ];
   const path = why.best?.path ?? why.deepest;
-  const signedBy = inRoots ? selfSigned(leaf) : (why as Explanation).signedBy;
   return {
     verified: false,
     ...(why.best ? { anchor: path[path.length - 1] } : {}),
     path,
-    problems,
-    ...(signedBy ? { signedBy } : {}),
+    problems: dedupe(failures.map((f) => toProblem(f, trust))),
+    ...(why.signedBy ? { signedBy: why.signedBy } : {}),
   };
+}
+
+function explanation(
+  leaf: Certificate,
+  trust: TrustSet,
+  now: number,
+  usage: ChainUsage,
+  memo: SignatureMemo,
+  primary: Failure,
+): Explanation {
+  if (poolsOf(trust.anchors).all.fingerprints.has(leaf.sha256Fingerprint)) {
+    const signedBy = selfSigned(leaf);
+    return {
+      deepest: [leaf],
+      deadEnds: [],
+      best: { path: [leaf], failures: pathProblems([leaf], now, usage) },
+      ...(signedBy ? { signedBy } : {}),
+    };
+  }
+  // Go gave up on the budget: searching again would only spend it a second time.
+  if (primary.kind === 'budget') return { deepest: [leaf], deadEnds: [] };
+  return explain(leaf, trust, now, usage, memo);
 }
 
 function selfSigned(cert: Certificate): Certificate | undefined {
   return cert.isSelfIssued && verifySignature(cert, cert) ? cert : undefined;
-}
-
-function leafProblems(leaf: Certificate, now: number): Failure[] {
-  return pathProblems([leaf], now, 'any');
 }
 
 function dedupe(problems: ChainProblem[]): ChainProblem[] {

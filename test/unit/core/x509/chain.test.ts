@@ -238,7 +238,11 @@ describe('verifyChain', () => {
           s.anchor.cert.sha256Fingerprint,
         );
       }
-      assert.equal(opensslVerifies(s) !== !!s.opensslDiffers, verdict.verified, `openssl disagrees on: ${s.name}`);
+      assert.equal(
+        opensslVerifies(s) !== !!s.opensslDiffers,
+        verdict.verified,
+        `openssl disagrees on: ${s.name}`,
+      );
     }
   });
 

@@ -1,0 +1,3 @@
+module kubecerts.dev/oracle
+
+go 1.23
