@@ -58,9 +58,9 @@ function worstSeverity(findings: readonly Pick<Finding, 'severity'>[]): Severity
 
 export function itemIcon(item: PkiItem): RowIcon {
   const look = STATE_LOOKS[item.state];
-  const finding = worstSeverity(item.findings);
-  if (finding && LEVELS.indexOf(finding) < LEVELS.indexOf(look.level))
-    return { id: FINDING_LOOKS[finding].icon, color: FINDING_LOOKS[finding].color };
+  const level = itemLevel(item);
+  if (level !== look.level && level !== 'ok')
+    return { id: FINDING_LOOKS[level].icon, color: FINDING_LOOKS[level].color };
   return { id: item.state === 'ok' ? KIND_ICONS[item.kind] : look.icon, color: look.color };
 }
 
@@ -147,10 +147,28 @@ export function tooltipRows(item: PkiItem, l10n: L10n): [string, string][] {
   return rows;
 }
 
-/** Errors the view's badge counts, like the Problems panel: every error-level finding of every folder. */
+/** How bad a row is: the worse of its state and its worst finding. */
+export function itemLevel(item: PkiItem): Level {
+  const finding = worstSeverity(item.findings) ?? 'ok';
+  const state = STATE_LOOKS[item.state].level;
+  return LEVELS.indexOf(finding) < LEVELS.indexOf(state) ? finding : state;
+}
+
+/**
+ * What the view's badge counts, as the Problems panel counts errors: the rows drawn red (a MISSING
+ * or expired file is an error there whatever its finding's severity) and the error-level findings
+ * of no row (static pod wiring, CIS file checks).
+ */
 export function errorCount(inventories: readonly (PkiInventory | undefined)[]): number {
-  return inventories.reduce(
-    (sum, inv) => sum + (inv?.findings.filter((f) => f.severity === 'error').length ?? 0),
-    0,
-  );
+  let count = 0;
+  for (const inventory of inventories) {
+    if (!inventory) continue;
+    const onRows = new Set<Finding>();
+    for (const item of inventory.items.values()) {
+      item.findings.forEach((f) => onRows.add(f));
+      if (item.kind !== 'backup' && itemLevel(item) === 'error') count++;
+    }
+    count += inventory.findings.filter((f) => f.severity === 'error' && !onRows.has(f)).length;
+  }
+  return count;
 }
