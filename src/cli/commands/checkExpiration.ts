@@ -15,6 +15,7 @@ import {
 import { DEFAULT_NODE_CONFIG_DIR, type PkiInventory } from '../../core/pki/inventory';
 import { PkiScanner } from '../../core/pki/scanner';
 import { LineIndex } from '../../core/text/lineIndex';
+import { systemClock } from '../../node/clock';
 import { isDirectory } from '../../node/fs/stat';
 import { FsPkiTreeSource } from '../../node/pki/fsSource';
 import { parseCommandArgs, parseNow } from '../args';
@@ -136,7 +137,7 @@ export const checkExpirationCommand: CliCommand = {
     ].join('\n'),
   async run(args, ctx) {
     const parsed = parseCheckExpirationArgs(args, ctx.io.cwd);
-    const inventory = await scanForExpiration(parsed, parsed.now ?? new Date());
+    const inventory = await scanForExpiration(parsed, parsed.now ?? systemClock());
     const report = expirationReport(inventory, ctx);
     if (parsed.output === 'json') {
       ctx.io.stdout.write(renderExpirationJson(report));

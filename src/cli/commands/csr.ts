@@ -8,6 +8,7 @@ import { type CsrPolicy, type CsrReview } from '../../core/csr/risk';
 import { renderRiskMessage, worstSeverity } from '../../core/csr/riskCatalog';
 import { humanDuration } from '../../core/time/humanDuration';
 import type { Translate } from '../../core/findings/finding';
+import { systemClock } from '../../node/clock';
 import { connectCluster, type ApprovalDecision, type ClusterClient } from '../../node/cluster/client';
 import { ClusterError } from '../../node/cluster/errors';
 import { NodeCache, reviewInCluster } from '../../node/cluster/review';
@@ -279,7 +280,7 @@ async function decide(
   return failed ? 1 : 0;
 }
 
-export async function runCsr(args: CsrArgs, ctx: CliContext, now = new Date()): Promise<number> {
+export async function runCsr(args: CsrArgs, ctx: CliContext, now = systemClock()): Promise<number> {
   if (
     args.action === 'list' &&
     (args.allContexts || args.format === 'prometheus' || args.output !== undefined)

@@ -10,6 +10,7 @@ import { renderRefusal, renderWarning, type RenewalWarning } from '../../core/re
 import { podsToRestart } from '../../core/renew/plan';
 import { renderPreview, type PreviewRow } from '../../core/renew/preview';
 import { RENEWABLE_NAMES, kubeadmTarget } from '../../core/renew/targets';
+import { systemClock } from '../../node/clock';
 import { ClusterError } from '../../node/cluster/errors';
 import type { WrittenFiles } from '../../node/renew/files';
 import { renewKubeadm, type KubeadmRenewal } from '../../node/renew/kubeadm';
@@ -86,7 +87,7 @@ function previewLines(rows: readonly PreviewRow[], t: Translate): string[] {
 
 export async function runRenew(args: RenewArgs, ctx: CliContext): Promise<number> {
   const { io, t } = ctx;
-  const now = args.now ?? new Date();
+  const now = args.now ?? systemClock();
   const all = args.names.includes('all');
   const out = (lines: string[]) => io.stdout.write(lines.map((l) => l + '\n').join(''));
   let failed = false;

@@ -12,6 +12,7 @@ import { Buffer } from 'node:buffer';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Csr, KubeNode } from '../../core/csr/model';
+import { systemClock } from '../clock';
 import { ClusterError, toClusterError } from './errors';
 import { loadKubeconfig, type LoadOptions } from './kubeconfig';
 
@@ -201,7 +202,7 @@ export class ClusterClient {
       if (has(decision) && !options.force)
         return { csr: toPlain(current), changed: false, attempts: attempt - 1 };
 
-      const now = new Date();
+      const now = systemClock();
       current.status = {
         ...current.status,
         conditions: [
