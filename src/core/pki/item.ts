@@ -36,7 +36,7 @@ export interface PkiItem {
   readonly caId?: string;
   /** Name of that CA as kubeadm prints it (`ca`, `etcd-ca`) or its display name. */
   readonly caName?: string;
-  /** The CA certificate the signature was checked with, when one was (domain.md §7: say which). */
+  /** The CA certificate the signature was checked with, when one was: the tooltip names it. */
   readonly checkedWith?: { readonly name: string; readonly path: string };
   readonly state: PkiItemState;
   readonly externallyManaged: boolean;

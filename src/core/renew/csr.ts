@@ -1,5 +1,5 @@
-// Renewal of a kubeconfig user's client certificate through the certificates.k8s.io/v1 API
-// (domain.md §5): plan the request (same CN and O, a new key of the old algorithm and size), build
+// Renewal of a kubeconfig user's client certificate through the certificates.k8s.io/v1 API:
+// plan the request (same CN and O, a new key of the old algorithm and size), build
 // the CSR object, read its conditions, and check what the signer returned before anything is written.
 import { Buffer } from 'node:buffer';
 import type { FindingParams } from '../findings/finding';

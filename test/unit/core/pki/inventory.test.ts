@@ -57,7 +57,7 @@ describe('PKI inventory', () => {
     it('has every item ok, with no findings, and the kubeconfigs with kubelet.conf rotated by the kubelet', () => {
       for (const item of allItems(inventory))
         assert.equal(item.state, 'ok', `${item.id}: ${item.reason ?? ''}`);
-      // The one finding of a healthy tree: the break-glass kubeconfig kubeadm keeps (domain.md §2).
+      // The one finding of a healthy tree: the break-glass kubeconfig kubeadm >= 1.29 keeps, O=system:masters.
       assert.deepEqual(
         inventory.findings.map((f) => [f.code, relative(root, f.file)]),
         [['system-masters', 'super-admin.conf']],
