@@ -37,19 +37,19 @@ function confirmByName(name: string, risks: readonly string[]): Promise<boolean>
   const box = vscode.window.createInputBox();
   box.title = vscode.l10n.t('Approve {0} despite its error-level risks?', name);
   box.placeholder = vscode.l10n.t('Type {0} to approve anyway; Escape cancels', name);
-  box.prompt = risks.map((r) => `⚠ ${r}`).join('  ');
+  const listed = risks.map((r) => `⚠ ${r}`).join('  ');
+  box.prompt = listed;
+  // The workbench shows a validation message in place of the prompt: it repeats the risks.
+  const mistyped = `${vscode.l10n.t('Not the name of the request: type {0}', name)}  ${listed}`;
   box.ignoreFocusOut = true;
   return new Promise<boolean>((resolve) => {
     let accepted = false;
     box.onDidChangeValue((value) => {
-      box.validationMessage =
-        value === '' || name.startsWith(value)
-          ? undefined
-          : vscode.l10n.t('Not the name of the request: type {0}', name);
+      box.validationMessage = value === '' || name.startsWith(value) ? undefined : mistyped;
     });
     box.onDidAccept(() => {
       if (box.value !== name) {
-        box.validationMessage = vscode.l10n.t('Not the name of the request: type {0}', name);
+        box.validationMessage = mistyped;
         return;
       }
       accepted = true;
