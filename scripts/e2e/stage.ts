@@ -71,6 +71,8 @@ export interface StageContext {
 interface Failure {
   readonly title: string;
   readonly screenshot?: string;
+  /** The window it ran in, whose extension host log explains it. */
+  readonly window: 'suite' | 'ui';
 }
 
 function elapsed(since: number): string {
@@ -112,6 +114,8 @@ export async function runStage(ctx: StageContext, spec: StageSpec): Promise<numb
     `[e2e] ${spec.name}: ${spec.vsix ? `${path.relative(ROOT, spec.vsix)} installed, ` : ''}code-server on ${server.origin} (${elapsed(started)})`,
   );
   const failures: Failure[] = [];
+  /** Extension host logs of the suite's window (the UI tests' window adds its own). */
+  let suiteLogs: string[] = [];
   let failed = 0;
   try {
     if (spec.suite) {
@@ -120,8 +124,11 @@ export async function runStage(ctx: StageContext, spec: StageSpec): Promise<numb
       const result = await suiteResult(resultFile, server, page, spec.name);
       console.log(formatResult(spec.suite.title, result));
       failed += result.failed + (spec.suite.extraFailures?.(result) ?? 0);
-      result.tests.filter((t) => t.state === 'failed').forEach((t) => failures.push({ title: t.fullTitle }));
+      result.tests
+        .filter((t) => t.state === 'failed')
+        .forEach((t) => failures.push({ title: t.fullTitle, window: 'suite' }));
       await page.context().close();
+      suiteLogs = extensionHostLogs(dirs.userDataDir);
     }
     if (spec.ui) {
       console.log(`\n${spec.ui.title}`);
@@ -139,17 +146,19 @@ export async function runStage(ctx: StageContext, spec: StageSpec): Promise<numb
       const ui = await runUiTests(session, uiFiles(spec.ui.dir));
       console.log(ui.lines.join('\n'));
       failed += ui.failed;
-      failures.push(...ui.failures);
+      failures.push(...ui.failures.map((f) => ({ ...f, window: 'ui' as const })));
       await page.context().close();
     }
   } catch (err) {
     failed += 1;
     failures.push({
       title: `${spec.name} stage: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+      // Broken off in the UI tests once the suite is done (or when there is no suite).
+      window: spec.ui && (suiteLogs.length || !spec.suite) ? 'ui' : 'suite',
     });
     console.error(`[e2e] ${spec.name} stage failed: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
-    if (failed > 0) keepDiagnostics(spec.name, server, consoleLog, failures);
+    if (failed > 0) keepDiagnostics(spec.name, server, consoleLog, failures, suiteLogs);
     await server.stop();
     console.log(`[e2e] ${spec.name} stage done in ${elapsed(started)}`);
   }
@@ -194,23 +203,24 @@ function keepDiagnostics(
   server: CodeServer,
   browserLog: string,
   failures: readonly Failure[],
+  suiteLogs: readonly string[],
 ): void {
-  // Oldest first: the UI tests' window, opened last, has the newest extension host log.
-  const logs = extensionHostLogs(server.dirs.userDataDir).sort(
-    (a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs,
+  const byAge = (files: string[]) => files.sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+  const logs = byAge(extensionHostLogs(server.dirs.userDataDir));
+  const kept = new Map(
+    logs.map((file, i) => [file, path.join(RESULTS, `${stage}-${path.basename(file, '.log')}-${i}.log`)]),
   );
-  const kept = logs.map((file, i) => {
-    const copy = path.join(RESULTS, `${stage}-${path.basename(file, '.log')}-${i}.log`);
-    fs.copyFileSync(file, copy);
-    return copy;
-  });
+  kept.forEach((copy, file) => fs.copyFileSync(file, copy));
   fs.copyFileSync(server.logFile, path.join(RESULTS, `${stage}-code-server.log`));
   if (fs.existsSync(browserLog))
     fs.copyFileSync(browserLog, path.join(RESULTS, `${stage}-browser-console.log`));
-  const log = kept.at(-1) ?? '';
+  const suiteWindow = logs.filter((f) => suiteLogs.includes(f));
+  const uiWindow = logs.filter((f) => !suiteLogs.includes(f));
+  const logOf = (f: Failure) =>
+    kept.get((f.window === 'suite' ? suiteWindow : uiWindow).at(-1) ?? logs.at(-1) ?? '') ?? '';
   const oneLine = (s: string) => s.replace(/[\t\n]+/g, ' ');
   fs.appendFileSync(
     FAILURES_FILE,
-    failures.map((f) => [stage, oneLine(f.title), f.screenshot ?? '', log].join('\t') + '\n').join(''),
+    failures.map((f) => [stage, oneLine(f.title), f.screenshot ?? '', logOf(f)].join('\t') + '\n').join(''),
   );
 }

@@ -2,18 +2,16 @@
 // what is awaited, never a fixed sleep. A probe that throws counts as "not yet" (a tree row not
 // rendered yet, a file not written yet), so a failed look is retried like an empty one. On timeout
 // the error names what was awaited, the last value or error seen, and what the registered
-// explainer adds: in the UI runner, a screenshot's path and the text the workbench showed.
+// explainer adds: in the UI runner, a screenshot's path and the text the workbench showed. A wait
+// inside another wait's probe is one look of the outer wait: its timeout only means "not yet",
+// so it is reported without the explainer (no screenshot per look).
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface WaitOptions<T> {
   /** Accepts a value read by the probe; without it any value but undefined and false is accepted. */
   readonly until?: (value: T) => boolean;
   readonly timeoutMs?: number;
   readonly intervalMs?: number;
-  /**
-   * A look inside another wait, whose timeout only means "not yet" to the outer one: no
-   * explainer (no screenshot) on timeout.
-   */
-  readonly quiet?: boolean;
 }
 
 /** Adds context to a timeout error (a screenshot path, the page's text); set by the UI runner. */
@@ -25,7 +23,11 @@ export function explainTimeoutsWith(explain: TimeoutExplainer | undefined): void
   explainer = explain;
 }
 
-const DEFAULT_TIMEOUT_MS = 15_000;
+/** Set while a probe runs: waits started inside it are looks of the outer wait. */
+const probing = new AsyncLocalStorage<true>();
+
+/** Only an upper bound, so generous: a loaded 2-core machine answers in seconds, not milliseconds. */
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * Resolves with the first value `probe` returns that is accepted. Without `until`, a probe returns
@@ -39,11 +41,12 @@ export async function waitFor<T>(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const intervalMs = options.intervalMs ?? 100;
   const accept = options.until ?? ((v: T | undefined | false) => v !== undefined && v !== false);
+  const nested = probing.getStore() === true;
   const deadline = Date.now() + timeoutMs;
   let last: { value: unknown } | { error: unknown } | undefined;
   for (;;) {
     try {
-      const value = await probe();
+      const value = await probing.run(true, probe);
       if (accept(value as T)) return value as T;
       last = { value };
     } catch (error) {
@@ -56,7 +59,7 @@ export async function waitFor<T>(
   if (last && 'error' in last)
     lines.push(`last error: ${last.error instanceof Error ? last.error.message : String(last.error)}`);
   else if (last) lines.push(`last value: ${describe(last.value)}`);
-  if (explainer && !options.quiet) {
+  if (explainer && !nested) {
     try {
       lines.push(await explainer(what));
     } catch (err) {

@@ -43,6 +43,7 @@ describe('diagnostics', () => {
   it('updates as you type, on the edited value, and leaves a healthy file without errors', async () => {
     const editor = await openWorkspaceFile(WORKSPACE_FILES.admin.file);
     const doc = editor.document;
+    const original = doc.getText();
     const serverLine = doc
       .getText()
       .split('\n')
@@ -55,8 +56,10 @@ describe('diagnostics', () => {
       const d = found.find((x) => codeOf(x) === 'insecure-skip-tls-verify');
       assert.equal(d?.range.start.line, serverLine + 1);
     } finally {
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.files.revert', doc.uri);
     }
+    // Reverting reloads the text from disk: a pass over that version then publishes.
+    await waitFor('the revert', () => !doc.isDirty && doc.getText() === original);
     await waitFor('the finding to go away after revert', () =>
       ours(doc.uri).some((d) => codeOf(d) === 'insecure-skip-tls-verify') ? undefined : true,
     );

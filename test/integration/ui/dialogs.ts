@@ -35,9 +35,7 @@ export async function runFromPalette(label: string): Promise<void> {
     if (!(await row.isVisible())) return false;
     await row.click({ timeout: ACTION_TIMEOUT });
     clicked = true;
-    return waitFor('the palette to close', closedOnIt, { timeoutMs: ACTION_TIMEOUT, quiet: true }).catch(
-      () => false,
-    );
+    return waitFor('the palette to close', closedOnIt, { timeoutMs: ACTION_TIMEOUT }).catch(() => false);
   });
 }
 

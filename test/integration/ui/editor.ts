@@ -73,8 +73,7 @@ export async function hoverValue(key: string, expected: string, timeoutMs = 30_0
       // The hover opens after the workbench's hover delay and fills in when the provider answers.
       return waitFor(`the hover on ${key} to fill`, read, {
         until: (t) => t.includes(expected),
-        timeoutMs: 4_000,
-        quiet: true,
+        timeoutMs: 8_000,
       });
     },
     { timeoutMs },

@@ -10,7 +10,12 @@ import { ui } from './session';
 export async function showContainer(activityLabel: string, content: Locator): Promise<void> {
   const { page } = ui();
   if (await content.isVisible()) return;
-  await page.locator(`.activitybar a.action-label[aria-label^="${activityLabel}"]`).click();
+  // The entry as a whole (its list item), like a user: a badge drawn over the icon ("1 error")
+  // takes the click, and the item handles it.
+  await page
+    .locator('.activitybar li.action-item')
+    .filter({ has: page.locator(`a.action-label[aria-label^="${activityLabel}"]`) })
+    .click();
   await shown(content, `the ${activityLabel} side bar`);
 }
 
@@ -279,8 +284,7 @@ export async function contextMenu(row: Locator, item: string): Promise<string[]>
     if (!(await menu.isVisible())) return true;
     await entry.click({ timeout: ACTION_TIMEOUT });
     return waitFor('the context menu to close', async () => !(await menu.isVisible()), {
-      timeoutMs: 1_000,
-      quiet: true,
+      timeoutMs: ACTION_TIMEOUT,
     }).catch(() => false);
   });
   return entries;
