@@ -199,14 +199,6 @@ export const KUBEADM_KUBECONFIGS: readonly KubeconfigEntry[] = [
 /** The service-account token signing key pair (no certificate). */
 export const SERVICE_ACCOUNT_KEY = { privateKey: 'pki/sa.key', publicKey: 'pki/sa.pub' } as const;
 
-/** Static pod manifests whose flags wire the PKI files together. */
-export const STATIC_POD_MANIFESTS = [
-  'manifests/kube-apiserver.yaml',
-  'manifests/kube-controller-manager.yaml',
-  'manifests/kube-scheduler.yaml',
-  'manifests/etcd.yaml',
-] as const;
-
 /** Which static pods read a catalog entry: named in the "restart these" reminder after renewal. */
 export const RESTART_AFTER_RENEWAL: Readonly<Record<string, readonly string[]>> = {
   apiserver: ['kube-apiserver'],

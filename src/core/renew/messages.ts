@@ -1,7 +1,7 @@
 // What renewal tells the user when it cannot renew (refusals) or renews with a caveat (warnings).
 // Templates are English l10n keys with {named} parameters, rendered by the caller's translate
 // function (vscode.l10n.t, the CLI's @vscode/l10n, or englishTemplate in tests).
-import { englishTemplate, type FindingParams, type Translate } from '../findings/finding';
+import type { FindingParams, Translate } from '../findings/finding';
 
 export const REFUSALS = {
   'unknown-name': 'Unknown certificate name {name}. Known names: {names}.',
@@ -52,13 +52,6 @@ export type WarningCode = keyof typeof WARNINGS;
 export interface RenewalWarning {
   readonly code: WarningCode;
   readonly params: FindingParams;
-}
-
-export class RenewalRefusedError extends Error {
-  override readonly name = 'RenewalRefusedError';
-  constructor(readonly refusal: Refusal) {
-    super(renderRefusal(refusal, englishTemplate));
-  }
 }
 
 export function renderRefusal(refusal: Refusal, translate: Translate): string {

@@ -54,11 +54,6 @@ export async function readSlot(slot: CredentialSlot): Promise<DecodeResult> {
     : decodeFileContent(await fs.readFile(slot.path));
 }
 
-/** Where a slot is shown to the user: the file, and the field for embedded data. */
-export function describeSlot(slot: CredentialSlot): string {
-  return slot.kind === 'data' ? `${slot.kubeconfig} (${slot.field})` : slot.path;
-}
-
 export interface NewCredentials {
   /** The certificate, with any intermediates after it. */
   readonly certPem: string;
