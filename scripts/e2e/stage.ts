@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { formatResult, RESULT_FILE_ENV, type SuiteResult } from '../../test/integration/result';
-import { extensionHostLogs } from '../../test/integration/ui/output';
+import { extensionHostLogs, kubeCertsLogs } from '../../test/integration/ui/output';
 import { SECRET_MASK, secretLines } from '../../test/integration/ui/page';
 import type { UiSession } from '../../test/integration/ui/session';
 import { waitFor } from '../../test/integration/wait';
@@ -211,6 +211,9 @@ function keepDiagnostics(
     logs.map((file, i) => [file, path.join(RESULTS, `${stage}-${path.basename(file, '.log')}-${i}.log`)]),
   );
   kept.forEach((copy, file) => fs.copyFileSync(file, copy));
+  kubeCertsLogs(server.dirs.userDataDir).forEach((file, i) =>
+    fs.copyFileSync(file, path.join(RESULTS, `${stage}-kube-certs-${i}.log`)),
+  );
   fs.copyFileSync(server.logFile, path.join(RESULTS, `${stage}-code-server.log`));
   if (fs.existsSync(browserLog))
     fs.copyFileSync(browserLog, path.join(RESULTS, `${stage}-browser-console.log`));

@@ -26,6 +26,11 @@ export function extensionHostLogs(userDataDir: string): string[] {
   return logFiles(userDataDir, /exthost.*\.log$/);
 }
 
+/** Our own log channel's files ("Kube Certs", one per window). */
+export function kubeCertsLogs(userDataDir: string): string[] {
+  return logFiles(userDataDir, /^Kube Certs\.log$/);
+}
+
 function readAll(files: readonly string[]): string {
   return files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 }
@@ -52,7 +57,7 @@ export async function waitForActivation(extensionId: string, timeoutMs = 60_000)
   if ('error' in seen) throw new Error(`activation failed: ${seen.error}`);
   await waitFor(
     `${extensionId} to log its activation`,
-    () => /kubecerts \d+\.\d+\.\d+ activated/.test(readAll(logFiles(userDataDir, /^Kube Certs\.log$/))),
+    () => /kubecerts \d+\.\d+\.\d+ activated/.test(readAll(kubeCertsLogs(userDataDir))),
     { timeoutMs },
   );
   return seen.line;
