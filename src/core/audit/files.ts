@@ -105,7 +105,11 @@ export function auditCertificateFiles(
         makeFinding(
           code,
           { file: input.file, span },
-          code === 'redacted-data' ? { field: input.file, placeholder: 'REDACTED' } : { field: input.file },
+          code === 'redacted-data'
+            ? { field: input.file, placeholder: 'REDACTED' }
+            : code === 'invalid-base64'
+              ? { field: input.file, reason: problem.message }
+              : { field: input.file },
         ),
       );
     }

@@ -3,6 +3,7 @@
 import { type FindingCode, RELATED_MESSAGES } from '../findings/catalog';
 import { certificateRef, type Finding, type RelatedLocation, type Span } from '../findings/finding';
 import {
+  DIRECTORY,
   materialOf,
   MATERIAL_FIELDS,
   type FileContents,
@@ -101,6 +102,10 @@ function materialFindings(material: Material, scope: Scope, ctx: CheckContext): 
     add('file-not-found', { path: material.path ?? material.field.value, field });
     return out;
   }
+  if (material.directory) {
+    add('path-is-directory', { path: material.path ?? material.field.value, field });
+    return out;
+  }
   const decoded = material.decoded;
   if (!decoded) return out;
   const kinds = new Set(decoded.problems.map((p) => p.kind));
@@ -108,8 +113,15 @@ function materialFindings(material: Material, scope: Scope, ctx: CheckContext): 
     add('redacted-data', { field, placeholder: placeholderOf(material.field.value) ?? 'REDACTED' });
     return out;
   }
-  if (kinds.has('invalid-base64')) {
-    add('invalid-base64', { field });
+  const base64 = decoded.problems.find((p) => p.kind === 'invalid-base64');
+  if (base64) {
+    add('invalid-base64', { field, reason: base64.message });
+    return out;
+  }
+  // A key Go cannot load is neither matched nor clean: kubectl fails on it.
+  const unsupported = decoded.problems.find((p) => p.kind === 'unsupported-key');
+  if (unsupported && material.role === 'client-key' && decoded.privateKeys.length === 0) {
+    add('unsupported-key', { field, reason: unsupported.message });
     return out;
   }
   const wanted = material.role === 'client-key' ? decoded.privateKeys.length : decoded.certificates.length;
@@ -220,6 +232,9 @@ function credentialFindings(user: UserEntry, ctx: CheckContext, files: FileConte
     files?.get(tokenFile.resolvedPath) === null
   ) {
     add('file-not-found', tokenFile.span, { path: tokenFile.resolvedPath, field: 'tokenFile' });
+  }
+  if (tokenFile?.resolvedPath !== undefined && files?.get(tokenFile.resolvedPath) === DIRECTORY) {
+    add('path-is-directory', tokenFile.span, { path: tokenFile.resolvedPath, field: 'tokenFile' });
   }
   return out;
 }

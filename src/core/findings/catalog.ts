@@ -78,8 +78,8 @@ export const FINDING_CATALOG = {
   },
   'invalid-base64': {
     severity: 'error',
-    message: '{field} is not valid base64.',
-    doc: 'A *-data value must be the base64 encoding of PEM data.',
+    message: '{field} is not valid base64 as kubectl decodes it: {reason}.',
+    doc: 'A *-data value must be the base64 encoding of PEM data, as Go decodes it: line breaks are skipped, but spaces are not (a `>` folded block or a plain value wrapped over several lines fails with "illegal base64 data"; a `|` literal block works).',
   },
   'invalid-pem': {
     severity: 'error',
@@ -90,6 +90,11 @@ export const FINDING_CATALOG = {
     severity: 'error',
     message: 'File {path} named by {field} does not exist.',
     doc: 'A path reference (certificate-authority, client-certificate, client-key, tokenFile) names a missing file.',
+  },
+  'path-is-directory': {
+    severity: 'error',
+    message: '{field} names {path}, which is a directory, not a file; kubectl fails with "is a directory".',
+    doc: 'A path reference (certificate-authority, client-certificate, client-key, tokenFile) names a directory, e.g. /etc/kubernetes/pki instead of /etc/kubernetes/pki/ca.crt: kubectl fails with "read PATH: is a directory".',
   },
   'data-and-path': {
     severity: 'warning',
@@ -145,12 +150,12 @@ export const FINDING_CATALOG = {
   'invalid-yaml': {
     severity: 'error',
     message: 'The kubeconfig is not valid YAML ({reason}).',
-    doc: 'The file cannot be parsed as YAML; kubectl refuses it.',
+    doc: 'The file cannot be parsed as YAML, or not converted to the JSON client-go decodes (an alias to no anchor, a `<<` merge of a non-map, `.inf`/`.nan`, a value its tag does not fit); kubectl refuses it. As in client-go, only the first document counts and a repeated mapping key is no error (the last value wins).',
   },
   'invalid-field': {
     severity: 'error',
     message: '{field} should be {expected}.',
-    doc: 'A kubeconfig field has the wrong type (for example a list where a map is expected).',
+    doc: 'A value has a JSON type client-go cannot decode into its Config struct, anywhere in the file (a list where a map is expected; `name: on` or `name: 123`, a boolean and a number in YAML 1.1; `insecure-skip-tls-verify: "yes"`, a string; `kind` other than Config): kubectl refuses the whole file with "json: cannot unmarshal …".',
   },
   'unsupported-key': {
     severity: 'error',

@@ -5,6 +5,7 @@ import type { ClusterEntry, Field, UserEntry } from './model';
 
 const byField = new WeakMap<Field, DecodeResult>();
 const byBytes = new WeakMap<Uint8Array, DecodeResult>();
+const referencedByBytes = new WeakMap<Uint8Array, DecodeResult>();
 
 export function decodeDataField(field: Field<string>): DecodeResult {
   let result = byField.get(field);
@@ -24,8 +25,24 @@ export function decodeFileBytes(bytes: Uint8Array): DecodeResult {
   return result;
 }
 
-/** Resolved path → file bytes, `null` when the file does not exist. A path absent from the map was not looked up. */
-export type FileContents = ReadonlyMap<string, Uint8Array | null>;
+/** A file a kubeconfig names, read as client-go reads it: PEM only, Go's certificate blocks and keys. */
+export function decodeReferencedFile(bytes: Uint8Array): DecodeResult {
+  let result = referencedByBytes.get(bytes);
+  if (!result) {
+    result = decodeFileContent(bytes, { asKubectl: true });
+    referencedByBytes.set(bytes, result);
+  }
+  return result;
+}
+
+/** What a path names when it is no file: kubectl fails with "read PATH: is a directory". */
+export const DIRECTORY = 'directory';
+
+/**
+ * Resolved path → file bytes, `null` when nothing exists there, DIRECTORY for a directory. A path
+ * absent from the map was not looked up.
+ */
+export type FileContents = ReadonlyMap<string, Uint8Array | null | typeof DIRECTORY>;
 
 export type MaterialRole = 'ca' | 'client-certificate' | 'client-key';
 
@@ -46,6 +63,8 @@ export interface Material {
   readonly decoded?: DecodeResult;
   /** True when the path names a file that does not exist. */
   readonly missing: boolean;
+  /** True when the path names a directory. */
+  readonly directory: boolean;
 }
 
 /** The material kubectl would use for one role of an entry, or undefined when the entry has none. */
@@ -57,7 +76,8 @@ export function materialOf(
   const names = MATERIAL_FIELDS[role];
   const fields = entry.fields as Record<string, Field<string> | undefined>;
   const data = fields[names.data];
-  if (data && data.value !== '') return { role, field: data, decoded: decodeDataField(data), missing: false };
+  if (data && data.value !== '')
+    return { role, field: data, decoded: decodeDataField(data), missing: false, directory: false };
   const path = fields[names.path];
   if (!path || path.value === '' || path.resolvedPath === undefined) return undefined;
   const bytes = files?.get(path.resolvedPath);
@@ -65,8 +85,9 @@ export function materialOf(
     role,
     field: path,
     path: path.resolvedPath,
-    decoded: bytes ? decodeFileBytes(bytes) : undefined,
+    decoded: bytes instanceof Uint8Array ? decodeReferencedFile(bytes) : undefined,
     missing: bytes === null,
+    directory: bytes === DIRECTORY,
   };
 }
 

@@ -5,11 +5,12 @@ import {
   isMap,
   isScalar,
   isSeq,
-  parseDocument,
+  parseAllDocuments,
   visit,
   type Alias,
   type Document,
   type Node,
+  type Scalar,
 } from 'yaml';
 import { FINDING_CATALOG, RELATED_MESSAGES, type FindingCode } from '../findings/catalog';
 import type { Finding, FindingParams, Span } from '../findings/finding';
@@ -26,24 +27,37 @@ import {
   type UserEntry,
 } from './model';
 import { resolveReference } from './paths';
+import {
+  CLUSTER_SCHEMA,
+  CONFIG_SCHEMA,
+  CONTEXT_SCHEMA,
+  KNOWN_VERSION_KIND,
+  USER_SCHEMA,
+  type JsonType,
+} from './schema';
 import { scanYaml, type ScanMap, type ScanNode, type ScanPair } from './scan';
+import { resolveScalarYaml11, Yaml11TagError, type Yaml11Value } from './yaml11';
 
 /** Which top-level list holds which entry kind, and the fields each understands. */
 const LISTS = {
-  clusters: { kind: 'cluster', inner: 'cluster', fields: CLUSTER_FIELDS },
-  users: { kind: 'user', inner: 'user', fields: USER_FIELDS },
-  contexts: { kind: 'context', inner: 'context', fields: CONTEXT_FIELDS },
-} as const satisfies Record<string, { kind: EntryKind; inner: string; fields: Record<string, FieldKind> }>;
+  clusters: { kind: 'cluster', inner: 'cluster', fields: CLUSTER_FIELDS, schema: CLUSTER_SCHEMA },
+  users: { kind: 'user', inner: 'user', fields: USER_FIELDS, schema: USER_SCHEMA },
+  contexts: { kind: 'context', inner: 'context', fields: CONTEXT_FIELDS, schema: CONTEXT_SCHEMA },
+} as const satisfies Record<
+  string,
+  { kind: EntryKind; inner: string; fields: Record<string, FieldKind>; schema: JsonType }
+>;
 
 type ListKey = keyof typeof LISTS;
 
-const EXPECTED: Record<FieldKind, string> = {
+/** How an invalid-field finding names each JSON type. */
+const EXPECTED = {
   string: 'a string',
-  path: 'a string (a file path)',
   boolean: 'true or false',
-  exec: 'a map (exec credential plugin)',
-  'auth-provider': 'a map (auth provider)',
-};
+  bytes: 'a string (base64 data)',
+  map: 'a map',
+  list: 'a list',
+} as const;
 
 /**
  * The little the reader needs of a YAML tree: `yaml`'s nodes and the scanner's answer the same
@@ -64,18 +78,33 @@ interface Tree {
   isMap(node: TreeNode): boolean;
   isSeq(node: TreeNode): boolean;
   isScalar(node: TreeNode): boolean;
+  /** A scalar's value as JSON after sigs.k8s.io/yaml (YAML 1.1 booleans and numbers). */
+  scalarValue(node: TreeNode): Yaml11Value;
   /** The node an alias stands for; the node itself otherwise. */
   deref(node: unknown): TreeNode | null;
+  /** A map's pairs as go-yaml v2 reads them: `<<` merges applied, a repeated key's last value kept. */
+  pairs(node: TreeNode & { items: readonly TreePair[] }): readonly TreePair[];
 }
 
+/** The scanner resolves scalars with the same rules, and leaves merge keys and repeated keys to `yaml`. */
 const SCANNED: Tree = {
   isMap: (node) => (node as ScanNode).kind === 'map',
   isSeq: (node) => (node as ScanNode).kind === 'seq',
   isScalar: (node) => (node as ScanNode).kind === 'scalar',
+  scalarValue: (node) => node.value as Yaml11Value,
   deref: (node) => (node as TreeNode | null | undefined) ?? null,
+  pairs: (node) => node.items,
 };
 
-/** `yaml`'s document, aliases resolved lazily. */
+/** How deep `<<` merges may nest; deeper is cut off (kubeconfigs need one or two levels). */
+const MAX_MERGE_DEPTH = 64;
+
+/** A plain, untagged `<<` key: go-yaml's merge key (a quoted "<<" is an ordinary key). */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && key.source === '<<' && key.type === 'PLAIN' && !key.tag;
+}
+
+/** `yaml`'s document (failsafe schema: every scalar is its text), aliases and merges resolved lazily. */
 class YamlTree implements Tree {
   constructor(private readonly doc: Document.Parsed) {}
 
@@ -83,9 +112,125 @@ class YamlTree implements Tree {
   isSeq = (node: TreeNode): boolean => isSeq(node);
   isScalar = (node: TreeNode): boolean => isScalar(node);
 
+  scalarValue(node: TreeNode): Yaml11Value {
+    const scalar = node as Scalar;
+    const text = String(scalar.source ?? scalar.value ?? '');
+    try {
+      return resolveScalarYaml11(text, scalar.type === 'PLAIN', scalar.tag);
+    } catch (error) {
+      // Reported once by `kubectlProblems`; read as absent meanwhile.
+      if (error instanceof Yaml11TagError) return null;
+      throw error;
+    }
+  }
+
   deref(node: unknown): TreeNode | null {
     if (isAlias(node)) return this.aliasTargets().get(node) ?? null;
     return (node as Node | null | undefined) ?? null;
+  }
+
+  private readonly merged = new WeakMap<object, readonly TreePair[]>();
+  private readonly merging = new Set<object>();
+
+  pairs(node: TreeNode & { items: readonly TreePair[] }, depth = 0): readonly TreePair[] {
+    const known = this.merged.get(node);
+    if (known) return known;
+    const items = node.items as readonly TreePair[];
+    if (!items.some((pair) => isMergeKey(pair.key)) && !this.hasRepeatedKey(items)) {
+      this.merged.set(node, items);
+      return items;
+    }
+    if (this.merging.has(node) || depth > MAX_MERGE_DEPTH) return [];
+    this.merging.add(node);
+    // go-yaml v2 decodes a merged map into the same map, in document order: a key after `<<`
+    // overrides the merged one, a key before it is overridden; in `<<: [*a, *b]` *a wins.
+    const effective = new Map<unknown, TreePair>();
+    const set = (pair: TreePair): void => {
+      const key = pair.key as TreeNode | null;
+      const id = isScalar(key) ? String(key.source ?? key.value) : pair;
+      effective.delete(id);
+      effective.set(id, pair);
+    };
+    const mergeFrom = (value: unknown): void => {
+      const target = this.deref(value);
+      if (target && isMap(target))
+        for (const pair of this.pairs(target as TreeNode & { items: TreePair[] }, depth + 1)) set(pair);
+    };
+    for (const pair of items) {
+      if (!isMergeKey(pair.key)) {
+        set(pair);
+        continue;
+      }
+      const value = this.deref(pair.value);
+      if (value && isSeq(value)) for (const item of [...value.items].reverse()) mergeFrom(item);
+      else mergeFrom(value);
+    }
+    this.merging.delete(node);
+    const result = [...effective.values()];
+    this.merged.set(node, result);
+    return result;
+  }
+
+  private hasRepeatedKey(items: readonly TreePair[]): boolean {
+    const seen = new Set<string>();
+    for (const pair of items) {
+      if (!isScalar(pair.key)) continue;
+      const id = String(pair.key.source ?? pair.key.value);
+      if (seen.has(id)) return true;
+      seen.add(id);
+    }
+    return false;
+  }
+
+  /**
+   * What go-yaml or the JSON conversion refuses although the YAML parses: an alias to no anchor,
+   * a `<<` whose value is not a map or a list of maps, a value its tag does not fit, and an
+   * infinity or NaN anywhere (JSON has none: "json: unsupported value").
+   */
+  kubectlProblems(text: string): { span: readonly number[] | undefined; reason: string }[] {
+    const problems: { span: readonly number[] | undefined; reason: string }[] = [];
+    // Each needs a character only it uses: most files skip the walk.
+    if (!/[*!]|<<|\.(?:inf|Inf|INF|nan|NaN|NAN)/.test(text)) return problems;
+    const targets = this.aliasTargets();
+    try {
+      visit(this.doc, {
+        Alias: (_key, node) => {
+          if (!targets.has(node))
+            problems.push({
+              span: node.range ?? undefined,
+              reason: 'an alias names an anchor that is not defined before it',
+            });
+        },
+        Pair: (_key, pair) => {
+          if (!isMergeKey(pair.key)) return;
+          const value = this.deref(pair.value);
+          const maps = value && isSeq(value) ? value.items.map((item) => this.deref(item)) : [value];
+          if (maps.some((m) => !m || !isMap(m)))
+            problems.push({
+              span: (pair.key as Scalar).range ?? undefined,
+              reason: 'map merge requires map or sequence of maps as the value',
+            });
+        },
+        Scalar: (key, node) => {
+          if (key === 'key') return;
+          const text = String(node.source ?? node.value ?? '');
+          try {
+            const value = resolveScalarYaml11(text, node.type === 'PLAIN', node.tag);
+            if (typeof value === 'number' && !Number.isFinite(value))
+              problems.push({
+                span: node.range ?? undefined,
+                reason: 'kubectl converts YAML to JSON, which has no infinity or NaN',
+              });
+          } catch (error) {
+            if (!(error instanceof Yaml11TagError)) throw error;
+            problems.push({ span: node.range ?? undefined, reason: error.message });
+          }
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+    }
+    return problems;
   }
 
   private targets: Map<Alias, Node> | undefined;
@@ -152,9 +297,26 @@ class Builder {
     return node !== null && this.tree.isScalar(node);
   }
 
+  /** A scalar's value as kubectl sees it (YAML 1.1, then JSON). */
+  value(node: TreeNode): Yaml11Value {
+    return this.tree.scalarValue(node);
+  }
+
+  /** A map's pairs with `<<` merges applied and repeated keys resolved (last wins). */
+  pairs(node: TreeNode & { items: readonly TreePair[] }): readonly TreePair[] {
+    return this.tree.pairs(node);
+  }
+
+  /** The string value of a scalar, undefined for any other node or JSON type. */
+  stringOf(node: TreeNode | null): string | undefined {
+    if (!this.isScalar(node)) return undefined;
+    const value = this.value(node);
+    return typeof value === 'string' ? value : undefined;
+  }
+
   /** Null, or a scalar whose value is null (`key:`, `~`): the same as absent for kubectl. */
   isEmpty(node: TreeNode | null): boolean {
-    return node === null || (this.isScalar(node) && node.value === null);
+    return node === null || (this.isScalar(node) && this.value(node) === null);
   }
 
   keyText(pair: TreePair): string | undefined {
@@ -203,9 +365,17 @@ export function parseKubeconfig(text: string, file: string): KubeconfigDocument 
 
 /** The `yaml` path alone: the reference the scanner is checked against. */
 export function parseWithYaml(text: string, file: string): KubeconfigDocument {
-  let doc: Document.Parsed;
+  let doc: Document.Parsed | undefined;
   try {
-    doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+    // client-go reads the first document only (a later one, even a broken one, is ignored), and
+    // a repeated key is no error for it: the last value wins. Scalars are typed by yaml11.ts.
+    const docs = parseAllDocuments(text, {
+      prettyErrors: false,
+      keepSourceTokens: false,
+      uniqueKeys: false,
+      schema: 'failsafe',
+    });
+    doc = Array.isArray(docs) ? docs[0] : undefined;
   } catch {
     // The parser itself gave up (e.g. nesting deeper than the stack): one finding on the first line.
     const end = text.indexOf('\n');
@@ -219,9 +389,17 @@ export function parseWithYaml(text: string, file: string): KubeconfigDocument {
       },
     ]);
   }
-  const b = new Builder(file, text, new YamlTree(doc));
+  if (!doc) return emptyDocument(file, text, []);
+  const tree = new YamlTree(doc);
+  const b = new Builder(file, text, tree);
   for (const error of doc.errors) {
     b.report('invalid-yaml', b.clamp({ start: error.pos[0], end: error.pos[1] }), { reason: error.code });
+  }
+  if (doc.errors.length === 0) {
+    for (const problem of tree.kubectlProblems(text)) {
+      const [start, end] = problem.span ?? [0, 0];
+      b.report('invalid-yaml', b.clamp({ start, end }), { reason: problem.reason });
+    }
   }
   return buildDocument(b, doc.contents);
 }
@@ -232,7 +410,7 @@ function buildDocument(b: Builder, contents: unknown): KubeconfigDocument {
   const whole = b.clamp({ start: 0, end: text.length });
   if (b.isEmpty(root)) return emptyDocument(file, text, b.findings);
   if (!b.isMap(root)) {
-    b.invalid('The kubeconfig', 'a map', b.spanOf(root, whole));
+    b.invalid('The kubeconfig', EXPECTED.map, b.spanOf(root, whole));
     return emptyDocument(file, text, b.findings);
   }
 
@@ -243,7 +421,7 @@ function buildDocument(b: Builder, contents: unknown): KubeconfigDocument {
   };
   let kind: Field<string> | undefined;
   let currentContext: Field<string> | undefined;
-  for (const pair of root.items) {
+  for (const pair of b.pairs(root)) {
     const key = b.keyText(pair);
     if (key === undefined) continue;
     const value = b.deref(pair.value);
@@ -252,14 +430,88 @@ function buildDocument(b: Builder, contents: unknown): KubeconfigDocument {
       const field = readField(b, key, 'string', keySpan, value);
       if (key === 'kind') kind = field as Field<string> | undefined;
       else currentContext = field as Field<string> | undefined;
-    } else if (Object.prototype.hasOwnProperty.call(LISTS, key)) {
+    }
+    if (Object.prototype.hasOwnProperty.call(LISTS, key)) {
+      validateList(b, key as ListKey, keySpan, value);
       readList(b, key as ListKey, keySpan, value, lists);
+    } else if (Object.prototype.hasOwnProperty.call(CONFIG_SCHEMA, key)) {
+      validate(b, value, CONFIG_SCHEMA[key], key, keySpan);
+      validateVersionKind(b, key, value, keySpan);
     }
   }
   reportDuplicates(b, lists.clusters);
   reportDuplicates(b, lists.users);
   reportDuplicates(b, lists.contexts);
   return { file, text, kind, currentContext, ...lists, findings: b.findings };
+}
+
+/** `kind: Foo` or `apiVersion: v2`: "no kind … is registered" for kubectl. */
+function validateVersionKind(b: Builder, key: string, value: TreeNode | null, keySpan: Span): void {
+  if (key !== 'kind' && key !== 'apiVersion') return;
+  const known: readonly string[] = KNOWN_VERSION_KIND[key];
+  const text = b.stringOf(value);
+  if (text !== undefined && !known.includes(text))
+    b.invalid(key, key === 'kind' ? '"Config"' : '"v1"', b.spanOf(value, keySpan));
+}
+
+/** Reports every value whose JSON type is not the one client-go decodes there. */
+function validate(
+  b: Builder,
+  node: TreeNode | null,
+  type: JsonType,
+  label: string,
+  fallback: Span,
+  scope?: { cluster?: string; user?: string; context?: string },
+): void {
+  if (b.isEmpty(node) || type === 'any') return;
+  const span = b.spanOf(node, fallback);
+  if (typeof type === 'string') {
+    const value = b.isScalar(node) ? b.value(node) : undefined;
+    const ok = type === 'boolean' ? typeof value === 'boolean' : typeof value === 'string';
+    if (!ok) b.invalid(label, EXPECTED[type], span, scope);
+    return;
+  }
+  if ('list' in type) {
+    if (!b.isSeq(node)) return b.invalid(label, EXPECTED.list, span, scope);
+    for (const item of node.items) validate(b, b.deref(item), type.list, `an item of ${label}`, span, scope);
+    return;
+  }
+  if (!b.isMap(node)) return b.invalid(label, EXPECTED.map, span, scope);
+  for (const pair of b.pairs(node)) {
+    const key = b.keyText(pair);
+    if (key === undefined) continue;
+    const fields = 'object' in type ? type.object : undefined;
+    if (fields && !Object.prototype.hasOwnProperty.call(fields, key)) continue;
+    const sub = fields ? fields[key] : (type as { readonly dictionary: JsonType }).dictionary;
+    validate(b, b.deref(pair.value), sub, label === '' ? key : `${label}.${key}`, span, scope);
+  }
+}
+
+function validateList(b: Builder, listKey: ListKey, keySpan: Span, value: TreeNode | null): void {
+  if (b.isEmpty(value)) return;
+  if (!b.isSeq(value)) return b.invalid(listKey, EXPECTED.list, b.spanOf(value, keySpan));
+  const spec = LISTS[listKey];
+  for (const rawItem of value.items) {
+    const item = b.deref(rawItem);
+    if (b.isEmpty(item)) continue;
+    const itemSpan = b.spanOf(item, keySpan);
+    if (!b.isMap(item)) {
+      b.invalid(`An item of ${listKey}`, `a map with name and ${spec.inner}`, itemSpan);
+      continue;
+    }
+    const name = itemName(b, item);
+    const scope = { [spec.kind]: name };
+    for (const pair of b.pairs(item)) {
+      const key = b.keyText(pair);
+      const v = b.deref(pair.value);
+      if (key === 'name') validate(b, v, 'string', `name of an item of ${listKey}`, itemSpan, scope);
+      else if (key === spec.inner) {
+        const label = `${spec.inner} of ${spec.kind} ${name}`;
+        if (!b.isEmpty(v) && !b.isMap(v)) b.invalid(label, EXPECTED.map, b.spanOf(v, itemSpan), scope);
+        else validate(b, v, spec.schema, '', itemSpan, scope);
+      }
+    }
+  }
 }
 
 function readList(
@@ -269,28 +521,21 @@ function readList(
   value: TreeNode | null,
   out: { clusters: ClusterEntry[]; users: UserEntry[]; contexts: ContextEntry[] },
 ): void {
-  if (b.isEmpty(value)) return;
-  if (!b.isSeq(value)) {
-    b.invalid(listKey, 'a list', b.spanOf(value, keySpan));
-    return;
-  }
+  if (!b.isSeq(value)) return;
   for (const rawItem of value.items) {
     const entry = readItem(b, listKey, keySpan, rawItem);
     if (entry) (out[listKey] as unknown[]).push(entry);
   }
 }
 
-/** The name of a list item as `readItem` reads it, without building the entry. */
+/** The name of a list item as kubectl reads it: a string, else "" (a null or missing name). */
 function itemName(b: Builder, item: TreeNode & { items: readonly TreePair[] }): string {
-  let name = '';
-  for (const pair of item.items) {
-    if (b.keyText(pair) !== 'name') continue;
-    const v = b.deref(pair.value);
-    if (b.isScalar(v) && v.value !== null && typeof v.value !== 'object') name = String(v.value);
-  }
-  return name;
+  for (const pair of b.pairs(item))
+    if (b.keyText(pair) === 'name') return b.stringOf(b.deref(pair.value)) ?? '';
+  return '';
 }
 
+/** One list item as an entry; types are reported by `validateList`, wrong ones read as absent. */
 function readItem(
   b: Builder,
   listKey: ListKey,
@@ -299,104 +544,75 @@ function readItem(
 ): ClusterEntry | UserEntry | ContextEntry | undefined {
   const spec = LISTS[listKey];
   const item = b.deref(rawItem);
+  if (!b.isMap(item)) return undefined;
   const itemSpan = b.spanOf(item, keySpan);
-  if (!b.isMap(item)) {
-    b.invalid(`An item of ${listKey}`, 'a map with name and ' + spec.inner, itemSpan);
-    return undefined;
-  }
   let name = '';
   let nameSpan: Span = { start: itemSpan.start, end: itemSpan.start };
   let body: TreeNode | null = null;
-  let bodyKeySpan: Span | undefined;
-  for (const pair of item.items) {
+  for (const pair of b.pairs(item)) {
     const key = b.keyText(pair);
     const v = b.deref(pair.value);
     if (key === 'name') {
-      if (b.isScalar(v) && v.value !== null && typeof v.value !== 'object') {
-        name = String(v.value);
-        nameSpan = b.spanOf(v, itemSpan);
-      } else {
-        b.invalid(`name of an item of ${listKey}`, 'a string', b.spanOf(v, itemSpan));
-      }
+      const text = b.stringOf(v);
+      name = text ?? '';
+      nameSpan = text !== undefined ? b.spanOf(v, itemSpan) : { start: itemSpan.start, end: itemSpan.start };
     } else if (key === spec.inner) {
       body = v;
-      bodyKeySpan = b.spanOf(pair.key as TreeNode, itemSpan);
     }
   }
-  const scope = { [spec.kind]: name };
-  if (nameSpan.start === nameSpan.end && name === '') {
-    b.invalid(
-      `name of an item of ${listKey}`,
-      'a string',
-      { start: itemSpan.start, end: Math.min(itemSpan.end, itemSpan.start + 1) },
-      scope,
-    );
-  }
   const fields: Record<string, Field> = {};
-  if (!b.isEmpty(body)) {
-    if (!b.isMap(body)) {
-      b.invalid(
-        `${spec.inner} of ${spec.kind} ${name}`,
-        'a map',
-        b.spanOf(body, bodyKeySpan ?? itemSpan),
-        scope,
+  if (b.isMap(body)) {
+    const known = spec.fields as Record<string, FieldKind>;
+    for (const pair of b.pairs(body)) {
+      const key = b.keyText(pair);
+      if (key === undefined || !Object.prototype.hasOwnProperty.call(known, key)) continue;
+      const field = readField(
+        b,
+        key,
+        known[key],
+        b.spanOf(pair.key as TreeNode, itemSpan),
+        b.deref(pair.value),
       );
-    } else {
-      const known = spec.fields as Record<string, FieldKind>;
-      for (const pair of body.items) {
-        const key = b.keyText(pair);
-        if (key === undefined || !Object.prototype.hasOwnProperty.call(known, key)) continue;
-        const field = readField(
-          b,
-          key,
-          known[key],
-          b.spanOf(pair.key as TreeNode, itemSpan),
-          b.deref(pair.value),
-          scope,
-        );
-        if (field) fields[key] = field;
-      }
+      if (field) fields[key] = field;
     }
   }
   return { kind: spec.kind, file: b.file, name, nameSpan, span: itemSpan, fields } as
     ClusterEntry | UserEntry | ContextEntry;
 }
 
+/** A field of the model, or undefined when it is empty or of the wrong type (`validate` reports those). */
 function readField(
   b: Builder,
   key: string,
   kind: FieldKind,
   keySpan: Span,
   value: TreeNode | null,
-  scope?: { cluster?: string; user?: string; context?: string },
 ): Field | undefined {
   // An empty value (`token:`) is the same as an absent one for kubectl.
   if (b.isEmpty(value)) return undefined;
   const span = b.spanOf(value, keySpan);
-  const wrong = (): undefined => {
-    b.invalid(key, EXPECTED[kind], span, scope);
-    return undefined;
-  };
   switch (kind) {
     case 'string':
     case 'path': {
-      if (!b.isScalar(value) || typeof value.value !== 'string') return wrong();
-      const field: Field<string> = { key, value: value.value, keySpan, span };
-      return kind === 'path' ? { ...field, resolvedPath: resolveReference(b.file, value.value) } : field;
+      const text = b.stringOf(value);
+      if (text === undefined) return undefined;
+      const field: Field<string> = { key, value: text, keySpan, span };
+      return kind === 'path' ? { ...field, resolvedPath: resolveReference(b.file, text) } : field;
     }
-    case 'boolean':
-      if (!b.isScalar(value) || typeof value.value !== 'boolean') return wrong();
-      return { key, value: value.value, keySpan, span };
+    case 'boolean': {
+      const flag = b.isScalar(value) ? b.value(value) : undefined;
+      if (typeof flag !== 'boolean') return undefined;
+      return { key, value: flag, keySpan, span };
+    }
     case 'exec':
     case 'auth-provider': {
-      if (!b.isMap(value)) return wrong();
+      if (!b.isMap(value)) return undefined;
       const info: Record<string, string> = {};
       const wanted = kind === 'exec' ? ['command', 'apiVersion'] : ['name'];
-      for (const pair of value.items) {
+      for (const pair of b.pairs(value)) {
         const k = b.keyText(pair);
-        const v = b.deref(pair.value);
-        if (k !== undefined && wanted.includes(k) && b.isScalar(v) && typeof v.value === 'string')
-          info[k] = v.value;
+        const text = b.stringOf(b.deref(pair.value));
+        if (k !== undefined && wanted.includes(k) && text !== undefined) info[k] = text;
       }
       return { key, value: info, keySpan, span };
     }

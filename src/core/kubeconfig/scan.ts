@@ -2,12 +2,15 @@
 // maps and `- ` lists, plain and quoted one-line scalars, `{}`/`[]`, trailing comments, CRLF, BOM.
 // It builds the nodes `yaml` would build (same values, same ranges) in a fraction of the time, and
 // gives up (returns undefined) on anything it cannot reproduce exactly; the caller then parses
-// with `yaml`. Full-line comments are among those: `yaml` attaches them to nodes in ways that move
+// with `yaml`. Scalars are typed as client-go types them (YAML 1.1, yaml11.ts); merge keys,
+// anchors and repeated keys are left to `yaml`. Full-line comments are among those: `yaml` attaches them to nodes in ways that move
 // ranges, and generated kubeconfigs do not have them.
+import { resolvePlainYaml11, type Yaml11Value } from './yaml11';
 
 export interface ScanScalar {
   readonly kind: 'scalar';
-  readonly value: string | boolean | null;
+  /** As client-go reads it (YAML 1.1 booleans and numbers, see yaml11.ts). */
+  readonly value: Yaml11Value;
   /** [start, value end, node end] as in `yaml`: the node end includes a trailing comment and newline. */
   readonly range: readonly [number, number, number];
 }
@@ -56,14 +59,6 @@ const keyClass = (code: number): number => (code < 128 ? KEY_CLASS[code] : 0);
 /** Longest implicit key `yaml` accepts is 1024 characters. */
 const MAX_KEY = 1000;
 
-/** YAML 1.2 core schema, as `yaml` resolves plain scalars (its schema/core and common/null tests). */
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOLEAN = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const NUMBER =
-  /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/;
-/** First characters that can start a null, boolean or number: everything else is a string. */
-const MAYBE_TYPED = /[-+.0-9~nNtTfF]/;
-
 /** Characters a plain scalar may not start with (YAML c-indicator), quotes handled before. */
 const INDICATOR = new Set([
   '-',
@@ -85,13 +80,11 @@ const INDICATOR = new Set([
   '`',
 ]);
 
-/** A plain scalar's value in the core schema; numbers are out of the subset (their text is lost). */
-function resolvePlain(source: string): string | boolean | null {
-  if (source === '' || !MAYBE_TYPED.test(source[0])) return source;
-  if (NULL.test(source)) return null;
-  if (BOOLEAN.test(source)) return source[0] === 't' || source[0] === 'T';
-  if (NUMBER.test(source)) outside();
-  return source;
+/** A plain scalar's value; infinity and NaN (which kubectl refuses anywhere) are left to `yaml`'s path. */
+function resolvePlain(source: string): Yaml11Value {
+  const value = resolvePlainYaml11(source);
+  if (typeof value === 'number' && !Number.isFinite(value)) outside();
+  return value;
 }
 
 class Scanner {

@@ -16,6 +16,7 @@ import type { MetricFamily, MetricSample } from './exposition';
 /** Findings that mean a certificate source could not be read: x509-certificate-exporter's read errors. */
 export const READ_ERROR_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
   'file-not-found',
+  'path-is-directory',
   'invalid-base64',
   'invalid-pem',
   'invalid-certificate',

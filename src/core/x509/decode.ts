@@ -3,11 +3,24 @@
 // user can act on, and no message ever quotes the input (it may be a private key).
 import { firstElementLength } from './der';
 import { CertificateParseError, parseCertificate } from './certificate';
-import { KeyParseError, PRIVATE_KEY_LABELS, parsePrivateKey, type PrivateKeyHandle } from './keys';
+import {
+  goPrivateKeyProblem,
+  KeyParseError,
+  PRIVATE_KEY_LABELS,
+  parsePrivateKey,
+  type PrivateKeyHandle,
+} from './keys';
 import type { Certificate } from './model';
 import { decodeBase64, findPemBlocks, quoteLabel } from './pem';
 
-export type DecodeProblemKind = 'invalid-base64' | 'invalid-pem' | 'redacted-data' | 'invalid-der' | 'empty';
+export type DecodeProblemKind =
+  | 'invalid-base64'
+  | 'invalid-pem'
+  | 'redacted-data'
+  | 'invalid-der'
+  | 'empty'
+  /** A private key Go cannot load; the message is the short reason (e.g. "Ed448 key"). */
+  | 'unsupported-key';
 
 export interface DecodeProblem {
   kind: DecodeProblemKind;
@@ -54,37 +67,63 @@ const UNUSABLE_KEY_LABELS: Readonly<Record<string, string>> = {
   'OPENSSH PRIVATE KEY': 'this is an OpenSSH private key: kubectl needs a PEM key (PKCS#1, PKCS#8 or SEC1)',
 };
 
+/**
+ * client-go decodes `*-data` with Go's base64.StdEncoding (inside encoding/json), which skips `\r`
+ * and `\n` but refuses every other whitespace: "illegal base64 data at input byte N".
+ */
+const GO_BASE64_REJECTED_WHITESPACE = /[ \t\v\f]/;
+const WHITESPACE_NAMES: Readonly<Record<string, string>> = {
+  ' ': 'a space',
+  '\t': 'a tab',
+  '\v': 'a vertical tab',
+  '\f': 'a form feed',
+};
+
 /** A kubeconfig `*-data` value: base64 of PEM, or a `kubectl config view` placeholder. */
 export function decodeBase64Data(value: string): DecodeResult {
   const result = emptyResult();
   const trimmed = value.trim();
   if (trimmed === '') return withProblem(result, 'empty', 'the value is empty');
   if (REDACTED_MARKERS.has(trimmed)) return withProblem(result, 'redacted-data', redactedMessage(trimmed));
+  const blank = GO_BASE64_REJECTED_WHITESPACE.exec(value);
+  if (blank) {
+    result.problems.push({
+      kind: 'invalid-base64',
+      message: `${WHITESPACE_NAMES[blank[0]] ?? 'whitespace'} at character ${blank.index + 1}: kubectl's base64 decoder skips line breaks only (a ">" folded block or a value wrapped over several lines joins them with spaces; use a "|" literal block or one line)`,
+      start: blank.index,
+      end: blank.index + 1,
+    });
+    return result;
+  }
   const decoded = decodeBase64(value);
   if (!decoded.ok) {
     result.problems.push({
       kind: 'invalid-base64',
-      message: `not valid base64: ${decoded.message}`,
+      message: decoded.message,
       start: decoded.offset,
       end: Math.min(decoded.offset + 1, value.length),
     });
     return result;
   }
-  decodeBytes(decoded.bytes, result, 'base64', false);
+  decodeBytes(decoded.bytes, result, 'base64', true);
   return result;
 }
 
-/** File content: PEM (one or many blocks, cert and key together), DER, or base64 text. */
-export function decodeFileContent(bytes: Uint8Array): DecodeResult {
+/**
+ * File content: PEM (one or many blocks, cert and key together), DER, or base64 text. With
+ * `asKubectl` (a file a kubeconfig names) only what client-go reads counts: PEM text,
+ * "CERTIFICATE" blocks, keys Go can load.
+ */
+export function decodeFileContent(bytes: Uint8Array, options: { asKubectl?: boolean } = {}): DecodeResult {
   const result = emptyResult();
-  decodeBytes(bytes, result, 'file', true);
+  decodeBytes(bytes, result, 'file', options.asKubectl === true);
   return result;
 }
 
 /** Text that should hold PEM blocks (an editor buffer, a decoded value); offsets are into `text`. */
 export function decodePemText(text: string): DecodeResult {
   const result = emptyResult();
-  decodePem(text, result, true);
+  decodePem(text, result, true, false);
   return result;
 }
 
@@ -121,7 +160,7 @@ function decodeBytes(
   bytes: Uint8Array,
   result: DecodeResult,
   source: 'base64' | 'file',
-  allowBase64: boolean,
+  asKubectl: boolean,
 ): void {
   if (bytes.length === 0 || isBlank(bytes)) {
     withProblem(
@@ -132,6 +171,14 @@ function decodeBytes(
     return;
   }
   if (bytes[0] === 0x30) {
+    if (source === 'file' && asKubectl) {
+      withProblem(
+        result,
+        'invalid-pem',
+        'the file holds DER; kubectl reads PEM files only (openssl x509 -inform der converts it)',
+      );
+      return;
+    }
     decodeDer(bytes, result);
     if (source === 'base64' && (result.certificates.length || result.privateKeys.length)) {
       withProblem(
@@ -144,7 +191,7 @@ function decodeBytes(
   }
   const text = source === 'file' ? fileText(bytes) : textDecoder.decode(bytes);
   if (text.includes('-----BEGIN ')) {
-    decodePem(text, result, source === 'file');
+    decodePem(text, result, source === 'file', asKubectl);
     return;
   }
   const trimmed = text.trim();
@@ -152,14 +199,14 @@ function decodeBytes(
     withProblem(result, 'redacted-data', redactedMessage(trimmed));
     return;
   }
-  if (allowBase64 && /^[A-Za-z0-9+/=\s]+$/.test(trimmed)) {
+  if (source === 'file' && !asKubectl && /^[A-Za-z0-9+/=\s]+$/.test(trimmed)) {
     const decoded = decodeBase64(text);
     if (decoded.ok) {
       decodeBytes(decoded.bytes, result, 'base64', false);
     } else {
       result.problems.push({
         kind: 'invalid-base64',
-        message: `not valid base64: ${decoded.message}`,
+        message: decoded.message,
         start: decoded.offset,
         end: Math.min(decoded.offset + 1, text.length),
       });
@@ -210,8 +257,13 @@ function decodeDer(bytes: Uint8Array, result: DecodeResult): void {
   }
 }
 
-function decodePem(text: string, result: DecodeResult, withOffsets: boolean): void {
+/** Labels openssl writes for certificates that Go's PEM readers skip: only "CERTIFICATE" counts. */
+const NOT_FOR_GO: ReadonlySet<string> = new Set(['X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+
+function decodePem(text: string, result: DecodeResult, withOffsets: boolean, asKubectl: boolean): void {
   const blocks = findPemBlocks(text);
+  // Go skips the blocks it does not read: next to a "CERTIFICATE" they cost nothing.
+  const skipsTrusted = asKubectl && blocks.some((block) => block.label === 'CERTIFICATE' && block.bytes);
   if (blocks.length === 0) {
     withProblem(
       result,
@@ -225,6 +277,14 @@ function decodePem(text: string, result: DecodeResult, withOffsets: boolean): vo
     const at = withOffsets ? { start: block.start, end: block.end } : {};
     const problem = (kind: DecodeProblemKind, message: string) =>
       result.problems.push({ kind, message, ...at });
+    if (asKubectl && NOT_FOR_GO.has(block.label)) {
+      if (skipsTrusted) continue;
+      problem(
+        'invalid-pem',
+        `a ${quoteLabel(block.label)} block is not read by kubectl, which takes only "CERTIFICATE" blocks (openssl x509 -in FILE writes one)`,
+      );
+      continue;
+    }
     const isCertificate = CERTIFICATE_LABELS.has(block.label);
     const position = isCertificate ? index++ : -1;
     if (block.error !== undefined || !block.bytes) {
@@ -247,8 +307,14 @@ function decodePem(text: string, result: DecodeResult, withOffsets: boolean): vo
         problem('invalid-pem', 'the private key is encrypted: kubectl cannot use an encrypted key');
         continue;
       }
+      const unsupported = asKubectl ? goPrivateKeyProblem(block.bytes) : undefined;
+      if (unsupported !== undefined) {
+        problem('unsupported-key', unsupported);
+        continue;
+      }
       try {
-        result.privateKeys.push(parsePrivateKey(block.bytes, keyFormat));
+        // Go tries PKCS#1, PKCS#8 and SEC1 whatever the label says.
+        result.privateKeys.push(parsePrivateKey(block.bytes, asKubectl ? undefined : keyFormat));
       } catch (err) {
         problem('invalid-der', errorMessage(err));
       }

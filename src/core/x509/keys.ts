@@ -3,7 +3,17 @@
 // it can be logged, serialised or shown in a hover without leaking anything.
 import { Buffer } from 'node:buffer';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { bitString, content, decodeOid, DerReader, integerBytes, readSingle, smallInteger, Tag } from './der';
+import {
+  bitString,
+  content,
+  decodeOid,
+  DerReader,
+  integerBytes,
+  readSingle,
+  smallInteger,
+  Tag,
+  type DerElement,
+} from './der';
 import type { Certificate, KeyAlgorithm } from './model';
 import {
   EC_PUBLIC_KEY_OID,
@@ -158,6 +168,78 @@ function readPkcs8(buf: Uint8Array): ReadKey | undefined {
 }
 
 const READERS = { pkcs8: readPkcs8, pkcs1: readPkcs1, sec1: readSec1 } as const;
+
+/** The curves Go's crypto/x509 parses private keys on (namedCurveFromOID). */
+const GO_CURVES: ReadonlySet<string> = new Set([
+  '1.3.132.0.33',
+  '1.2.840.10045.3.1.7',
+  '1.3.132.0.34',
+  '1.3.132.0.35',
+]);
+
+/** Names for what Go refuses, as the unsupported-key finding states them. */
+const UNSUPPORTED_ALGORITHMS: Readonly<Record<string, string>> = {
+  '1.3.101.113': 'Ed448 key',
+  '1.3.101.110': 'X25519 key, which cannot sign',
+  '1.3.101.111': 'X448 key, which cannot sign',
+  '1.2.840.113549.1.1.10': 'RSA-PSS key (id-RSASSA-PSS)',
+  '1.2.840.10040.4.1': 'DSA key',
+};
+
+const CURVE_NAMES: Readonly<Record<string, string>> = {
+  '1.3.132.0.10': 'secp256k1',
+  '1.3.36.3.3.2.8.1.1.7': 'brainpoolP256r1',
+  '1.3.36.3.3.2.8.1.1.11': 'brainpoolP384r1',
+  '1.3.36.3.3.2.8.1.1.13': 'brainpoolP512r1',
+  '1.2.840.10045.3.1.1': 'P-192',
+};
+
+/** Why Go cannot use EC parameters (a named curve OID, or explicit parameters), undefined when it can. */
+function ecParametersProblem(buf: Uint8Array, params: DerElement | undefined): string | undefined {
+  if (!params) return undefined;
+  if (params.tag !== Tag.OID) return 'EC key with explicit curve parameters';
+  const oid = decodeOid(buf, params);
+  return GO_CURVES.has(oid) ? undefined : `EC key on curve ${CURVE_NAMES[oid] ?? oid}`;
+}
+
+/** SEC1 ECPrivateKey: version 1, key, [0] parameters (named or explicit). */
+function sec1Problem(buf: Uint8Array, outer?: DerElement): string | undefined {
+  const r = new DerReader(buf).enter(readSingle(buf, 'ECPrivateKey'));
+  if (smallInteger(buf, r.expect(Tag.INTEGER, 'version')) !== 1) return undefined;
+  r.expect(Tag.OCTET_STRING, 'privateKey');
+  const wrapped = r.optional(0xa0);
+  const params = wrapped ? new DerReader(buf).enter(wrapped).read() : undefined;
+  return ecParametersProblem(buf, outer) ?? ecParametersProblem(buf, params);
+}
+
+/**
+ * Why Go's tls.X509KeyPair cannot load this private key ("tls: failed to parse private key" or
+ * "found unknown private key type in PKCS#8 wrapping"), undefined when it can or when the DER is
+ * not a key at all. Go reads RSA, ECDSA on P-224/P-256/P-384/P-521 and Ed25519 only.
+ */
+export function goPrivateKeyProblem(der: Uint8Array): string | undefined {
+  try {
+    const top = readSingle(der, 'PrivateKey');
+    if (top.tag !== Tag.SEQUENCE) return undefined;
+    const r = new DerReader(der).enter(top);
+    const version = smallInteger(der, r.expect(Tag.INTEGER, 'version'));
+    if (version === 1) return sec1Problem(der);
+    if (version !== 0 || r.peekTag() !== Tag.SEQUENCE) return undefined;
+    // PKCS#8: the algorithm decides.
+    const algorithm = r.enter(r.expect(Tag.SEQUENCE, 'AlgorithmIdentifier'));
+    const oid = decodeOid(der, algorithm.expect(Tag.OID, 'algorithm'));
+    const key = content(der, r.expect(Tag.OCTET_STRING, 'privateKey'));
+    if (oid === EC_PUBLIC_KEY_OID) {
+      const params = algorithm.peekTag() >= 0 ? algorithm.read() : undefined;
+      if (!params) return 'EC key without curve parameters';
+      return ecParametersProblem(der, params) ?? sec1Problem(key);
+    }
+    if (oid === RSA_ENCRYPTION_OID || oid === '1.3.101.112') return undefined;
+    return UNSUPPORTED_ALGORITHMS[oid] ?? `key of algorithm ${oid}`;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The key read straight from its DER, or undefined when node:crypto must load it. */
 function readKeyDer(der: Uint8Array, type: 'pkcs1' | 'pkcs8' | 'sec1'): ReadKey | undefined {

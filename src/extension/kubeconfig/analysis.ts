@@ -16,7 +16,7 @@ import type { KubeconfigDocument, KubeconfigModel } from '../../core/kubeconfig/
 import { parseKubeconfigAround } from '../../core/kubeconfig/parse';
 import { scanYaml, type ScanMap } from '../../core/kubeconfig/scan';
 import type { Certificate } from '../../core/x509/model';
-import { kubeadmAnchors, readReferencedFiles } from '../../node/fs/auditInputs';
+import { kubeadmAnchors, readReferencedFiles, type ReferencedFiles } from '../../node/fs/auditInputs';
 
 export interface AnalysisOptions {
   readonly now: Date;
@@ -26,7 +26,7 @@ export interface AnalysisOptions {
 
 /** What lies around a kubeconfig on disk: referenced files and the kubeadm CA beside it. */
 interface Surroundings {
-  readonly files: Map<string, Uint8Array | null>;
+  readonly files: ReferencedFiles;
   readonly extraAnchors: readonly Certificate[];
 }
 

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CertificateFileInput } from '../../core/audit/files';
-import { decodeFileBytes, referencedFiles } from '../../core/kubeconfig/material';
+import { decodeFileBytes, DIRECTORY, referencedFiles } from '../../core/kubeconfig/material';
 import type { Certificate } from '../../core/x509/model';
 import type { KubeconfigDocument } from '../../core/kubeconfig/model';
 import { parseKubeconfig } from '../../core/kubeconfig/parse';
@@ -22,9 +22,11 @@ export interface KubeconfigInput {
 export interface AuditInputs {
   readonly kubeconfigs: KubeconfigInput[];
   readonly certificateFiles: CertificateFileInput[];
-  /** Contents of referenced files: path → bytes, null when missing. */
-  readonly files: Map<string, Uint8Array | null>;
+  /** Contents of referenced files: path → bytes, null when missing, DIRECTORY for a directory. */
+  readonly files: ReferencedFiles;
 }
+
+export type ReferencedFiles = Map<string, Uint8Array | null | typeof DIRECTORY>;
 
 export class InputReadError extends Error {
   override readonly name = 'InputReadError';
@@ -128,15 +130,20 @@ export async function collectAuditInputs(
   return { kubeconfigs, certificateFiles, files };
 }
 
-/** Reads the files that the path fields of these kubeconfigs reference: path → bytes, null when missing. */
-export async function readReferencedFiles(
-  kubeconfigs: readonly KubeconfigInput[],
-): Promise<Map<string, Uint8Array | null>> {
-  const files = new Map<string, Uint8Array | null>();
+/**
+ * Reads the files that the path fields of these kubeconfigs reference: path → bytes, null when
+ * missing, DIRECTORY when the path names a directory (kubectl: "read PATH: is a directory").
+ */
+export async function readReferencedFiles(kubeconfigs: readonly KubeconfigInput[]): Promise<ReferencedFiles> {
+  const files: ReferencedFiles = new Map();
   const entries = kubeconfigs.flatMap((k) => k.documents.flatMap((d) => [...d.clusters, ...d.users]));
   for (const ref of referencedFiles(entries)) {
     try {
       const stat = await fs.stat(ref.path);
+      if (stat.isDirectory()) {
+        files.set(ref.path, DIRECTORY);
+        continue;
+      }
       if (!stat.isFile() || stat.size > MAX_REFERENCED_BYTES) continue;
       // A tokenFile is a secret: only its existence is recorded.
       files.set(ref.path, ref.needsContent ? new Uint8Array(await fs.readFile(ref.path)) : new Uint8Array(0));

@@ -258,7 +258,9 @@ describe('kubeconfig scanner', () => {
       'a: x\n  y\n',
       'a:\n  # c\n  b: 1\n',
       'a: "x\\ty"\n',
-      'a: 0x10\n',
+      'a: .inf\n',
+      'a:\n  <<: {}\n',
+      'on: x\n',
       '- a\n',
     ]) {
       assert.equal(scanYaml(text), undefined, JSON.stringify(text));

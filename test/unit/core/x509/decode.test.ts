@@ -40,18 +40,31 @@ describe('decoding certificates and keys', () => {
     );
   });
 
-  it('decodes the kubeconfig *-data form, single line or wrapped (LF, CRLF, YAML-folded spaces)', () => {
+  it('decodes the kubeconfig *-data form, single line or wrapped with line breaks (LF, CRLF)', () => {
     const pem = bundle(leaf, ca, other);
-    for (const value of [
-      base64Data(pem),
-      base64Data(pem, 76),
-      base64Data(pem, 64, '\r\n'),
-      base64Data(pem, 60, ' '),
-      `  ${base64Data(pem, 76)}\n`,
-    ]) {
+    for (const value of [base64Data(pem), base64Data(pem, 76), base64Data(pem, 64, '\r\n')]) {
       const result = decodeBase64Data(value);
       assert.deepEqual(result.problems, []);
       assert.deepEqual(fingerprints(result), expected);
+    }
+  });
+
+  // kubectl 1.32: "illegal base64 data at input byte 60" for a folded (`>`) or wrapped plain value.
+  it('refuses spaces and tabs in *-data as Go does: only line breaks are skipped', () => {
+    const pem = bundle(leaf, ca, other);
+    for (const [value, at, what] of [
+      [base64Data(pem, 60, ' '), 60, 'a space'],
+      [`  ${base64Data(pem, 76)}\n`, 0, 'a space'],
+      [base64Data(pem, 64, '\t'), 64, 'a tab'],
+    ] as const) {
+      const result = decodeBase64Data(value);
+      assert.deepEqual(fingerprints(result), []);
+      assert.equal(result.problems.length, 1);
+      const [problem] = result.problems;
+      assert.equal(problem.kind, 'invalid-base64');
+      assert.equal(problem.start, at);
+      assert.match(problem.message, new RegExp(`^${what} at character ${at + 1}: .*line breaks only`));
+      assert.match(problem.message, /"\|" literal block/);
     }
   });
 
