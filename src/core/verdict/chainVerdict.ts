@@ -50,10 +50,10 @@ export interface ChainReport {
   readonly problems: readonly ChainProblemReport[];
 }
 
-/** A problem's finding code: a CA with the issuer's name but another key is a regenerated CA. */
 /**
- * Every chain problem code is a finding code: the catalog is the one table of codes. A client
- * certificate whose own EKU lacks clientAuth is the older, more precise `client-auth-missing`.
+ * Every chain problem code is a finding code: the catalog is the one table of codes. A CA with the
+ * issuer's name but another key is a regenerated CA (`bad-signature`); a client certificate whose
+ * own EKU lacks clientAuth is the older, more precise `client-auth-missing`.
  */
 export function chainProblemCode(problem: ChainProblem): FindingCode {
   if (
@@ -112,7 +112,7 @@ export function chainReport(
   scope: { context?: string; cluster?: string } = {},
 ): ChainReport {
   const triedPrints = new Set(tried.map((c) => c.sha256Fingerprint));
-  const issuer = verdict.signedBy ?? verdict.path[1];
+  const issuer = verdict.signedBy;
   const anchor = verdict.anchor ?? (issuer && triedPrints.has(issuer.sha256Fingerprint) ? issuer : undefined);
   const status: ChainStatus = verdict.verified ? 'verified' : anchor ? 'signed' : 'not-signed';
   return {
