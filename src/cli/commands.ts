@@ -7,6 +7,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   audit: () => import('./commands/audit').then((m) => m.auditCommand),
   'check-expiration': () => import('./commands/checkExpiration').then((m) => m.checkExpirationCommand),
   csr: () => import('./commands/csr').then((m) => m.csrCommand),
+  probe: () => import('./commands/probe').then((m) => m.probeCommand),
   renew: () => import('./commands/renew').then((m) => m.renewCommand),
   'renew-user': () => import('./commands/renew').then((m) => m.renewUserCommand),
 };

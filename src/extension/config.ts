@@ -13,7 +13,9 @@ export type ConfigKey =
   | 'pkiDirectories'
   | 'kubeconfig'
   | 'csr.maxExpirationSeconds'
-  | 'renew.duration';
+  | 'renew.duration'
+  | 'probe.onSave'
+  | 'probe.cacheTtlSeconds';
 
 export interface ConfigChange {
   /** True when the change touches `kubecerts.<key>`. */
@@ -21,6 +23,7 @@ export interface ConfigChange {
 }
 
 const DEFAULT_EXPIRY_WARNING_DAYS = 30;
+const DEFAULT_PROBE_CACHE_TTL_SECONDS = 300;
 
 export class Config implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<ConfigChange>();
@@ -85,6 +88,19 @@ export class Config implements vscode.Disposable {
   /** Validity of renewed certificates (Go duration, default 8760h); never beyond their CA. */
   get renewDurationMs(): number {
     return parseGoDuration(this.get<string>('renew.duration') ?? '') ?? DEFAULT_RENEWAL_DURATION_MS;
+  }
+
+  /** Check the servers of a kubeconfig when it is opened or saved (connects: off by default). */
+  get probeOnSave(): boolean {
+    return this.get<boolean>('probe.onSave') === true;
+  }
+
+  /** How long a served-certificate check is reused before hovering connects again. */
+  get probeCacheTtlMs(): number {
+    const seconds = this.get<number>('probe.cacheTtlSeconds');
+    return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0
+      ? Math.floor(seconds) * 1000
+      : DEFAULT_PROBE_CACHE_TTL_SECONDS * 1000;
   }
 
   dispose(): void {

@@ -33,6 +33,7 @@ export const COMMAND_TRUST: Readonly<Record<string, { readonly trust: CommandTru
       why: 'writes certificates, keys and kubeconfigs, or contacts a cluster',
     },
     'kubecerts.renewAll': { trust: 'trusted-only', why: 'writes certificates, keys and kubeconfigs' },
+    'kubecerts.probe.checkAgain': { trust: 'trusted-only', why: 'connects to a server' },
   };
 
 /** Settings an untrusted workspace may not set (VS Code then uses the user's value): they name paths the extension reads or connects with. */

@@ -9,6 +9,13 @@ import { prepareClusterFiles, pointKubeconfigsAt } from './clusterFiles';
 import { CertificateControllers, UPSTREAM_GC_POLICY, type GcPolicy } from './controllers';
 import { buildNodes } from './nodes';
 import { seedCsrs } from './seed';
+import {
+  apiserverServingPair,
+  readApiserverPair,
+  startKubeletStandIn,
+  type KubeletStandIn,
+  type ServingMode,
+} from './serving';
 import { loadClusterCa } from './signers';
 import { CsrStore } from './store';
 
@@ -32,6 +39,10 @@ export interface DemoClusterOptions {
   readonly fsync?: boolean;
   /** Request and error log lines (never bodies). */
   readonly log?: (line: string) => void;
+  /** What the apiserver serves (see serving.ts); default `current`. */
+  readonly serving?: ServingMode;
+  /** Start node-1's kubelet stand-in; a number is its port (0 = any free port). */
+  readonly kubelet?: boolean | number;
 }
 
 export interface DemoCluster {
@@ -41,6 +52,10 @@ export interface DemoCluster {
   /** Path of a kubeconfig in the cluster directory: `admin.conf`, `viewer.conf`, `node-1.conf`, … */
   kubeconfig(name: string): string;
   readonly caFile: string;
+  /** node-1's kubelet stand-in, when started. */
+  readonly kubelet?: KubeletStandIn;
+  /** Loads pki/apiserver.crt/.key again, as restarting kube-apiserver does. */
+  restartApiserver(): Promise<void>;
   /** Resolves once the controllers have handled every pending change. */
   idle(): Promise<void>;
   /** Runs one garbage-collection pass now; returns the deleted CSR names. */
@@ -55,7 +70,8 @@ export async function startDemoCluster(options: DemoClusterOptions): Promise<Dem
   const fixed = options.now;
   const now: () => Date =
     typeof fixed === 'function' ? fixed : fixed ? () => new Date(fixed.getTime()) : () => new Date();
-  const files = await prepareClusterFiles(dir, now(), options.key ?? { algorithm: 'RSA', bits: 2048 });
+  const keySpec: KeySpec = options.key ?? { algorithm: 'RSA', bits: 2048 };
+  const files = await prepareClusterFiles(dir, now(), keySpec);
   const store = await CsrStore.open(path.join(dir, 'state'), { fsync: options.fsync });
   const ca = await loadClusterCa(files.caCertPem, files.caKeyPem);
   const gc = options.gc === true ? { intervalMs: 60_000, ...UPSTREAM_GC_POLICY } : options.gc || undefined;
@@ -77,10 +93,12 @@ export async function startDemoCluster(options: DemoClusterOptions): Promise<Dem
     serverAddress: () => `127.0.0.1:${port}`,
     log: options.log,
   });
+  const caPair = { certPem: files.caCertPem, keyPem: files.caKeyPem };
+  const serving = await apiserverServingPair(dir, options.serving ?? 'current', caPair, now(), keySpec);
   const server: Server = createServer(
     {
-      cert: files.serverCertPem,
-      key: files.serverKeyPem,
+      cert: serving.certPem,
+      key: serving.keyPem,
       ca: files.caCertPem,
       requestCert: true,
       // Anonymous callers get a 401 Status from the handler instead of a TLS alert.
@@ -97,7 +115,17 @@ export async function startDemoCluster(options: DemoClusterOptions): Promise<Dem
   });
   port = (server.address() as AddressInfo).port;
   const url = `https://127.0.0.1:${port}`;
+  let kubelet: KubeletStandIn | undefined;
   try {
+    if (options.kubelet !== undefined && options.kubelet !== false) {
+      kubelet = await startKubeletStandIn({
+        dir,
+        nodeName: 'node-1',
+        now: now(),
+        key: keySpec,
+        port: typeof options.kubelet === 'number' ? options.kubelet : 0,
+      });
+    }
     await pointKubeconfigsAt(dir, url);
     controllers.start();
     if (options.seed) {
@@ -106,6 +134,7 @@ export async function startDemoCluster(options: DemoClusterOptions): Promise<Dem
     await controllers.idle();
   } catch (err) {
     server.close();
+    await kubelet?.stop();
     await controllers.stop();
     throw err;
   }
@@ -117,6 +146,13 @@ export async function startDemoCluster(options: DemoClusterOptions): Promise<Dem
     dir,
     kubeconfig: (name) => path.join(dir, name),
     caFile: path.join(dir, 'pki/ca.crt'),
+    ...(kubelet ? { kubelet } : {}),
+    restartApiserver: async () => {
+      const pair = await readApiserverPair(dir);
+      server.setSecureContext({ cert: pair.certPem, key: pair.keyPem, ca: files.caCertPem });
+      // A restarted process drops its connections: clients reconnect and see the new certificate.
+      server.closeAllConnections();
+    },
     idle: () => controllers.idle(),
     collectGarbage: (policy) => controllers.collectGarbage(policy),
     stop: () =>
@@ -124,6 +160,7 @@ export async function startDemoCluster(options: DemoClusterOptions): Promise<Dem
         api.closeWatches();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        await kubelet?.stop();
         await controllers.stop();
         await store.flush();
         await closed;

@@ -16,6 +16,8 @@ import {
   kubeadmAnchors,
 } from '../../node/fs/auditInputs';
 import { pkiAuditFindings } from '../../node/pki/audit';
+import { probeClusters } from '../../node/probe/kubeconfig';
+import { ProbeCache } from '../../node/probe/probe';
 import { oneOf, parseCommandArgs, parseNow } from '../args';
 import type { CliCommand, CliContext } from '../command';
 import { InputError, UsageError } from '../io';
@@ -38,6 +40,8 @@ export interface AuditArgs {
   readonly failOn: (typeof FAIL_ON)[number];
   /** Write the report to this file (atomically) instead of stdout. */
   readonly output?: string;
+  /** Also connect to each cluster's server and check the certificate it presents. */
+  readonly probe?: boolean;
 }
 
 export function parseAuditArgs(args: readonly string[]): AuditArgs {
@@ -47,6 +51,7 @@ export function parseAuditArgs(args: readonly string[]): AuditArgs {
     now: { type: 'string' },
     'fail-on': { type: 'string', default: 'error' },
     output: { type: 'string' },
+    probe: { type: 'boolean', default: false },
   });
   const { format, 'warn-days': warnDays, now, 'fail-on': failOn, output } = parsed.values;
   const checkedFormat = oneOf('--format', format, FORMATS);
@@ -59,6 +64,7 @@ export function parseAuditArgs(args: readonly string[]): AuditArgs {
     ...(now !== undefined ? { now: parseNow(now) } : {}),
     failOn: checkedFailOn,
     ...(output !== undefined ? { output } : {}),
+    ...(parsed.values.probe ? { probe: true } : {}),
   };
 }
 
@@ -87,6 +93,8 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
   // Texts and certificates are all that is used from here on: let the file bytes go (10 MB for a
   // 10,000-certificate bundle).
   inputs.certificateFiles.length = 0;
+  // Kubeconfigs of one cluster name the same server: one handshake for all of them.
+  const probeCache = new ProbeCache(Number.POSITIVE_INFINITY);
   for (const kubeconfig of inputs.kubeconfigs) {
     for (const doc of kubeconfig.documents) sources.add(doc.file, doc.text);
     const extraAnchors = [...inputCas, ...(await kubeadmAnchors(kubeconfig.documents.map((d) => d.file)))];
@@ -98,6 +106,16 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
     });
     findings.push(...audit.findings);
     certificates.push(...audit.certificates);
+    if (args.probe) {
+      const probed = await probeClusters(mergeKubeconfigs(kubeconfig.documents), {
+        env: io.env,
+        now,
+        warnDays: args.warnDays,
+        files: inputs.files,
+        cache: probeCache,
+      });
+      findings.push(...probed.flatMap((p) => p.findings));
+    }
   }
   // A directory laid out as a PKI is audited as one (catalog, wiring, permissions, backups kept
   // apart); its certificate files then take their findings from that audit, not the generic one.
@@ -150,6 +168,8 @@ export const auditCommand: CliCommand = {
         l10n.t('warn about certificates expiring within N days (default 30)'),
       '  --now ISO-8601              ' +
         l10n.t('evaluate validity at this instant instead of the current time'),
+      '  --probe                     ' +
+        l10n.t("also connect to each cluster's server and check the certificate it presents"),
       '  --fail-on error|warning|never  ' +
         l10n.t('exit with code 1 when a finding has at least this severity (default error)'),
       '',

@@ -196,6 +196,40 @@ export const FINDING_CATALOG = {
       'CA {subject} in this bundle expired on {notAfter} ({days} days ago); the bundle still holds a valid CA, so clients keep working. Remove it once nothing depends on it.',
     doc: 'A CA bundle (certificate-authority-data after a CA rotation) keeps an expired CA next to a valid one: client-go trusts every certificate of the bundle, so the valid CA still verifies the server. Only when every CA of the bundle is expired is it `cert-expired`.',
   },
+  // Served certificates (src/core/probe): what a server presents when kubecerts connects to it.
+  'server-cert-untrusted': {
+    severity: 'error',
+    message:
+      'The certificate served by {server} ({subject}) does not verify against {trust}: {reason}.',
+    doc: 'The chain the server presents does not lead to the cluster\'s certificate-authority (or, when none is set, the system roots) as Go\'s crypto/x509 builds it: kubectl fails with "x509: certificate signed by unknown authority".',
+  },
+  'server-name-mismatch': {
+    severity: 'error',
+    message: 'The certificate served by {server} does not cover the name {name}: {reason}.',
+    doc: 'The served certificate\'s SANs do not cover the name the client verifies (tls-server-name, else the server\'s host) under Go\'s VerifyHostname rules: IP hosts need IP SANs, a wildcard covers exactly one left-most label, the Common Name is ignored.',
+  },
+  'server-cert-expired': {
+    severity: 'error',
+    message: 'The certificate served by {server} ({subject}) expired on {notAfter} ({days} days ago).',
+    doc: 'The server presents a certificate past its notAfter date: every client fails with "certificate has expired or is not yet valid".',
+  },
+  'server-cert-expiring': {
+    severity: 'warning',
+    message:
+      'The certificate served by {server} ({subject}) expires on {notAfter}, in {days} days (warning threshold {threshold} days).',
+    doc: 'The certificate the server presents expires within the warning threshold, whatever the files on disk say.',
+  },
+  'server-unreachable': {
+    severity: 'info',
+    message: 'The certificate served by {server} could not be checked: {error}.',
+    doc: 'kubecerts could not complete a TLS handshake with the server (refused, timed out, proxy or TLS error); nothing is known about what it serves.',
+  },
+  'served-cert-stale': {
+    severity: 'warning',
+    message:
+      'The certificate of {component} was renewed on disk on {renewed} ({path}, serial {diskSerial}), but the running server still serves serial {servedSerial}, expiring on {servedNotAfter}: restart {component}.',
+    doc: 'The file a component is configured to serve was replaced (e.g. by kubeadm certs renew) but the process still presents the old certificate: it reads its certificate at start, so it must be restarted.',
+  },
   // PKI folder (src/core/pki): inventory, static pod wiring and CIS file checks.
   'pki-missing': {
     severity: 'warning',

@@ -58,7 +58,8 @@ function goTime(date: Date): string {
  * adds a "possibly because of" hint to the unknown-authority error; EKUs are checked after.
  */
 export function chainError(chain: ChainVerdict): string {
-  if (chain.problems.some((p) => String(p.code) === 'incompatible-key-usage'))
+  // The first problem is the one Go reports.
+  if (chain.problems[0]?.code === 'incompatible-key-usage')
     return 'x509: certificate specifies an incompatible key usage';
   return 'x509: certificate signed by unknown authority';
 }
@@ -87,6 +88,7 @@ export function servedVerdict(
     leaf,
     { anchors: trust.anchors, intermediates: observation.presented.slice(1) },
     now,
+    { usage: 'serverAuth' },
   );
   const hostname = verifyHostname(leaf, observation.target.verifyName);
   let goError: string | undefined;

@@ -105,7 +105,7 @@ describe('probe: TLS handshake on loopback', function () {
       notBefore: addDays(now, -1),
       notAfter: addDays(now, 300),
       sans: { dns: ['kubernetes', 'apiserver.test'], ip: ['127.0.0.1'] },
-      extKeyUsage: ['serverAuth'],
+      eku: ['serverAuth'],
     });
     pki = { root, intermediate, leaf };
   });
