@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeEntry } from '../../../../src/core/audit/kubeconfig';
-import { englishTemplate } from '../../../../src/core/findings/finding';
 import { mergeKubeconfigs } from '../../../../src/core/kubeconfig/merge';
 import { parseKubeconfig } from '../../../../src/core/kubeconfig/parse';
 import { generateKubeadmPki } from '../../../../src/core/pki/generate';
@@ -86,6 +85,7 @@ describe('hover verdict of an expired certificate its CA signed (issue 13 #1)', 
       chain.problems.map((p: { code: string }) => p.code),
       ['cert-expired'],
     );
-    assert.equal(englishTemplate('{x}', { x: 1 }), '1');
+    const zh = await cli(['audit', 'scheduler.conf', '--now', NOW.toISOString()], dir, 'zh_CN.UTF-8');
+    assert.match(zh.stdout, /由 CN=kubernetes 签发，当前无效（cert-expired）/);
   });
 });
