@@ -17,8 +17,19 @@ export const GO_CLASS_CODES: Readonly<Record<string, readonly ChainProblemCode[]
   IncompatibleUsage: ['incompatible-key-usage'],
   SignatureCheckBudget: ['chain-too-complex'],
   ParseError: ['invalid-certificate'],
-  // Unknown authority: which candidate failed and why (Go's hint) decides the code.
-  UnknownAuthority: ['not-signed-by-ca', 'bad-signature', 'issuer-not-ca', 'weak-signature'],
+  // Unknown authority: which candidate failed and why (Go's hint: a signature, a CA that may not
+  // sign, an insecure algorithm, or a candidate that failed its own checks) decides the code.
+  UnknownAuthority: [
+    'not-signed-by-ca',
+    'bad-signature',
+    'issuer-not-ca',
+    'weak-signature',
+    'cert-expired',
+    'cert-not-yet-valid',
+    'unhandled-critical-extension',
+    'path-length-exceeded',
+    'name-constraint-violation',
+  ],
   // Go returns a plain error when a SAN cannot be parsed for a name-constraint check.
   Other: ['name-constraint-violation'],
 };

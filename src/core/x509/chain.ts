@@ -189,10 +189,18 @@ function goAlgorithmProblem(child: Certificate): SignatureFailure | undefined {
 /** Signature results of one verifyChain call: a bundle of same-key CAs asks the same question 100 times. */
 type SignatureMemo = Map<string, boolean>;
 
+// Shared by all calls (bounded): the CAs of a bundle are checked against each other once, not per leaf.
+const SIGNATURES: SignatureMemo = new Map();
+const SIGNATURE_CACHE_LIMIT = 16_384;
+
 function signedWith(memo: SignatureMemo, child: Certificate, parent: Certificate): boolean {
   const key = `${child.sha256Fingerprint}|${parent.spkiPin}|${parent.publicKey.algorithm}`;
   let ok = memo.get(key);
-  if (ok === undefined) memo.set(key, (ok = verifySignature(child, parent)));
+  if (ok === undefined) {
+    ok = verifySignature(child, parent);
+    if (memo.size >= SIGNATURE_CACHE_LIMIT) memo.delete(memo.keys().next().value as string);
+    memo.set(key, ok);
+  }
   return ok;
 }
 
@@ -241,17 +249,40 @@ function makePool(certs: readonly Certificate[]): Pool {
   return { bySubject, fingerprints };
 }
 
-/** Go's findPotentialParents: same name; AKI == SKI first, then one id missing, then mismatching ids. */
-function potentialParents(pool: Pool, cert: Certificate): readonly Certificate[] {
-  const named = pool.bySubject.get(cert.issuer.derHex);
-  if (!named || named.length < 2) return named ?? NO_CERTIFICATES;
-  const aki = cert.authorityKeyId ?? '';
-  const rank = (c: Certificate) => {
-    const ski = c.subjectKeyId ?? '';
-    return ski === aki ? 0 : !ski || !aki ? 1 : 2;
-  };
-  return [...named].sort((a, b) => rank(a) - rank(b));
+/** A candidate parent with what the search asks of it on every visit, computed once. */
+interface Parent {
+  readonly cert: Certificate;
+  /** Go's alreadyInChain identity: subject, key and SAN extension. */
+  readonly key: string;
+  /** Go has a public key for it (others are never tried). */
+  readonly usable: boolean;
 }
+
+/** Go's findPotentialParents: same name; AKI == SKI first, then one id missing, then mismatching ids. */
+function potentialParents(pool: Pool, cert: Certificate): readonly Parent[] {
+  const named = pool.bySubject.get(cert.issuer.derHex);
+  if (!named) return NO_PARENTS;
+  const aki = cert.authorityKeyId ?? '';
+  // Leaves of one CA ask for the same ordering: keep it per pool, issuer name and key id.
+  let byIssuer = parentOrders.get(pool);
+  if (!byIssuer) parentOrders.set(pool, (byIssuer = new Map()));
+  const key = `${cert.issuer.derHex}|${aki}`;
+  let ordered = byIssuer.get(key);
+  if (!ordered) {
+    const rank = (c: Certificate) => {
+      const ski = c.subjectKeyId ?? '';
+      return ski === aki ? 0 : !ski || !aki ? 1 : 2;
+    };
+    ordered = [...named]
+      .sort((a, b) => rank(a) - rank(b))
+      .map((c) => ({ cert: c, key: chainKey(c), usable: goHasKey(c) }));
+    byIssuer.set(key, ordered);
+  }
+  return ordered;
+}
+
+const NO_PARENTS: readonly Parent[] = Object.freeze([]);
+const parentOrders = new WeakMap<Pool, Map<string, readonly Parent[]>>();
 
 // Go's alreadyInChain compares subject, key and SAN extension: one string per certificate.
 const chainKeys = new WeakMap<Certificate, string>();
@@ -351,21 +382,33 @@ interface Search {
   readonly intermediates: Pool;
   readonly now: number;
   readonly memo: SignatureMemo;
+  readonly usage: ChainUsage;
   checks: number;
 }
 
+// Once the budget is spent Go keeps looping, but every later candidate ends in the same error:
+// stopping at once gives Go's answer (the chains found so far, or the budget error) without
+// walking a hundred levels of a pathological bundle again for each leaf.
+const BUDGET_SPENT = Symbol('budget spent');
+// Go collects every chain, then keeps those that allow the usage: one such chain settles the
+// answer, so the search stops there (a bundle of a hundred same-name CAs costs one check per leaf).
+const USABLE_CHAIN = Symbol('usable chain found');
+
 /** Go's buildChains, including which error survives when several candidates fail. */
-function buildChains(search: Search, chain: Certificate[]): { chains: Certificate[][]; err?: Failure } {
+function buildChains(
+  search: Search,
+  chain: Certificate[],
+  inChain: Set<string>,
+  found: Certificate[][],
+): { chains: Certificate[][]; err?: Failure } {
   const cert = chain[chain.length - 1];
   const chains: Certificate[][] = [];
   let err: Failure | undefined;
   let hint: Failure | undefined;
-  const consider = (role: Role, candidate: Certificate) => {
-    if (!goHasKey(candidate) || alreadyInChain(candidate, chain)) return;
-    if (++search.checks > MAX_SIGNATURE_CHECKS) {
-      err = { kind: 'budget', cert: chain[0] };
-      return;
-    }
+  const consider = (role: Role, parent: Parent) => {
+    if (!parent.usable || inChain.has(parent.key)) return;
+    if (++search.checks > MAX_SIGNATURE_CHECKS) throw BUDGET_SPENT;
+    const candidate = parent.cert;
     const failure = checkSignatureFrom(search.memo, cert, candidate);
     if (failure) {
       hint ??= { kind: 'signature', ca: candidate, child: cert, failure };
@@ -378,8 +421,12 @@ function buildChains(search: Search, chain: Certificate[]): { chains: Certificat
     }
     if (role === 'root') {
       chains.push([...chain, candidate]);
+      found.push([...chain, candidate]);
+      if (!usageBlocker(found[found.length - 1], search.usage)) throw USABLE_CHAIN;
     } else {
-      const below = buildChains(search, [...chain, candidate]);
+      inChain.add(parent.key);
+      const below = buildChains(search, [...chain, candidate], inChain, found);
+      inChain.delete(parent.key);
       err = below.err;
       chains.push(...below.chains);
     }
@@ -412,11 +459,20 @@ function goVerify(
       intermediates: poolsOf(trust.intermediates ?? NO_CERTIFICATES).go,
       now,
       memo,
+      usage,
       checks: 0,
     };
-    const built = buildChains(search, [leaf]);
-    if (built.err) return { err: built.err };
-    chains = built.chains;
+    const found: Certificate[][] = [];
+    try {
+      const built = buildChains(search, [leaf], new Set([chainKey(leaf)]), found);
+      if (built.err) return { err: built.err };
+      chains = built.chains;
+    } catch (stop) {
+      if (stop === USABLE_CHAIN) return { chain: found[found.length - 1] };
+      if (stop !== BUDGET_SPENT) throw stop;
+      if (found.length === 0) return { err: { kind: 'budget', cert: leaf } };
+      chains = found;
+    }
   }
   const usable = chains.find((c) => !usageBlocker(c, usage));
   if (usable) return { chain: usable };
@@ -487,8 +543,9 @@ function explain(
   const consider = (path: Certificate[]): void => {
     const cert = path[path.length - 1];
     const candidates = [
-      ...potentialParents(roots, cert).map((ca) => ({ ca, root: true })),
+      ...potentialParents(roots, cert).map((p) => ({ ca: p.cert, root: true })),
       ...potentialParents(intermediates, cert)
+        .map((p) => p.cert)
         .filter((ca) => !roots.fingerprints.has(ca.sha256Fingerprint))
         .map((ca) => ({ ca, root: false })),
     ].filter(({ ca }) => !alreadyInChain(ca, path));
@@ -537,7 +594,7 @@ export function verifyChain(
 ): ChainVerdict {
   const t = now.getTime();
   const usage = options.usage ?? 'any';
-  const memo: SignatureMemo = new Map();
+  const memo = SIGNATURES;
   const go = goVerify(leaf, trust, t, usage, memo);
   if (go.chain) {
     const path = go.chain;

@@ -58,9 +58,11 @@ describe('verifyChain against Go crypto/x509 (differential)', function () {
 
   it('gives up like Go on a bundle of 100 certificates with one subject and key, fast', async () => {
     const bundle = sameKeyBundle(100);
-    const started = performance.now();
+    // CPU time: the bound is on work done, not on how busy a shared CI machine is.
+    const started = process.cpuUsage();
     const ours = kubecertsOutcome(bundle);
-    const elapsed = performance.now() - started;
+    const { user, system } = process.cpuUsage(started);
+    const elapsed = (user + system) / 1000;
     const [go] = await oracle.askAll([oracleRequest(bundle)]);
     assert.equal(go.verify?.class, 'SignatureCheckBudget', go.verify?.message);
     assert.equal(ours.verified, false);
