@@ -131,6 +131,7 @@ async function prepareWorkspace(workspace: string, cluster: DemoCluster, now: Da
       '# kubecerts demo workspace',
       '',
       '- `kubeconfigs/`: hover a `client-certificate-data` value; open the Problems panel (Ctrl+Shift+M).',
+      '- `kubeconfigs/demo-admin.conf`: hover the `server:` value to see what the live demo cluster serves.',
       '- `etc-kubernetes/`: a copy of a control plane; see the **Kube Certs** side bar → PKI.',
       "- The side bar's **Certificate Signing Requests** view shows the live demo cluster.",
       '',
@@ -166,7 +167,19 @@ async function main(): Promise<void> {
   if (args.has('--fresh')) fs.rmSync(DEMO, { recursive: true, force: true });
   fs.mkdirSync(DEMO, { recursive: true });
   const now = new Date();
-  const cluster = await startDemoCluster({ dir: path.join(DEMO, 'cluster'), seed: true, key: EC });
+  const cluster = await startDemoCluster({
+    dir: path.join(DEMO, 'cluster'),
+    seed: true,
+    key: EC,
+    kubelet: true,
+  });
+  if (cluster.kubelet) say(`node-1's kubelet (stand-in) at ${cluster.kubelet.url}`);
+  // "Restart kube-apiserver" after renewing its certificate: it then serves the new one.
+  process.on('SIGHUP', () => {
+    void cluster
+      .restartApiserver()
+      .then(() => say('SIGHUP: kube-apiserver reloaded its serving certificate'));
+  });
   say(`cluster ready at ${cluster.url}`);
   const stops: (() => Promise<void>)[] = [() => cluster.stop()];
   let stopping = false;
@@ -187,6 +200,12 @@ async function main(): Promise<void> {
     console.log(`  npx kubecerts csr list --kubeconfig ${admin}`);
     console.log(`  npx kubecerts audit ${path.join(DEMO, 'cluster')}`);
     console.log(`  npx kubecerts check-expiration --config-dir ${path.join(DEMO, 'cluster')}`);
+    console.log(`  npx kubecerts probe ${cluster.url} --ca ${cluster.caFile}`);
+    console.log(`  npx kubecerts audit --probe ${admin}`);
+    if (cluster.kubelet) console.log(`  npx kubecerts probe ${cluster.kubelet.url} --ca ${cluster.caFile}`);
+    say(
+      `renew ${path.join(DEMO, 'cluster', 'pki', 'apiserver.crt')}, then kill -HUP ${process.pid} restarts kube-apiserver`,
+    );
     say('Ctrl+C stops the cluster.');
     return;
   }
@@ -204,7 +223,9 @@ async function main(): Promise<void> {
     settings: {
       ...QUIET_SETTINGS,
       'kubecerts.kubeconfig': admin,
-      'kubecerts.pkiDirectories': [path.join(workspace, 'etc-kubernetes')],
+      // The live cluster's own folder too: renewing its apiserver certificate there leaves the
+      // running server on the old one (served-cert-stale on server: in its admin.conf).
+      'kubecerts.pkiDirectories': [path.join(workspace, 'etc-kubernetes'), path.join(DEMO, 'cluster')],
     },
   });
   stops.push(() => server.stop());
