@@ -20,7 +20,13 @@ export function verdictText(verdict: VerdictHeadline, withContext: boolean): str
       ? l10n.t('signed by {ca}', { ca: verdict.anchor })
       : verdict.status === 'signed' && verdict.anchor !== undefined
         ? l10n.t('signed by {ca}, not valid now ({codes})', { ca: verdict.anchor, codes })
-        : l10n.t('NOT signed by {cas} ({codes})', { cas: verdict.tried.join('; '), codes });
+        : verdict.issuedBy !== undefined
+          ? l10n.t('NOT signed by {cas}, issued by {issuer} ({codes})', {
+              cas: verdict.tried.join('; '),
+              issuer: verdict.issuedBy,
+              codes,
+            })
+          : l10n.t('NOT signed by {cas} ({codes})', { cas: verdict.tried.join('; '), codes });
   const where = verdict.context ?? verdict.cluster;
   return withContext && where !== undefined ? `${where}: ${text}` : text;
 }

@@ -43,7 +43,10 @@ export interface ChainReport {
   /** The trust anchor its signatures lead to, whether or not the chain is valid now. */
   readonly anchor?: CertificateRef;
   readonly anchorSource?: AnchorSource;
-  /** The certificate whose key verifies its signature (the anchor itself, or an intermediate). */
+  /**
+   * The certificate whose key verifies its signature (the anchor or an intermediate), when another
+   * than its own; set even when no chain leads on from it to an anchor.
+   */
   readonly signedBy?: CertificateRef;
   /** CAs tried. */
   readonly tried: readonly CertificateRef[];
@@ -112,7 +115,8 @@ export function chainReport(
   scope: { context?: string; cluster?: string } = {},
 ): ChainReport {
   const triedPrints = new Set(tried.map((c) => c.sha256Fingerprint));
-  const issuer = verdict.signedBy;
+  const leaf = verdict.path[0];
+  const issuer = verdict.signedBy !== leaf ? verdict.signedBy : undefined;
   const anchor = verdict.anchor ?? (issuer && triedPrints.has(issuer.sha256Fingerprint) ? issuer : undefined);
   const status: ChainStatus = verdict.verified ? 'verified' : anchor ? 'signed' : 'not-signed';
   return {
@@ -157,6 +161,8 @@ export interface VerdictHeadline {
   /** The anchor's name when signatures lead to one. */
   readonly anchor?: string;
   readonly anchorSource?: AnchorSource;
+  /** Who did sign it when that is no anchor: an intermediate no chain leads on from. */
+  readonly issuedBy?: string;
   readonly tried: readonly string[];
   readonly codes: readonly FindingCode[];
 }
@@ -167,6 +173,7 @@ export function headlineOf(report: ChainReport): VerdictHeadline {
     ...(report.context !== undefined ? { context: report.context } : {}),
     ...(report.cluster !== undefined ? { cluster: report.cluster } : {}),
     ...(report.anchor ? { anchor: report.anchor.subject, anchorSource: report.anchorSource } : {}),
+    ...(!report.anchor && report.signedBy ? { issuedBy: report.signedBy.subject } : {}),
     tried: report.tried.map((c) => c.subject),
     codes: verdictCodes(report),
   };

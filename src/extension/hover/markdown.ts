@@ -101,9 +101,11 @@ export function verdictLines(verdict: VerdictHeadline, text: HoverText): string[
       : [signed, `$(error) **${esc(l10n.t('Not valid now'))}**${codes ? `: ${codes}` : ''}`];
   }
   const tried = verdict.tried.map(code).join(', ');
+  const issued =
+    verdict.issuedBy !== undefined ? `${esc(l10n.t('issued by'))} ${code(verdict.issuedBy)}, ` : '';
   return [
     `$(error) **${esc(l10n.t('Not signed by the CA it is paired with'))}**${suffix}` +
-      (tried ? ` — ${esc(l10n.t('tried'))} ${tried}` : '') +
+      (tried || issued ? ` — ${issued}${tried ? `${esc(l10n.t('tried'))} ${tried}` : ''}` : '') +
       (codes ? ` (${codes})` : ''),
   ];
 }

@@ -39,6 +39,8 @@ const NOW = new Date('2026-12-02T12:00:00Z');
 interface Expected {
   readonly status: ChainStatus;
   readonly anchor?: string;
+  /** Who signed it when no chain leads on to an anchor. */
+  readonly issuedBy?: string;
   readonly codes: readonly string[];
 }
 
@@ -172,6 +174,12 @@ describe('one verdict on every surface: hover, table, JSON, SARIF (issue 13)', f
         { status: 'signed', anchor: 'CN=root-ca', codes: ['cert-expired'] },
       ],
     ];
+    // Signed by an intermediate that no chain leads on from to this cluster's CA.
+    users.push([
+      'foreign-chain',
+      [await client(intermediate, 'foreign-chain'), intermediate],
+      { status: 'not-signed', issuedBy: 'CN=intermediate-ca', codes: ['not-signed-by-ca'] },
+    ]);
     const rotationUsers: [string, TestCert[], Expected][] = [
       ['by-new', [await client(ca, 'by-new')], { status: 'verified', anchor: 'CN=kubernetes', codes: [] }],
       [
@@ -307,6 +315,7 @@ describe('one verdict on every surface: hover, table, JSON, SARIF (issue 13)', f
           where,
         );
         assert.equal(chain.verified, expected.status === 'verified', where);
+        if (expected.issuedBy) assert.equal(chain.signedBy?.subject, expected.issuedBy, where);
 
         // Hover: the same verdict lines as the JSON verdict renders to, and the CA named in them.
         const h = hover.get(user)!;
@@ -325,6 +334,10 @@ describe('one verdict on every surface: hover, table, JSON, SARIF (issue 13)', f
           tableLine.includes(expected.anchor ? `signed by ${expected.anchor}` : 'NOT signed by'),
           tableLine,
         );
+        if (expected.issuedBy) {
+          assert.ok(tableLine.includes(`issued by ${expected.issuedBy}`), tableLine);
+          assert.ok(lines[0].includes(`issued by \`${expected.issuedBy}\``), lines[0]);
+        }
 
         // Findings about this certificate: the same codes in the hover, JSON, SARIF and table.
         const line = cert.range.start.line;
