@@ -114,8 +114,14 @@ async function findRow(pane: Locator, match: RowMatch): Promise<Locator | undefi
   // moment and swallow the following wheel events.
   await page.mouse.move(box.x + box.width - 4, box.y + Math.min(box.height / 2, 40));
   await page.keyboard.press('Escape');
-  await page.mouse.wheel(0, -100_000);
-  await nextFrames();
+  // Up to the top in steps: a single huge delta overflows the legacy wheelDelta the list reads
+  // and scrolls it down instead.
+  for (let step = 0; step < 50; step++) {
+    const before = await renderedRows(pane);
+    await page.mouse.wheel(0, -2_000);
+    await nextFrames();
+    if ((await renderedRows(pane)) === before) break;
+  }
   for (let step = 0; step < 50; step++) {
     if ((await rows.count()) > 0) return rows.first();
     const before = await renderedRows(pane);
