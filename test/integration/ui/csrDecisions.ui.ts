@@ -197,7 +197,7 @@ describe('CSR decisions at the default side-bar width', () => {
     assert.equal(box.title, `Approve ${GOOD.name}`);
     const prompt = await inputMessage();
     assert.ok(prompt.includes(GRANT), prompt);
-    assert.match(prompt, /valid as long as the signer's default\./);
+    assert.match(prompt, /valid for the signer's default duration\./);
     assert.match(prompt, /Message recorded on the Approved condition \(optional\)\./);
     await screenshot('csr-approve-grant');
     await answerInputBox();

@@ -84,7 +84,7 @@ export function grantSummary(entry: CsrEntry, l10n: { readonly t: Translate }): 
   const none = l10n.t('none', {});
   const sans = req ? [...req.sans.dns, ...req.sans.ip, ...req.sans.email, ...req.sans.uri] : [];
   return l10n.t(
-    '{requester} gets a certificate for user {user}, groups {groups}, SANs {sans}, from {signer}, valid {duration}.',
+    '{requester} gets a certificate for user {user}, groups {groups}, SANs {sans}, from {signer}, valid for {duration}.',
     {
       requester: csr.spec.username ?? '?',
       user: req?.commonName ?? '?',
@@ -94,7 +94,7 @@ export function grantSummary(entry: CsrEntry, l10n: { readonly t: Translate }): 
       duration:
         csr.spec.expirationSeconds !== undefined
           ? humanDuration(csr.spec.expirationSeconds * 1000)
-          : l10n.t("as long as the signer's default", {}),
+          : l10n.t("the signer's default duration", {}),
     },
   );
 }

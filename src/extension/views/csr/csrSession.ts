@@ -47,6 +47,7 @@ export class CsrSession {
   private chosenContext: string | undefined;
   private contextName = '';
   private lastProblem: ClusterError | undefined;
+  /** Reviews by CSR name, each for one uid and state. */
   private readonly reviews = new Map<string, { version: string; review?: CsrReview }>();
   /** Bumped by every connect and disconnect: answers for an older one are dropped. */
   private generation = 0;
@@ -113,6 +114,28 @@ export class CsrSession {
         if (this.disposed) done(false);
         else if (predicate()) done(true);
       });
+    });
+  }
+
+  /**
+   * Resolves once nothing has changed for `idleMs` (a decision is followed by a burst: the
+   * condition, the review of the new state, the signed certificate), or after `maxMs`.
+   */
+  quiet(idleMs = 250, maxMs = 3_000): Promise<void> {
+    return new Promise((resolve) => {
+      let idle: NodeJS.Timeout;
+      const done = () => {
+        clearTimeout(idle);
+        clearTimeout(max);
+        subscription.dispose();
+        resolve();
+      };
+      const max = setTimeout(done, maxMs);
+      const subscription = this.onDidChange(() => {
+        clearTimeout(idle);
+        idle = setTimeout(done, idleMs);
+      });
+      idle = setTimeout(done, idleMs);
     });
   }
 
@@ -266,7 +289,9 @@ export class CsrSession {
     if (connection !== this.connection) return;
     for (const name of this.reviews.keys()) if (!csrs.has(name)) this.reviews.delete(name);
     for (const csr of csrs.values()) {
-      const version = csr.metadata.resourceVersion ?? '';
+      // The spec cannot change; the review depends on it and on the state (a signed certificate
+      // or a new condition time need no second review).
+      const version = `${csr.metadata.uid ?? ''}/${csrState(csr)}`;
       if (this.reviews.get(csr.metadata.name)?.version === version) continue;
       this.reviews.set(csr.metadata.name, { version });
       void this.review(connection, csr, version);

@@ -148,13 +148,25 @@ export class CsrView implements vscode.Disposable {
     return csrUri(this.session.context, name);
   }
 
-  /** Shows the rows in their (current) groups, opening them, and selects the first. */
+  /**
+   * Shows the rows in their (current) groups, opening them, and selects the first. Waits for the
+   * burst of changes after a decision to pass; a reveal racing a refresh of the tree is retried.
+   */
   async reveal(names: readonly string[]): Promise<void> {
-    const shown = names.filter((n) => this.session.entry(n));
-    for (const name of shown) this.tree.openGroup(csrState(this.session.entry(name)!.csr));
-    for (const [i, name] of [...shown].reverse().entries()) {
-      // Revealed last to first, so the first ends selected and the others stay on screen.
-      await this.treeView.reveal(this.tree.csrNode(name), { select: i === shown.length - 1, focus: false });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await this.session.quiet();
+      const shown = names.filter((n) => this.session.entry(n));
+      for (const name of shown) this.tree.openGroup(csrState(this.session.entry(name)!.csr));
+      try {
+        // Last to first, so the first ends selected and the others were brought into view too.
+        for (const [i, name] of [...shown].reverse().entries()) {
+          const select = i === shown.length - 1;
+          await this.treeView.reveal(this.tree.csrNode(name), { select, focus: false });
+        }
+        return;
+      } catch (err) {
+        this.ctx.log.debug(`CSR view: reveal of ${shown.join(', ')} (attempt ${attempt}) failed`, err);
+      }
     }
   }
 

@@ -79,7 +79,7 @@ describe('CsrSession (demo cluster)', function () {
     assert.match(row('csr-node-1-serving-no-sans').description, /^signer refused · /);
     assert.equal(
       grantSummary(session.entry('csr-node-1-serving')!, english),
-      "system:node:node-1 gets a certificate for user system:node:node-1, groups system:nodes, SANs node-1, 10.0.0.11, from kubernetes.io/kubelet-serving, valid as long as the signer's default.",
+      "system:node:node-1 gets a certificate for user system:node:node-1, groups system:nodes, SANs node-1, 10.0.0.11, from kubernetes.io/kubelet-serving, valid for the signer's default duration.",
     );
   });
 
@@ -100,7 +100,7 @@ describe('CsrSession (demo cluster)', function () {
     assert.ok(await session.until(() => risks(session, 'session-jane') !== undefined, 10_000));
     // Created by the admin for "jane": a request on someone's behalf (a warning).
     assert.deepEqual(risks(session, 'session-jane'), ['requester-differs']);
-    assert.match(grantSummary(session.entry('session-jane')!, english), /valid 25h\.$/);
+    assert.match(grantSummary(session.entry('session-jane')!, english), /valid for 25h\.$/);
   });
 
   it('denies with the uid it showed; the watch and kubectl see the reason', async () => {
