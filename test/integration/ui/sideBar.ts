@@ -114,18 +114,18 @@ async function findRow(pane: Locator, match: RowMatch): Promise<Locator | undefi
   // moment and swallow the following wheel events.
   await page.mouse.move(box.x + box.width - 4, box.y + Math.min(box.height / 2, 40));
   await page.keyboard.press('Escape');
-  // Up to the top in steps: a single huge delta overflows the legacy wheelDelta the list reads
-  // and scrolls it down instead.
-  for (let step = 0; step < 50; step++) {
+  // Up to the top notch by notch: the list reads the legacy wheelDeltaY, which Chromium reports as
+  // one notch (±120) whatever the delta, so one event scrolls ~50 px however large it is.
+  for (let step = 0; step < 100; step++) {
     const before = await renderedRows(pane);
-    await page.mouse.wheel(0, -2_000);
+    await page.mouse.wheel(0, -120);
     await nextFrames();
     if ((await renderedRows(pane)) === before) break;
   }
-  for (let step = 0; step < 50; step++) {
+  for (let step = 0; step < 100; step++) {
     if ((await rows.count()) > 0) return rows.first();
     const before = await renderedRows(pane);
-    await page.mouse.wheel(0, Math.max(box.height - 44, 22));
+    await page.mouse.wheel(0, 120);
     // The list re-renders on the wheel event: once drawn, unchanged rows mean the bottom.
     await nextFrames();
     if ((await renderedRows(pane)) === before) break;
