@@ -199,14 +199,13 @@ export const FINDING_CATALOG = {
   // Served certificates (src/core/probe): what a server presents when kubecerts connects to it.
   'server-cert-untrusted': {
     severity: 'error',
-    message:
-      'The certificate served by {server} ({subject}) does not verify against {trust}: {reason}.',
+    message: 'The certificate served by {server} ({subject}) does not verify against {trust}: {reason}.',
     doc: 'The chain the server presents does not lead to the cluster\'s certificate-authority (or, when none is set, the system roots) as Go\'s crypto/x509 builds it: kubectl fails with "x509: certificate signed by unknown authority".',
   },
   'server-name-mismatch': {
     severity: 'error',
     message: 'The certificate served by {server} does not cover the name {name}: {reason}.',
-    doc: 'The served certificate\'s SANs do not cover the name the client verifies (tls-server-name, else the server\'s host) under Go\'s VerifyHostname rules: IP hosts need IP SANs, a wildcard covers exactly one left-most label, the Common Name is ignored.',
+    doc: "The served certificate's SANs do not cover the name the client verifies (tls-server-name, else the server's host) under Go's VerifyHostname rules: IP hosts need IP SANs, a wildcard covers exactly one left-most label, the Common Name is ignored.",
   },
   'server-cert-expired': {
     severity: 'error',
