@@ -304,9 +304,3 @@ export const RELATED_MESSAGES = {
 } as const;
 
 export const FINDING_CODES = Object.keys(FINDING_CATALOG) as FindingCode[];
-
-export function findingDefinition(code: string): FindingDefinition | undefined {
-  return Object.prototype.hasOwnProperty.call(FINDING_CATALOG, code)
-    ? (FINDING_CATALOG as Record<string, FindingDefinition>)[code]
-    : undefined;
-}
