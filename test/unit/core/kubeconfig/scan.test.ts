@@ -210,7 +210,8 @@ function sameAsYaml(text: string, label: string): boolean {
 }
 
 describe('kubeconfig scanner', () => {
-  it('builds the same document as the yaml parser on generated kubeconfigs', () => {
+  it('builds the same document as the yaml parser on generated kubeconfigs', function () {
+    this.timeout(120_000);
     const rng = random(20260301);
     let scanned = 0;
     const total = 1500;
@@ -219,7 +220,8 @@ describe('kubeconfig scanner', () => {
     assert.ok(scanned > total / 4, `only ${scanned} of ${total} scanned`);
   });
 
-  it('builds the same document, or defers to yaml, on mutated kubeconfigs', () => {
+  it('builds the same document, or defers to yaml, on mutated kubeconfigs', function () {
+    this.timeout(120_000);
     const rng = random(7);
     let scanned = 0;
     const total = 6000;
