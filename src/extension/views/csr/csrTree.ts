@@ -63,7 +63,7 @@ function riskMessage(f: CsrRiskFinding): string {
 }
 
 export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<CsrTreeNode | CsrTreeNode[] | undefined>();
+  private readonly changed = new vscode.EventEmitter<CsrTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private entries = new Map<string, CsrEntry>();
   private problem: ProblemItem | undefined;
@@ -95,15 +95,11 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
 
   /** Replaces the content; a problem hides the list (one explanatory item, no popups). */
   update(context: string, entries: ReadonlyMap<string, CsrEntry>, problem?: ProblemItem): void {
-    // The root rows (the four groups) stay while there is a list: refreshing only the groups keeps
-    // the workbench's handles of the groups valid, so a reveal running meanwhile finds them.
-    const rootChanged =
-      context !== this.context || !!problem !== !!this.problem || !entries.size !== !this.entries.size;
     this.context = context;
     this.entries = new Map(entries);
     this.problem = problem;
     for (const name of this.csrNodes.keys()) if (!entries.has(name)) this.csrNodes.delete(name);
-    this.changed.fire(rootChanged || problem ? undefined : [...this.groupNodes.values()]);
+    this.changed.fire(undefined);
   }
 
   entry(name: string): CsrEntry | undefined {
