@@ -62,8 +62,8 @@ function parse(der: Uint8Array): Certificate {
   const cr = top.enter(certEl);
   const tbsEl = cr.expect(Tag.SEQUENCE, 'tbsCertificate');
   const outerAlgEl = cr.expect(Tag.SEQUENCE, 'signatureAlgorithm');
+  // Go does not look past the signature inside the Certificate SEQUENCE.
   const sigEl = cr.expect(Tag.BIT_STRING, 'signatureValue');
-  cr.finish('signatureValue');
   const sig = bitString(der, sigEl);
 
   const t = cr.enter(tbsEl);
@@ -88,12 +88,15 @@ function parse(der: Uint8Array): Certificate {
   vr.finish('validity');
   const subject = parseName(der, t, 'subject');
   const publicKey = parseSpki(der, t, t.expect(Tag.SEQUENCE, 'subjectPublicKeyInfo'));
-  t.optional(0x81);
-  t.optional(0x82);
-  const extEl = t.optional(0xa3);
-  t.finish('extensions');
+  // As Go: unique ids from version 2, extensions in version 3 only, and whatever follows is ignored.
+  let extEl: DerElement | undefined;
+  if (version > 1) {
+    t.optional(0x81);
+    t.optional(0x82);
+    if (version === 3) extEl = t.optional(0xa3);
+  }
   // Go reads extensions of version 3 certificates only; in older ones they mean nothing.
-  const ext: Extensions = extEl && version === 3 ? readExtensionsField(der, t, extEl) : { sans: NO_SANS };
+  const ext: Extensions = extEl ? readExtensionsField(der, t, extEl) : { sans: NO_SANS };
   const signatureAlgorithm = parseSignatureAlgorithm(der, cr.enter(outerAlgEl));
   const goRejects =
     (serialBytes[0] >= 0x80 ? 'x509: negative serial number' : undefined) ??

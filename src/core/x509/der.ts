@@ -214,6 +214,9 @@ export function bitString(buf: Uint8Array, el: DerElement): { bytes: Uint8Array;
   const unused = buf[el.contentStart];
   if (unused > 7 || (unused > 0 && el.end - el.contentStart === 1))
     throw new DerError('bad BIT STRING padding', el.start);
+  // DER (and Go's cryptobyte): the unused bits of the last byte are zero.
+  if (unused > 0 && (buf[el.end - 1] & ((1 << unused) - 1)) !== 0)
+    throw new DerError('BIT STRING padding bits are not zero', el.start);
   return { bytes: buf.subarray(el.contentStart + 1, el.end), unused };
 }
 

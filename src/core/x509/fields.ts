@@ -177,8 +177,8 @@ function readName(
     while (!sr.done) {
       const ar = sr.enter(sr.expect(Tag.SEQUENCE, `${what} attribute`));
       const oid = decodeOid(der, ar.expect(Tag.OID, 'attribute type'));
+      // Go reads the type and the value and ignores anything after them.
       const valueEl = ar.read();
-      ar.finish('attribute value');
       const text = directoryString(der, valueEl);
       goProblem ??= goStringProblem(der, valueEl);
       const type = NAME_ATTRIBUTES[oid] ?? oid;
@@ -204,8 +204,8 @@ export function parseSpki(der: Uint8Array, parent: DerReader, spkiEl: DerElement
   const oid = decodeOid(der, ar.expect(Tag.OID, 'public key algorithm OID'));
   const paramEl = ar.done ? undefined : ar.read();
   ar.finish('public key parameters');
+  // Go ignores anything after the key bits.
   const keyBits = bitString(der, r.expect(Tag.BIT_STRING, 'subjectPublicKey'));
-  r.finish('subjectPublicKey');
   const spkiDer = whole(der, spkiEl);
   const algorithm: KeyAlgorithm = KEY_ALGORITHMS[oid] ?? 'unknown';
   if (algorithm === 'RSA') {
@@ -406,8 +406,8 @@ export function parseExtensions(
     const oid = decodeOid(der, oidEl);
     const criticalEl = er.optional(Tag.BOOLEAN);
     const critical = criticalEl ? readBoolean(der, criticalEl) : false;
+    // Go ignores anything after the value.
     const valueEl = er.expect(Tag.OCTET_STRING, 'extension value');
-    er.finish('extension');
     if (seen.includes(oid)) throw new DerError(`extension ${oid} appears twice`, oidEl.start);
     seen.push(oid);
     const parser = EXTENSION_PARSERS[oid];
@@ -464,10 +464,14 @@ function parseSans(der: Uint8Array, r: DerReader, out: Extensions): boolean {
 function goUriProblem(uri: string): string | undefined {
   if (/[\x00-\x1f\x7f]/.test(uri)) return 'invalid control character in URL';
   if (/%(?![0-9A-Fa-f]{2})/.test(uri)) return 'invalid URL escape';
+  if (uri.startsWith(':')) return 'missing protocol scheme';
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(uri) && uri.split('/', 1)[0].includes(':'))
+    return 'first path segment in URL cannot contain colon';
   const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(uri);
   if (!m) return undefined;
   const at = m[1].lastIndexOf('@');
   const host = at >= 0 ? m[1].slice(at + 1) : m[1];
+  if (/[\\ {}|^`"<>]/.test(host)) return 'invalid character in host name';
   return host && !reverseLabels(host) ? 'invalid domain' : undefined;
 }
 

@@ -361,52 +361,43 @@ describe('verifyChain gives Go 1.23 verdicts', function () {
     }
   });
 
-  it('handles 1 MB of same-name same-key CAs and their leaves in under a second', () => {
-    // The classic path-building blow-up: 100 self-issued CAs, one subject, one key, each able to
-    // verify every other; as a file they are audited as anchors, as untrusted intermediates
-    // (a kubeconfig's client-certificate-data) every leaf hits Go's budget of signature checks.
+  it('handles 1 MB of same-name same-key CAs in under a second, as a file and as a chain', () => {
+    // The classic path-building blow-up: self-issued CAs with one subject and one key, each able
+    // to verify every other. As a file they are audited as anchors with the leaves beside them; as
+    // the untrusted intermediates of a client certificate (kubeconfig client-certificate-data)
+    // the leaf hits Go's budget of signature checks.
     const key = keys()['P-256'][0];
-    const certs: Built[] = [];
-    for (let i = 0; i < 100; i++) {
-      const extensions = [...CA, ext.san({ dns: [`ca${i}.example.com`] })];
-      certs.push(build({ subject: name('loop-ca'), key, ...valid, extensions, issuer: certs[i - 1] }));
+    const cas: Built[] = [];
+    let text = '';
+    while (text.length < 900_000) {
+      const extensions = [...CA, ext.san({ dns: [`ca${cas.length}.example.com`] })];
+      cas.push(build({ subject: name('loop-ca'), key, ...valid, extensions, issuer: cas[cas.length - 1] }));
+      text += cas[cas.length - 1].pem;
     }
-    let text = certs.map((c) => c.pem).join('');
-    const leaves: Built[] = [];
-    while (text.length < 1_000_000) {
-      const leaf = issued(`leaf-${leaves.length}`, certs[99], { key: keys()['P-256'][1] });
-      leaves.push(leaf);
-      text += leaf.pem;
-    }
+    const leaf = issued('leaf', cas[cas.length - 1], { key: keys()['P-256'][1] });
+    while (text.length < 1_000_000)
+      text += issued(`leaf-${text.length}`, cas[0], { key: keys()['P-256'][1] }).pem;
     const unrelated = ca('unrelated-root', { key: keys()['P-256'][2] });
-
+    const bytes = new Uint8Array(Buffer.from(text));
     // Warm the code paths on a small input first: the budget is per input, in a running process.
-    auditCertificateFiles(
-      [{ file: '/warm.pem', bytes: new Uint8Array(Buffer.from(text.slice(0, 20_000))) }],
-      {
-        now: NOW,
-      },
-    );
+    auditCertificateFiles([{ file: '/warm.pem', bytes: bytes.subarray(0, 20_000) }], { now: NOW });
+
     // CPU time, not wall time: the budget is about work done, and CI machines are shared.
     let started = cpuMs();
-    const audit = auditCertificateFiles([{ file: '/bundle.pem', bytes: new Uint8Array(Buffer.from(text)) }], {
-      now: NOW,
-    });
+    const audit = auditCertificateFiles([{ file: '/bundle.pem', bytes }], { now: NOW });
     const auditMs = cpuMs() - started;
-    assert.equal(audit.certificates.length, certs.length + leaves.length);
+    assert.ok(audit.certificates.length > cas.length);
 
     started = cpuMs();
-    const intermediates = certs.map((c) => parseCertificate(c.der));
-    const anchors = [parseCertificate(unrelated.der)];
-    const codes = new Set(
-      leaves.map(
-        (l) => verifyChain(parseCertificate(l.der), { anchors, intermediates }, NOW).problems[0]?.code,
-      ),
+    const verdict = verifyChain(
+      parseCertificate(leaf.der),
+      { anchors: [parseCertificate(unrelated.der)], intermediates: cas.map((c) => parseCertificate(c.der)) },
+      NOW,
     );
     const chainMs = cpuMs() - started;
-    assert.deepEqual([...codes], ['chain-too-complex']);
+    assert.equal(verdict.problems[0]?.code, 'chain-too-complex');
     assert.ok(auditMs < 1000, `file audit took ${auditMs.toFixed(0)} ms`);
-    assert.ok(chainMs < 1000, `verifying ${leaves.length} leaves took ${chainMs.toFixed(0)} ms`);
+    assert.ok(chainMs < 1000, `verifying against ${cas.length} intermediates took ${chainMs.toFixed(0)} ms`);
   });
 });
 
