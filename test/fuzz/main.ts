@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { runSizeChecks, NIGHTLY_SIZES } from './sizes';
 import { loadCorpus, replayCase, runFuzz } from './run';
 import { loadSeeds } from './seeds';
+import { ORACLE_TARGET, runOracleFuzz } from './oracle';
 
 interface Args {
   seed: number;
@@ -77,6 +78,11 @@ async function main(): Promise<number> {
   failed += outcomes.filter((o) => o.failure).length;
   const total = outcomes.reduce((sum, o) => sum + o.runs, 0);
   console.log(`${total} cases in ${((performance.now() - start) / 1000).toFixed(1)} s, seed ${args.seed}`);
+  if (!args.only || args.only === ORACLE_TARGET) {
+    // Against Go itself: at least 50,000 chains and as many mutated certificates.
+    const cases = Math.max(50_000, Math.floor(args.runs / 2));
+    failed += await runOracleFuzz(args.seed, cases, cases, (line) => console.log(line));
+  }
   if (args.sizes && !args.only) {
     for (const result of await runSizeChecks(NIGHTLY_SIZES)) {
       console.log(
