@@ -24,6 +24,11 @@ export const RESULTS = path.join(ROOT, 'test-results');
 export const SUITE = path.join(ROOT, 'out', 'integration', 'index.js');
 /** One line per failed test: stage, title, screenshot (or empty), extension host log. */
 export const FAILURES_FILE = path.join(RESULTS, 'failures.tsv');
+/**
+ * The suite's bound counts from the workbench being up: on a loaded machine the first load of a
+ * workbench alone takes minutes, and it has a bound of its own.
+ */
+const WORKBENCH_TIMEOUT_MS = 5 * 60_000;
 const SUITE_TIMEOUT_MS = 4 * 60_000;
 /**
  * Opening the workbench: the page is committed once the server answers; what follows is waited
@@ -173,6 +178,14 @@ async function suiteResult(
   stage: string,
 ): Promise<SuiteResult> {
   try {
+    const statusBar = page.locator('.monaco-workbench .part.statusbar');
+    await Promise.race([
+      waitFor('the workbench of the extension-host suite', () => statusBar.isVisible(), {
+        timeoutMs: WORKBENCH_TIMEOUT_MS,
+        intervalMs: 250,
+      }),
+      server.exited,
+    ]);
     const text = await Promise.race([
       waitFor('the extension-host suite result', () => fs.existsSync(file) && fs.readFileSync(file, 'utf8'), {
         timeoutMs: SUITE_TIMEOUT_MS,
