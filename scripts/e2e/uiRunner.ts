@@ -6,7 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
 import { AWAITING_FEATURES } from '../../test/integration/ui/awaiting';
-import { SECRET_MASK, explainTimeout, secretLines, slug } from '../../test/integration/ui/page';
+import {
+  SECRET_MASK,
+  WORKBENCH_TIMEOUT,
+  explainTimeout,
+  secretLines,
+  slug,
+} from '../../test/integration/ui/page';
 import { setUiSession, type UiSession } from '../../test/integration/ui/session';
 import { explainTimeoutsWith } from '../../test/integration/wait';
 
@@ -46,8 +52,8 @@ export async function runUiTests(session: UiSession, files: readonly string[]): 
 }
 
 async function runMocha(session: UiSession, files: readonly string[]): Promise<UiResult> {
-  // Above every wait's own bound (the workbench's first load: 120 s), so a wait reports its timeout.
-  const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, reporter: Mocha.reporters.Base });
+  // Above every wait's own bound (the workbench's first load), so a wait reports its own timeout.
+  const mocha = new Mocha({ ui: 'bdd', timeout: WORKBENCH_TIMEOUT + 60_000, reporter: Mocha.reporters.Base });
   files.forEach((f) => mocha.addFile(f));
   await mocha.loadFilesAsync();
   const outcomes: UiOutcome[] = [];

@@ -79,14 +79,16 @@ export async function gone(locator: Locator, what: string, timeoutMs = TIMEOUT):
   await waitFor(`${what} to close`, async () => !(await locator.first().isVisible()), { timeoutMs });
 }
 
+/** The first load of a workbench: minutes on a loaded machine (extension host, file watcher). */
+export const WORKBENCH_TIMEOUT = 5 * 60_000;
+
 export async function waitForWorkbench(): Promise<void> {
   const { page } = ui();
-  // The first load of a workbench on a busy machine (extension host, file watcher) takes a while.
-  await shown(page.locator('.monaco-workbench .part.statusbar'), 'the workbench', 120_000);
+  await shown(page.locator('.monaco-workbench .part.statusbar'), 'the workbench', WORKBENCH_TIMEOUT);
   await shown(
     page.locator('.activitybar a.action-label[aria-label^="Explorer"]'),
     'the activity bar',
-    120_000,
+    WORKBENCH_TIMEOUT,
   );
 }
 
