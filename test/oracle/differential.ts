@@ -44,7 +44,38 @@ export interface Difference {
   readonly applies: (c: { leafParseError?: string; go: OracleAnswer }) => boolean;
 }
 
-export const DELIBERATE_DIFFERENCES: readonly Difference[] = [];
+export const DELIBERATE_DIFFERENCES: readonly Difference[] = [
+  {
+    name: 'Validity times Go reads leniently',
+    why: "Go's cryptobyte also reads UTCTime without seconds or with a +hhmm offset and GeneralizedTime with fractions; RFC 5280 forbids them and kubecerts refuses such a certificate as malformed (invalid-pem), so it is never reported valid.",
+    applies: (c) => !!c.leafParseError && /validity time/.test(c.leafParseError),
+  },
+  {
+    name: 'High tag numbers',
+    why: 'Go reads elements with multi-byte tags (tag number 31 and above) where it skips them; the lean DER reader refuses them: no certificate needs them, hostile input might.',
+    applies: (c) => !!c.leafParseError && /multi-byte tags/.test(c.leafParseError),
+  },
+  {
+    name: 'URI SANs parsed by an approximation of net/url',
+    why: "Go refuses a certificate whose URI SAN net/url cannot parse; kubecerts checks the same rules (control characters, escapes, scheme, host characters and labels) but not every corner of net/url's grammar.",
+    applies: (c) => c.go.verify?.class === 'ParseError' && /cannot parse URI/.test(c.go.verify.message ?? ''),
+  },
+  {
+    name: 'No limit on name-constraint comparisons',
+    why: 'Go gives up after 250,000 comparisons (TooManyConstraints); kubecerts checks every name (inputs are bounded to 1 MB), so it reports the actual violation or none.',
+    applies: (c) => c.go.verify?.class === 'TooManyConstraints',
+  },
+  {
+    name: 'GODEBUG overrides are not honoured',
+    why: 'A Go binary built for an older Go version or run with GODEBUG=x509sha1=1 / x509negativeserial=1 accepts SHA-1 signatures or negative serials; kubecerts answers as Kubernetes 1.32 (Go 1.23 defaults) does.',
+    applies: () => false,
+  },
+  {
+    name: 'The server name is checked elsewhere',
+    why: "verifyChain answers Verify without DNSName; the served-certificate checks (server-name-mismatch) compare the name, and the caller chooses the usage (Go's default is serverAuth, verifyChain's 'any').",
+    applies: () => false,
+  },
+];
 
 export interface Outcome {
   readonly verified: boolean;
