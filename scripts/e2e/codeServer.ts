@@ -233,6 +233,11 @@ export interface StartOptions {
   readonly startTimeoutMs?: number;
   /** true: workspace trust stays on, so the folder (never trusted here) opens in Restricted Mode. */
   readonly workspaceTrust?: boolean;
+  /**
+   * Called with `stop` as soon as the process is spawned, before it is healthy: a run interrupted
+   * during start-up (its watchdog) must still stop it, or the server outlives the run.
+   */
+  readonly onSpawned?: (stop: () => Promise<void>) => void;
 }
 
 async function waitHealthy(
@@ -323,6 +328,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     // Helpers (extension host, file watcher) may outlive the server process itself.
     killGroup('SIGKILL');
   };
+  options.onSpawned?.(stop);
 
   try {
     await waitHealthy(origin, child, options.startTimeoutMs ?? 60_000, logFile);

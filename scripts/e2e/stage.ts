@@ -110,8 +110,8 @@ export async function runStage(ctx: StageContext, spec: StageSpec): Promise<numb
     workspace: ctx.workspace,
     workspaceTrust: spec.workspaceTrust,
     settings: { ...QUIET_SETTINGS, ...spec.settings },
+    onSpawned: ctx.onCleanup,
   });
-  ctx.onCleanup(() => server.stop());
   const consoleLog = path.join(ctx.runRoot, `${spec.name}-browser.log`);
   const development = spec.vsix ? {} : { extensionDevelopmentPath: ROOT };
   console.log(
