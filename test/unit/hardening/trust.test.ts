@@ -26,6 +26,8 @@ const SENSITIVE_CALLS: readonly RegExp[] = [
   /\b(?:writeFileSync|appendFile|appendFileSync|rmSync|unlink|unlinkSync)\(/,
 ];
 const SENSITIVE_FILES: Readonly<Record<string, readonly string[]>> = {
+  // Config.addUserPkiDirectory writes the user setting; the PKI view's addFolder is its one caller.
+  'src/extension/config.ts': ['kubecerts.pki.addFolder'],
   'src/extension/views/pki/pkiView.ts': ['kubecerts.pki.addFolder'],
   'src/extension/views/csr/csrView.ts': [
     'kubecerts.csr.refresh',
