@@ -383,7 +383,13 @@ interface Search {
   readonly now: number;
   readonly memo: SignatureMemo;
   readonly usage: ChainUsage;
+  readonly leaf: Certificate;
   checks: number;
+}
+
+/** Is this parent the leaf itself for Go's alreadyInChain? Names first: the leaf's key is rarely needed, and costs a hash. */
+function isLeaf(leaf: Certificate, parent: Parent): boolean {
+  return parent.cert.subject.derHex === leaf.subject.derHex && parent.key === chainKey(leaf);
 }
 
 // Once the budget is spent Go keeps looping, but every later candidate ends in the same error:
@@ -406,7 +412,7 @@ function buildChains(
   let err: Failure | undefined;
   let hint: Failure | undefined;
   const consider = (role: Role, parent: Parent) => {
-    if (!parent.usable || inChain.has(parent.key)) return;
+    if (!parent.usable || inChain.has(parent.key) || isLeaf(search.leaf, parent)) return;
     if (++search.checks > MAX_SIGNATURE_CHECKS) throw BUDGET_SPENT;
     const candidate = parent.cert;
     const failure = checkSignatureFrom(search.memo, cert, candidate);
@@ -460,11 +466,12 @@ function goVerify(
       now,
       memo,
       usage,
+      leaf,
       checks: 0,
     };
     const found: Certificate[][] = [];
     try {
-      const built = buildChains(search, [leaf], new Set([chainKey(leaf)]), found);
+      const built = buildChains(search, [leaf], new Set(), found);
       if (built.err) return { err: built.err };
       chains = built.chains;
     } catch (stop) {
