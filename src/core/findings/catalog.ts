@@ -61,9 +61,10 @@ export const FINDING_CATALOG = {
     doc: 'RSA keys shorter than 2048 bits are considered breakable.',
   },
   'weak-signature': {
-    severity: 'warning',
+    // An error, not a warning: Go 1.23 (kube-apiserver, kubectl) refuses such a chain outright.
+    severity: 'error',
     message: 'Certificate {subject} is signed with the weak algorithm {algorithm}.',
-    doc: 'SHA-1 and MD5 signatures can be forged and are rejected by current TLS stacks.',
+    doc: "SHA-1 and MD5 signatures can be forged; Go 1.23 (kube-apiserver, kubectl) refuses a chain that relies on one (a root's own self-signature excepted).",
   },
   'client-auth-missing': {
     severity: 'error',
