@@ -82,10 +82,16 @@ function toast(text: string): Locator {
 export async function notification(text: string, expand = false): Promise<string> {
   const shownToast = await shown(toast(text), `a notification "${text}"`, 30_000);
   if (expand) {
-    await shownToast.hover();
-    const button = await shown(shownToast.locator('.codicon-notifications-expand'), 'its expand button');
-    await button.click();
-    await shown(shownToast.locator('.notification-list-item.expanded'), 'the expanded notification');
+    // The button shows while the mouse is over the toast, which moves when a toast above it goes:
+    // hover again until the click lands.
+    const button = shownToast.locator('.codicon-notifications-expand');
+    const expanded = shownToast.locator('.notification-list-item.expanded');
+    await waitFor(`the notification "${text}" expanded`, async () => {
+      if (await expanded.isVisible()) return true;
+      await shownToast.hover({ timeout: ACTION_TIMEOUT });
+      if (await button.isVisible()) await button.click({ timeout: ACTION_TIMEOUT });
+      return false;
+    });
   }
   return normalize(await shownToast.innerText());
 }
