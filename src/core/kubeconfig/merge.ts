@@ -22,17 +22,3 @@ export function mergeKubeconfigs(documents: readonly KubeconfigDocument[]): Kube
       : undefined,
   };
 }
-
-/** Entries that the merge shadowed (same name in an earlier file): useful for hover ("overridden by …"). */
-export function shadowedBy(
-  model: KubeconfigModel,
-  entry: ClusterEntry | UserEntry | ContextEntry,
-): ClusterEntry | UserEntry | ContextEntry | undefined {
-  const winner =
-    entry.kind === 'cluster'
-      ? model.clusters.get(entry.name)
-      : entry.kind === 'user'
-        ? model.users.get(entry.name)
-        : model.contexts.get(entry.name);
-  return winner && winner !== entry ? winner : undefined;
-}

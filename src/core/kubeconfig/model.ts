@@ -93,8 +93,6 @@ export interface ContextEntry extends EntryBase {
   readonly fields: ContextFields;
 }
 
-export type KubeconfigEntry = ClusterEntry | UserEntry | ContextEntry;
-
 /** One parsed file, entries in document order (duplicates included). */
 export interface KubeconfigDocument {
   readonly file: string;
