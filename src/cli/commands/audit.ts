@@ -15,6 +15,7 @@ import {
   InputReadError,
   kubeadmAnchors,
 } from '../../node/fs/auditInputs';
+import { systemClock } from '../../node/clock';
 import { pkiAuditFindings } from '../../node/pki/audit';
 import { probeClusters } from '../../node/probe/kubeconfig';
 import { ProbeCache } from '../../node/probe/probe';
@@ -70,7 +71,7 @@ export function parseAuditArgs(args: readonly string[]): AuditArgs {
 
 export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number> {
   const { io } = ctx;
-  const now = args.now ?? new Date();
+  const now = args.now ?? systemClock();
   const resolve = (p: string): string => path.resolve(io.cwd, p);
   let inputs;
   try {

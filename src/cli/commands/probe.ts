@@ -20,6 +20,7 @@ import {
 } from '../../core/probe/verdict';
 import { decodeFileContent } from '../../core/x509/decode';
 import type { Certificate } from '../../core/x509/model';
+import { systemClock } from '../../node/clock';
 import { DEFAULT_PROBE_TIMEOUT_MS, observeServer, systemRoots } from '../../node/probe/probe';
 import { oneOf, parseCommandArgs, parseNow } from '../args';
 import type { CliCommand, CliContext } from '../command';
@@ -236,7 +237,7 @@ export async function runProbe(args: ProbeArgs, ctx: CliContext): Promise<number
   if (!target.ok) throw new UsageError(`${args.url}: ${target.detail}`);
   const trust = await trustFor(args, ctx.io.cwd, ctx.io.env);
   const observation = await observeServer(target.target, { env: ctx.io.env, timeoutMs: args.timeoutMs });
-  const now = args.now ?? new Date();
+  const now = args.now ?? systemClock();
   const verdict = servedVerdict(observation, trust, now, args.warnDays);
   const findings = probeFindings(
     observation,

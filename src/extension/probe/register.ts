@@ -35,7 +35,7 @@ export class ServedCertificates implements vscode.Disposable {
   readonly collection: vscode.DiagnosticCollection;
 
   constructor(
-    private readonly ctx: Ctx,
+    readonly ctx: Ctx,
     private readonly documents: KubeconfigDocuments,
   ) {
     this.collection = vscode.languages.createDiagnosticCollection(`${DIAGNOSTIC_SOURCE}-served`);
@@ -181,7 +181,7 @@ async function provideHover(
         findings: result.findings,
         checkAgain: [doc.uri.toString(), cluster],
       },
-      new Date(),
+      served.ctx.clock(),
       { l10n: vscode.l10n, language: vscode.env.language, translate },
     ),
   );

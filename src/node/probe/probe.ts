@@ -8,6 +8,7 @@ import type { ProbeTarget } from '../../core/probe/target';
 import type { ProbeObservation } from '../../core/probe/verdict';
 import { parseCertificate } from '../../core/x509/certificate';
 import type { Certificate } from '../../core/x509/model';
+import { systemClock, type Clock } from '../clock';
 import { HandshakeError, readPresentedChain } from './connect';
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
@@ -35,7 +36,7 @@ function decodePresented(der: readonly Uint8Array[]): Certificate[] {
 }
 
 export async function observeServer(target: ProbeTarget, options: ObserveOptions): Promise<ProbeObservation> {
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? systemClock;
   const route = proxyRoute(target, options.proxyUrl, options.env);
   if (!route.ok) return { target, at: now(), presented: [], error: route.error };
   const proxy = route.route ? { proxy: describeProxy(route.route.url) } : {};
@@ -81,7 +82,7 @@ export class ProbeCache {
 
   constructor(
     private ttlMs: number,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: Clock = systemClock,
     private readonly limit = 256,
   ) {}
 

@@ -76,10 +76,10 @@ export class CsrView implements vscode.Disposable {
         const max = ctx.config.csrMaxExpirationSeconds;
         return max !== undefined ? { maxExpirationSeconds: max } : {};
       },
-      now: () => new Date(),
+      now: ctx.clock,
       log: ctx.log,
     });
-    this.tree = new CsrTreeProvider(() => new Date());
+    this.tree = new CsrTreeProvider(ctx.clock);
     this.treeView = vscode.window.createTreeView(CSR_VIEW_ID, {
       treeDataProvider: this.tree,
       canSelectMany: true,
