@@ -2,6 +2,7 @@
 // certificates no CA of the folder signed, the service-account key pair, the kubeconfigs, the
 // wiring/permission findings, and the backups apart. Nodes are kept by id across rescans so a
 // rescan fires onDidChangeTreeData only for the nodes whose item changed.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { renderFindingMessage, type Finding } from '../../../core/findings/finding';
 import type { PkiInventory } from '../../../core/pki/inventory';
@@ -207,10 +208,12 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
     }
     if (node.kind === 'finding') {
       const f = node.finding;
-      const t = new vscode.TreeItem(renderFindingMessage(f, translate), vscode.TreeItemCollapsibleState.None);
+      // The code is the verdict and fits 300 px; the file it concerns tells rows apart; the message,
+      // long as it is, goes to the tooltip.
+      const t = new vscode.TreeItem(f.code, vscode.TreeItemCollapsibleState.None);
       t.id = node.id;
-      t.description = f.code;
-      t.tooltip = `${f.file}\n${renderFindingMessage(f, translate)}`;
+      t.description = path.basename(f.file);
+      t.tooltip = `${renderFindingMessage(f, translate)}\n${f.file}`;
       t.iconPath = new vscode.ThemeIcon(
         f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info',
       );
