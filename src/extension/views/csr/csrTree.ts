@@ -73,6 +73,7 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
     GROUP_ORDER.map((state) => [state, { kind: 'group', state }]),
   );
   private readonly csrNodes = new Map<string, CsrTreeNode>();
+  private readonly rootFetchWaiters: (() => void)[] = [];
   /**
    * Groups the user has open. The watch refreshes the whole tree on every event; stating the
    * expansion explicitly keeps an opened group open while CSRs move into it.
@@ -115,8 +116,24 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
     return node;
   }
 
+  /**
+   * Resolves when the view next asks for the root (it has taken in the last refresh), or after
+   * `boundMs` when it does not ask (a hidden view): a reveal racing a refresh waits for this.
+   */
+  nextRootFetch(boundMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, boundMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.rootFetchWaiters.push(done);
+    });
+  }
+
   getChildren(node?: CsrTreeNode): CsrTreeNode[] | Promise<CsrTreeNode[]> {
     if (!node) {
+      for (const done of this.rootFetchWaiters.splice(0)) done();
       if (this.problem) return [{ kind: 'problem', problem: this.problem }];
       if (!this.entries.size) return [];
       return GROUP_ORDER.map((state) => this.groupNodes.get(state)!);

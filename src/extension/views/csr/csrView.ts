@@ -19,6 +19,10 @@ import {
   type ProblemItem,
 } from './csrTree';
 
+/** A reveal can race the tree refreshes that follow a decision; each retry waits for the view to catch up. */
+const REVEAL_ATTEMPTS = 5;
+const REVEAL_RETRY_BOUND_MS = 2_000;
+
 /** What the view shows, in data: returned by the refresh command (scripts and tests use it). */
 export interface CsrViewSnapshot {
   readonly context: string;
@@ -153,7 +157,7 @@ export class CsrView implements vscode.Disposable {
    * burst of changes after a decision to pass; a reveal racing a refresh of the tree is retried.
    */
   async reveal(names: readonly string[]): Promise<void> {
-    for (let attempt = 1; attempt <= 3; attempt++) {
+    for (let attempt = 1; attempt <= REVEAL_ATTEMPTS; attempt++) {
       await this.session.quiet();
       const shown = names.filter((n) => this.session.entry(n));
       for (const name of shown) this.tree.openGroup(csrState(this.session.entry(name)!.csr));
@@ -166,6 +170,8 @@ export class CsrView implements vscode.Disposable {
         return;
       } catch (err) {
         this.ctx.log.debug(`CSR view: reveal of ${shown.join(', ')} (attempt ${attempt}) failed`, err);
+        // The view dropped its rows for a refresh it has not fetched yet: retry once it has.
+        await this.tree.nextRootFetch(REVEAL_RETRY_BOUND_MS);
       }
     }
   }
