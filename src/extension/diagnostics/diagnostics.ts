@@ -76,7 +76,8 @@ export function registerDiagnostics(ctx: Ctx, documents: KubeconfigDocuments): v
   for (const doc of vscode.workspace.textDocuments) schedule(doc, 0);
 }
 
-function toDiagnostic(doc: vscode.TextDocument, finding: Finding): vscode.Diagnostic {
+/** The one conversion of a core finding into a Diagnostic (the served-certificate checks use it too). */
+export function toDiagnostic(doc: vscode.TextDocument, finding: Finding): vscode.Diagnostic {
   const range = new vscode.Range(doc.positionAt(finding.span.start), doc.positionAt(finding.span.end));
   const diagnostic = new vscode.Diagnostic(
     range,

@@ -4,9 +4,9 @@
 // for the open kubeconfig; opening or saving checks every cluster only with
 // `kubecerts.probe.onSave`. Edits never connect: they only re-place the findings already known.
 import * as vscode from 'vscode';
-import { renderFindingMessage, type Finding } from '../../core/findings/finding';
 import type { Ctx } from '../ctx';
 import { registerCommandTable, type CommandTable } from '../commands';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from '../diagnostics/diagnostics';
 import { translate } from '../l10n';
 import { KUBECONFIG_SELECTOR, type KubeconfigDocuments } from '../kubeconfig/documents';
 import { CHECK_AGAIN_COMMAND, servedMarkdown } from './markdown';
@@ -15,14 +15,7 @@ import type { ClusterProbeResult } from '../../node/probe/kubeconfig';
 import type * as probeEngine from '../../node/probe/probe';
 import type { ProbeCache } from '../../node/probe/probe';
 
-const DIAGNOSTIC_SOURCE = 'kubecerts';
 const DEBOUNCE_MS = 300;
-
-const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  info: vscode.DiagnosticSeverity.Information,
-};
 
 type Engine = typeof kubeconfigProbe & typeof probeEngine;
 
@@ -140,18 +133,6 @@ export class ServedCertificates implements vscode.Disposable {
     this.timers.forEach((t) => clearTimeout(t));
     this.collection.dispose();
   }
-}
-
-function toDiagnostic(doc: vscode.TextDocument, finding: Finding): vscode.Diagnostic {
-  const range = new vscode.Range(doc.positionAt(finding.span.start), doc.positionAt(finding.span.end));
-  const diagnostic = new vscode.Diagnostic(
-    range,
-    renderFindingMessage(finding, translate),
-    SEVERITY[finding.severity],
-  );
-  diagnostic.source = DIAGNOSTIC_SOURCE;
-  diagnostic.code = finding.code;
-  return diagnostic;
 }
 
 async function provideHover(
