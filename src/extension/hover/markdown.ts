@@ -26,12 +26,12 @@ const SEVERITY_ICON: Record<Finding['severity'], string> = {
   info: '$(info)',
 };
 
-/** Escapes text for a Markdown table cell or paragraph. */
-function esc(text: string): string {
+/** Escapes text for a Markdown table cell or paragraph (also used by the served-certificate hover). */
+export function esc(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&').replace(/\r?\n/g, ' ');
 }
 
-function code(text: string): string {
+export function code(text: string): string {
   // Backtick spans cannot hold a backtick; names and hex never contain one, but stay safe.
   return text.includes('`') ? esc(text) : '`' + text.replace(/\|/g, '\\|') + '`';
 }
@@ -189,6 +189,6 @@ export function renewLinkMarkdown(link: string, { l10n }: HoverText): string {
   return `$(sync) [${esc(l10n.t('Renew certificate…'))}](${link})\n\n`;
 }
 
-function commandUri(command: string, ...args: unknown[]): string {
+export function commandUri(command: string, ...args: unknown[]): string {
   return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
 }

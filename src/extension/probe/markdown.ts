@@ -5,21 +5,9 @@
 import type { Finding } from '../../core/findings/finding';
 import type { ProbeObservation, ProbeTrust, ServedVerdict } from '../../core/probe/verdict';
 import { formatRelativeTime } from '../../core/time/relative';
-import { certificateMarkdown, findingLine, type HoverText } from '../hover/markdown';
+import { certificateMarkdown, code, commandUri, esc, findingLine, type HoverText } from '../hover/markdown';
 
 export const CHECK_AGAIN_COMMAND = 'kubecerts.probe.checkAgain';
-
-function esc(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&').replace(/\r?\n/g, ' ');
-}
-
-function code(text: string): string {
-  return text.includes('`') ? esc(text) : '`' + text.replace(/\|/g, '\\|') + '`';
-}
-
-export function commandUri(command: string, ...args: unknown[]): string {
-  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
-}
 
 export interface ServedHover {
   readonly observation: ProbeObservation;
