@@ -160,7 +160,8 @@ async function connect(args: CsrArgs, ctx: CliContext): Promise<ClusterClient> {
   }
 }
 
-function table(rows: readonly (readonly string[])[]): string {
+/** Columns padded like kubectl's tables (`csr list`, also per context with --all-contexts). */
+export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return (
     rows
@@ -169,7 +170,8 @@ function table(rows: readonly (readonly string[])[]): string {
   );
 }
 
-function riskColumn(summary: CsrSummary): string {
+/** The RISKS column: error codes first, then warnings; `-` for none. */
+export function riskColumn(summary: CsrSummary): string {
   const errors = summary.risks.filter((r) => r.severity === 'error').map((r) => r.code);
   const warnings = summary.risks.filter((r) => r.severity === 'warning').map((r) => r.code);
   return [...errors, ...warnings].join(',') || '-';

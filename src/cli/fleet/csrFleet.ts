@@ -14,7 +14,7 @@ import { ClusterError, toClusterError } from '../../node/cluster/errors';
 import { readKubeconfigs, type KubeconfigLocation } from '../../node/cluster/kubeconfig';
 import { NodeCache, reviewInCluster } from '../../node/cluster/review';
 import type { CliContext } from '../command';
-import { summarizeCsr, type CsrArgs, type CsrSummary } from '../commands/csr';
+import { riskColumn, summarizeCsr, table, type CsrArgs, type CsrSummary } from '../commands/csr';
 import { InputError } from '../io';
 import { writeReport } from '../output/destination';
 import { forEachContext, type ContextOutcome } from './contexts';
@@ -65,21 +65,6 @@ function report(outcome: ContextOutcome<Listed[]>, timeoutMs: number): ContextRe
   return { context: outcome.context, status: error.kind, message: error.message, listed: [] };
 }
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return (
-    rows
-      .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('   '))
-      .join('\n') + '\n'
-  );
-}
-
-function risks(summary: CsrSummary): string {
-  const bySeverity = (severity: string): string[] =>
-    summary.risks.filter((r) => r.severity === severity).map((r) => r.code);
-  return [...bySeverity('error'), ...bySeverity('warning')].join(',') || '-';
-}
-
 function formatTable(reports: readonly ContextReport[]): string {
   const header = [
     'CONTEXT',
@@ -101,7 +86,7 @@ function formatTable(reports: readonly ContextReport[]): string {
           s.requester ?? '',
           s.requestedDuration ?? '<none>',
           s.condition,
-          risks(s),
+          riskColumn(s),
         ])
       : [[r.context, '-', '-', '-', '-', '-', `<${r.status}>`, '-']],
   );
