@@ -1,8 +1,9 @@
 // Rules about one certificate, shared by the kubeconfig and the file audit. Each rule is a row:
 // the code it raises and a test returning the finding's params (undefined = no finding).
-import { FINDING_CATALOG, type FindingCode } from '../findings/catalog';
+import type { FindingCode } from '../findings/catalog';
 import {
   certificateRef,
+  makeFinding,
   type Finding,
   type FindingParams,
   type RelatedLocation,
@@ -139,25 +140,6 @@ export function expiredInWorkingBundle(
   return (
     now.getTime() > cert.notAfter.getTime() && bundle.some((other) => other !== cert && validAt(other, now))
   );
-}
-
-export function makeFinding(
-  code: FindingCode,
-  place: Omit<CertificatePlace, 'role'>,
-  params: FindingParams,
-  extra: Partial<Finding> = {},
-): Finding {
-  return {
-    code,
-    severity: FINDING_CATALOG[code].severity,
-    params,
-    file: place.file,
-    span: place.span,
-    ...(place.cluster !== undefined ? { cluster: place.cluster } : {}),
-    ...(place.user !== undefined ? { user: place.user } : {}),
-    ...(place.context !== undefined ? { context: place.context } : {}),
-    ...extra,
-  };
 }
 
 export function certificateFindings(

@@ -1,18 +1,12 @@
 // The audit of certificate files (PEM bundles, CRT/DER files, directories of them). CAs among
 // the inputs are trust anchors for the others, so a bundle of a CA and its leaves checks itself.
-import type { Finding, Span } from '../findings/finding';
+import { makeFinding, type Finding, type Span } from '../findings/finding';
 import { decodeFileBytes } from '../kubeconfig/material';
 import { verifyChain } from '../x509/chain';
 import { fileText } from '../x509/decode';
 import type { Certificate } from '../x509/model';
 import { chainReport, type AnchorSource } from '../verdict/chainVerdict';
-import {
-  certificateFindings,
-  DEFAULT_WARN_DAYS,
-  makeFinding,
-  verdictFindings,
-  type CheckContext,
-} from './checks';
+import { certificateFindings, DEFAULT_WARN_DAYS, verdictFindings, type CheckContext } from './checks';
 import type { CertificateReport } from './report';
 
 export interface CertificateFileInput {

@@ -1,7 +1,13 @@
 // The kubeconfig audit: structural problems from the parser, credentials in plain text,
 // references, and every certificate behind the effective values (data wins over path).
 import { type FindingCode, RELATED_MESSAGES } from '../findings/catalog';
-import { certificateRef, type Finding, type RelatedLocation, type Span } from '../findings/finding';
+import {
+  certificateRef,
+  makeFinding,
+  type Finding,
+  type RelatedLocation,
+  type Span,
+} from '../findings/finding';
 import {
   DIRECTORY,
   materialOf,
@@ -20,7 +26,6 @@ import {
   certificateFindings,
   DEFAULT_WARN_DAYS,
   expiredInWorkingBundle,
-  makeFinding,
   verdictFindings,
   type CheckContext,
 } from './checks';

@@ -37,6 +37,35 @@ export interface Finding {
   readonly related?: readonly RelatedLocation[];
 }
 
+/** Where a finding points: a file span, plus the kubeconfig entries it concerns. */
+export interface FindingLocation {
+  readonly file: string;
+  readonly span: Span;
+  readonly cluster?: string;
+  readonly user?: string;
+  readonly context?: string;
+}
+
+/** The one way to build a finding: severity always comes from the catalog. */
+export function makeFinding(
+  code: FindingCode,
+  location: FindingLocation,
+  params: FindingParams,
+  extra: Partial<Omit<Finding, 'code' | 'severity'>> = {},
+): Finding {
+  return {
+    code,
+    severity: FINDING_CATALOG[code].severity,
+    params,
+    file: location.file,
+    span: location.span,
+    ...(location.cluster !== undefined ? { cluster: location.cluster } : {}),
+    ...(location.user !== undefined ? { user: location.user } : {}),
+    ...(location.context !== undefined ? { context: location.context } : {}),
+    ...extra,
+  };
+}
+
 /** `vscode.l10n.t` in the extension, `@vscode/l10n`'s `t` in the CLI, `englishTemplate` in tests. */
 export type Translate = (template: string, params: FindingParams) => string;
 

@@ -12,8 +12,8 @@ import {
   type Node,
   type Scalar,
 } from 'yaml';
-import { FINDING_CATALOG, RELATED_MESSAGES, type FindingCode } from '../findings/catalog';
-import type { Finding, FindingParams, Span } from '../findings/finding';
+import { RELATED_MESSAGES, type FindingCode } from '../findings/catalog';
+import { makeFinding, type Finding, type FindingParams, type Span } from '../findings/finding';
 import {
   CLUSTER_FIELDS,
   CONTEXT_FIELDS,
@@ -332,14 +332,7 @@ class Builder {
     params: FindingParams,
     scope: { cluster?: string; user?: string; context?: string } = {},
   ): void {
-    this.findings.push({
-      code,
-      severity: FINDING_CATALOG[code].severity,
-      params,
-      file: this.file,
-      span,
-      ...scope,
-    });
+    this.findings.push(makeFinding(code, { file: this.file, span, ...scope }, params));
   }
 
   invalid(
@@ -380,13 +373,11 @@ export function parseWithYaml(text: string, file: string): KubeconfigDocument {
     // The parser itself gave up (e.g. nesting deeper than the stack): one finding on the first line.
     const end = text.indexOf('\n');
     return emptyDocument(file, text, [
-      {
-        code: 'invalid-yaml',
-        severity: FINDING_CATALOG['invalid-yaml'].severity,
-        params: { reason: 'RESOURCE_EXHAUSTION' },
-        file,
-        span: { start: 0, end: end === -1 ? text.length : end },
-      },
+      makeFinding(
+        'invalid-yaml',
+        { file, span: { start: 0, end: end === -1 ? text.length : end } },
+        { reason: 'RESOURCE_EXHAUSTION' },
+      ),
     ]);
   }
   if (!doc) return emptyDocument(file, text, []);
@@ -627,22 +618,23 @@ function reportDuplicates(b: Builder, entries: readonly (ClusterEntry | UserEntr
       first.set(entry.name, entry);
       continue;
     }
-    b.findings.push({
-      code: 'duplicate-name',
-      severity: FINDING_CATALOG['duplicate-name'].severity,
-      params: { kind: entry.kind, name: entry.name },
-      file: b.file,
-      span: entry.nameSpan,
-      [entry.kind]: entry.name,
-      related: [
+    b.findings.push(
+      makeFinding(
+        'duplicate-name',
+        { file: b.file, span: entry.nameSpan, [entry.kind]: entry.name },
+        { kind: entry.kind, name: entry.name },
         {
-          file: b.file,
-          span: earlier.nameSpan,
-          message: RELATED_MESSAGES.firstDefinition,
-          params: { name: entry.name },
+          related: [
+            {
+              file: b.file,
+              span: earlier.nameSpan,
+              message: RELATED_MESSAGES.firstDefinition,
+              params: { name: entry.name },
+            },
+          ],
         },
-      ],
-    });
+      ),
+    );
   }
 }
 

@@ -1,8 +1,8 @@
 // CIS Kubernetes Benchmark file checks (section 1.1 control plane, 4.1 worker node) as data. Each
 // finding names the item and the benchmark revision: the revisions disagree (1.1.20, `*.crt`, is
 // 600 in v1.10.0 and 644 in v1.12.0), so the revision in force is an option.
-import { FINDING_CATALOG, type FindingCode } from '../findings/catalog';
-import type { Finding } from '../findings/finding';
+import type { FindingCode } from '../findings/catalog';
+import { makeFinding, type Finding } from '../findings/finding';
 import { globToRegExp, isBackupPath } from './layout';
 import type { PkiFileStat } from './source';
 
@@ -126,11 +126,9 @@ function finding(
   stat: PkiFileStat,
   params: Record<string, string>,
 ): Finding {
-  return {
+  return makeFinding(
     code,
-    severity: FINDING_CATALOG[code].severity,
-    params: { path: stat.absolutePath, ...params },
-    file: stat.absolutePath,
-    span: { start: 0, end: 0 },
-  };
+    { file: stat.absolutePath, span: { start: 0, end: 0 } },
+    { path: stat.absolutePath, ...params },
+  );
 }

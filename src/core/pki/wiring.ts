@@ -1,8 +1,14 @@
 // Checks what the static pod manifests wire together: every file flag names a file that exists,
 // each certificate goes with its key, is signed by the CA the manifest pairs it with, and a
 // serving certificate covers the addresses the manifest advertises. The pairings are data.
-import { FINDING_CATALOG, RELATED_MESSAGES, type FindingCode } from '../findings/catalog';
-import { certificateRef, type Finding, type FindingParams, type RelatedLocation } from '../findings/finding';
+import { RELATED_MESSAGES, type FindingCode } from '../findings/catalog';
+import {
+  certificateRef,
+  makeFinding,
+  type Finding,
+  type FindingParams,
+  type RelatedLocation,
+} from '../findings/finding';
 import { verifySignature } from '../x509/chain';
 import { keyMatchesCertificate } from '../x509/keys';
 import type { Certificate } from '../x509/model';
@@ -82,14 +88,7 @@ export function wiringFindings(manifest: StaticPodManifest, options: WiringOptio
     extra: Partial<Finding> = {},
   ): void => {
     if (enabled(code))
-      findings.push({
-        code,
-        severity: FINDING_CATALOG[code].severity,
-        params,
-        file: manifest.file,
-        span: flag.span,
-        ...extra,
-      });
+      findings.push(makeFinding(code, { file: manifest.file, span: flag.span }, params, extra));
   };
 
   const byName = new Map<string, { flag: ManifestFlag; file: ResolvedFile }>();

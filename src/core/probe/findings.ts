@@ -1,8 +1,14 @@
 // A served verdict as findings on the place that names the server (a kubeconfig's `server:`
 // value): one row per code, in the order Go checks (dates, name, chain), plus the stale-serving
 // comparison with the file the server is configured to serve.
-import { FINDING_CATALOG, type FindingCode } from '../findings/catalog';
-import { certificateRef, type Finding, type FindingParams, type Span } from '../findings/finding';
+import type { FindingCode } from '../findings/catalog';
+import {
+  certificateRef,
+  makeFinding,
+  type Finding,
+  type FindingParams,
+  type Span,
+} from '../findings/finding';
 import type { Certificate } from '../x509/model';
 import { chainError, type ProbeObservation, type ProbeTrust, type ServedVerdict } from './verdict';
 
@@ -55,15 +61,18 @@ export function probeFindings(
   const out: Finding[] = [];
   const add = (code: FindingCode, params: FindingParams, cert?: Certificate): void => {
     if (!options.enabled(code)) return;
-    out.push({
-      code,
-      severity: FINDING_CATALOG[code].severity,
-      params,
-      file: place.file,
-      span: place.span,
-      ...(place.cluster !== undefined ? { cluster: place.cluster } : {}),
-      ...(cert ? { certificate: certificateRef(cert) } : {}),
-    });
+    out.push(
+      makeFinding(
+        code,
+        {
+          file: place.file,
+          span: place.span,
+          ...(place.cluster !== undefined ? { cluster: place.cluster } : {}),
+        },
+        params,
+        cert ? { certificate: certificateRef(cert) } : {},
+      ),
+    );
   };
   const leaf = verdict.leaf;
   if (!verdict.reachable || !leaf) {

@@ -2,8 +2,8 @@
 // item, the signature cache, and the few shapes of finding a PKI row carries (a missing file, an
 // unreadable one, a key that is not the certificate's, a CA that does not verify it).
 import { chainFindings, type CheckContext } from '../../audit/checks';
-import { FINDING_CATALOG, RELATED_MESSAGES, type FindingCode } from '../../findings/catalog';
-import { certificateRef, type Finding, type FindingParams } from '../../findings/finding';
+import { RELATED_MESSAGES, type FindingCode } from '../../findings/catalog';
+import { certificateRef, makeFinding, type Finding, type FindingParams } from '../../findings/finding';
 import { verifyChain } from '../../x509/chain';
 import { keyMatchesCertificate } from '../../x509/keys';
 import type { Certificate } from '../../x509/model';
@@ -67,7 +67,7 @@ export function pkiFinding(
   extra: Partial<Finding> = {},
 ): Finding[] {
   if (!b.ctx.enabled(code)) return [];
-  return [{ code, severity: FINDING_CATALOG[code].severity, params, file, span: FILE_START, ...extra }];
+  return [makeFinding(code, { file, span: FILE_START }, params, extra)];
 }
 
 export function missingFinding(b: Builder, absolutePath: string, name: string): Finding[] {
