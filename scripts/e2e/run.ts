@@ -17,7 +17,7 @@ import { generateWorkspace, WORKSPACE_PKI } from '../../test/fixtures/workspace'
 import { startDemoCluster } from '../../tools/demo-cluster/cluster';
 import { launchChromium } from './chromium';
 import { ensurePrerequisites } from './prerequisites';
-import { RESULTS, ROOT, SUITE, runStage, type StageContext } from './stage';
+import { ONLY, RESULTS, ROOT, SUITE, runStage, type StageContext } from './stage';
 
 const VSIX = path.join(ROOT, 'dist', 'kubecerts.vsix');
 const README_IMAGES = path.join(ROOT, 'media', 'screenshots');
@@ -66,7 +66,7 @@ async function main(): Promise<number> {
   let failures = await runStage(ctx, {
     name: 'dev',
     // The CSR suite (test/integration/suites/csrView.test.ts) acts on this cluster's seeded CSRs.
-    env: { KUBECERTS_DEMO_DIR: cluster.dir },
+    env: { KUBECERTS_DEMO_DIR: cluster.dir, ...(ONLY ? { KUBECERTS_E2E_GREP: ONLY } : {}) },
     settings: {
       // A tree scrolled past an expanded row pins a copy of it on top ("sticky scroll"), over the
       // row itself: the UI tests click and hover rows, so every row stays where the list puts it.
@@ -83,6 +83,12 @@ async function main(): Promise<number> {
     },
   });
   await cluster.stop();
+  if (ONLY) {
+    console.log(
+      `[e2e] KUBECERTS_E2E_ONLY=${ONLY}: dev stage only, ${failures} failure(s) in ${elapsed(started)}`,
+    );
+    return failures === 0 ? 0 : 1;
+  }
 
   // Decoding and diagnostics work in Restricted Mode, every command that connects or writes
   // refuses. The trust tests skip themselves in a trusted window, so a skip here means the window

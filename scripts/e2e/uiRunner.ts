@@ -32,10 +32,11 @@ export interface UiResult {
   readonly failures: readonly { readonly title: string; readonly screenshot: string }[];
 }
 
-export function uiFiles(dir: string): string[] {
+/** UI test files of a folder; `only` (KUBECERTS_E2E_ONLY) keeps those whose name contains it. */
+export function uiFiles(dir: string, only?: string): string[] {
   return fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.ui.ts'))
+    .filter((f) => f.endsWith('.ui.ts') && (only === undefined || f.includes(only)))
     .sort()
     .map((f) => path.join(dir, f));
 }
