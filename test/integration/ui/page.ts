@@ -130,7 +130,7 @@ export async function regionOf(locators: readonly Locator[], margin = 0): Promis
   return { x, y, width: right - x, height: bottom - y };
 }
 
-/** README images must stay small: they are committed (but not shipped in the VSIX). */
+/** README images must stay small: they are committed and shipped in the VSIX (the extension page shows them). */
 const README_IMAGE_MAX_BYTES = 150 * 1024;
 
 /**
