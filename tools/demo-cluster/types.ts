@@ -2,6 +2,7 @@
 
 export interface ObjectMeta {
   name: string;
+  namespace?: string;
   generateName?: string;
   uid: string;
   resourceVersion: string;
