@@ -298,6 +298,7 @@ export const RELATED_MESSAGES = {
   firstDefinition: 'First definition of {name}.',
   caChecked: 'CA {ca} of cluster {cluster}, used for the check.',
   clientKey: 'Client key of user {user}.',
+  privateKey: 'Private key {field}.',
   dataWins: '{dataField} is used instead.',
   pkiCaChecked: 'CA {ca} ({path}), used for the check.',
   wiringCa: 'CA named by {caFlag}.',
