@@ -167,13 +167,34 @@ export class CsrView implements vscode.Disposable {
           const select = i === shown.length - 1;
           await this.treeView.reveal(this.tree.csrNode(name), { select, focus: false });
         }
-        return;
+        // A workbench that has not rendered the row yet resolves the reveal without selecting it.
+        if (!shown.length || (await this.selected(this.tree.csrNode(shown[0]), REVEAL_RETRY_BOUND_MS)))
+          return;
+        this.ctx.log.info(
+          `CSR view: ${shown[0]} revealed but not selected (attempt ${attempt}): trying again`,
+        );
       } catch (err) {
-        this.ctx.log.debug(`CSR view: reveal of ${shown.join(', ')} (attempt ${attempt}) failed`, err);
+        this.ctx.log.info(`CSR view: reveal of ${shown.join(', ')} (attempt ${attempt}) failed`, err);
         // The view dropped its rows for a refresh it has not fetched yet: retry once it has.
         await this.tree.nextRootFetch(REVEAL_RETRY_BOUND_MS);
       }
     }
+  }
+
+  /** Resolves true once `node` is in the view's selection (the workbench reports it), false after `boundMs`. */
+  private selected(node: CsrTreeNode, boundMs: number): Promise<boolean> {
+    if (this.treeView.selection.includes(node)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (result: boolean): void => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(result);
+      };
+      const timer = setTimeout(() => done(false), boundMs);
+      const subscription = this.treeView.onDidChangeSelection((e) => {
+        if (e.selection.includes(node)) done(true);
+      });
+    });
   }
 
   private render(): void {
