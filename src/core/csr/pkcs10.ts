@@ -4,14 +4,9 @@
 import { Buffer } from 'node:buffer';
 import { verify, type KeyObject } from 'node:crypto';
 import { DerError, DerReader, Tag, bitString, decodeOid, whole } from '../x509/der';
-import {
-  NO_SANS,
-  parseExtensions,
-  parseName,
-  parseSignatureAlgorithm,
-  parseSpki,
-  type Extensions,
-} from '../x509/fields';
+import { parseSignatureAlgorithm, parseSpki } from '../x509/algorithms';
+import { NO_SANS, parseExtensions, type Extensions } from '../x509/extensions';
+import { parseName } from '../x509/names';
 import type {
   DistinguishedName,
   KeyAlgorithm,

@@ -1,30 +1,23 @@
 // The lean X.509 decoder: DER → Certificate in one pass over the bytes, no ASN.1 schema objects.
 // This is the audit's hot path (thousands of certificates), so it reads offsets and slices views;
-// the fields it shares with PKCS#10 requests are read in fields.ts. @peculiar/x509 stays for
-// rendering and issuance, and the tests check that both agree.
+// the fields it shares with PKCS#10 requests are read in names.ts, algorithms.ts and extensions.ts.
+// @peculiar/x509 stays for rendering and issuance, and the tests check that both agree.
 import { createHash } from 'node:crypto';
 import {
   DerError,
   DerReader,
   Tag,
   bitString,
+  hex,
   integerBytes,
   smallInteger,
   whole,
   type DerElement,
 } from './der';
 import { goSpkiProblem } from './goKeys';
-import {
-  NO_SANS,
-  goNameProblem,
-  hex,
-  parseExtensions,
-  parseName,
-  parseSignatureAlgorithm,
-  parseSpki,
-  readPssParams,
-  type Extensions,
-} from './fields';
+import { parseSignatureAlgorithm, parseSpki, readPssParams } from './algorithms';
+import { NO_SANS, parseExtensions, type Extensions } from './extensions';
+import { goNameProblem, parseName } from './names';
 import type { Certificate, DistinguishedName } from './model';
 import { COMMON_NAME_OID, ORGANIZATION_OID } from './oids';
 

@@ -1,5 +1,6 @@
 // A small, strict ASN.1 DER reader for the audit's fast path. It never copies: elements are offsets
 // into the caller's buffer, and every length is checked against the enclosing element before use.
+import { Buffer } from 'node:buffer';
 
 export class DerError extends Error {
   constructor(
@@ -226,4 +227,9 @@ export function content(buf: Uint8Array, el: DerElement): Uint8Array {
 
 export function whole(buf: Uint8Array, el: DerElement): Uint8Array {
   return buf.subarray(el.start, el.end);
+}
+
+/** Lower-case hex of the bytes. */
+export function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
