@@ -10,6 +10,7 @@ import type { PrivateKeyHandle } from '../x509/keys';
 import type { Certificate } from '../x509/model';
 import { findPemBlocks } from '../x509/pem';
 import { PRIVATE_KEY_LABELS } from '../x509/keys';
+import { parseKubeletConfig, type KubeletConfig } from './kubelet';
 import { fileRole } from './layout';
 import { parseStaticPodManifest, type StaticPodManifest } from './manifest';
 
@@ -47,7 +48,13 @@ export interface ManifestContent {
   readonly manifest: StaticPodManifest;
 }
 
-export type PkiContent = PemContent | KubeconfigContent | ManifestContent | { readonly kind: 'ignored' };
+export interface KubeletConfigContent {
+  readonly kind: 'kubelet-config';
+  readonly config: KubeletConfig;
+}
+
+export type PkiContent =
+  PemContent | KubeconfigContent | ManifestContent | KubeletConfigContent | { readonly kind: 'ignored' };
 
 const textDecoder = new TextDecoder('utf-8');
 
@@ -56,6 +63,8 @@ export function decodePkiFile(logicalPath: string, absolutePath: string, bytes: 
   switch (fileRole(logicalPath)) {
     case 'manifest':
       return { kind: 'manifest', manifest: parseStaticPodManifest(textDecoder.decode(bytes), absolutePath) };
+    case 'kubelet-config':
+      return { kind: 'kubelet-config', config: parseKubeletConfig(textDecoder.decode(bytes), absolutePath) };
     case 'kubeconfig':
       return decodeKubeconfig(textDecoder.decode(bytes), absolutePath);
     case 'certificate':

@@ -16,6 +16,9 @@ import { caItem, caItemId } from './items/ca';
 import { certItem, type CaCertificate } from './items/cert';
 import { serviceAccountItem } from './items/keyPair';
 import { kubeconfigItem } from './items/kubeconfig';
+import { kubeletItem } from './items/kubelet';
+import { KUBELET_CERTS, KUBELET_CONFIG_FILE, type KubeletConfig } from './kubelet';
+import type { StaticPodManifest } from './manifest';
 import { displayName, fileRole, isBackupPath, keyPathFor } from './layout';
 import { catalogScope, type PkiLayout } from './scope';
 import { SignatureCache } from './signatures';
@@ -32,6 +35,16 @@ export interface PkiInventory {
   readonly keyPairs: readonly PkiItem[];
   readonly kubeconfigs: readonly PkiItem[];
   readonly backups: readonly PkiItem[];
+  /** The kubelet's client and serving certificates (a /var/lib/kubelet folder). */
+  readonly kubelet: readonly PkiItem[];
+  /** Static pod manifests and the kubelet's config.yaml: where the components listen. */
+  readonly manifests: readonly StaticPodManifest[];
+  readonly kubeletConfig?: KubeletConfig;
+  /** The scanned folder on disk, and where it lives on the node: manifests name files under it. */
+  readonly rootAbsolute: string;
+  readonly nodeConfigDir?: string;
+  /** Served-certificate findings of no row (components serving no file of the folder). */
+  readonly servedChecks: readonly Finding[];
   /** Every finding: items, wiring, CIS. */
   readonly findings: readonly Finding[];
   /** Text of the files findings point into with a span (manifests, kubeconfigs), by absolute path. */
@@ -82,6 +95,11 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
   };
   const files = sortedFiles(input.files);
   const scope = catalogScope((path) => input.files.has(path), input.hasConfigDir);
+  const configContent = input.files.get(KUBELET_CONFIG_FILE)?.content;
+  const kubeletConfig = configContent?.kind === 'kubelet-config' ? configContent.config : undefined;
+  // First, so that the generic passes below leave the kubelet's files to these rows.
+  const kubelet: PkiItem[] =
+    scope.layout === 'kubelet' ? KUBELET_CERTS.map((entry) => kubeletItem(b, entry, kubeletConfig)) : [];
 
   // CAs: the catalog's first, then any other CA certificate of the folder.
   const groups: { ca: PkiItem; children: PkiItem[] }[] = [];
@@ -173,10 +191,11 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
 
   const keyPairs: PkiItem[] = scope.serviceAccountKey ? [serviceAccountItem(b)] : [];
   const backups = files.flatMap(([path, file]) =>
-    isBackupPath(path) ? (backupItem(b, path, file) ?? []) : [],
+    isBackupPath(path) && !b.claimed.has(path) ? (backupItem(b, path, file) ?? []) : [],
   );
 
   const all: PkiItem[] = [
+    ...kubelet,
     ...groups.flatMap((g) => [g.ca, ...g.children]),
     ...unknownIssuer,
     ...kubeconfigs,
@@ -185,9 +204,12 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
   ];
   const findings: Finding[] = all.flatMap((item) => item.findings);
   const texts = new Map<string, string>();
+  const manifests: StaticPodManifest[] = [];
+  if (kubeletConfig) texts.set(kubeletConfig.file, kubeletConfig.text);
   for (const [path, file] of files) {
     if (isBackupPath(path)) continue;
     if (file.content.kind === 'manifest') {
+      manifests.push(file.content.manifest);
       texts.set(file.stat.absolutePath, file.content.manifest.text);
       findings.push(...wiringFindings(file.content.manifest, { resolve: b.resolve, enabled }));
     } else if (file.content.kind === 'kubeconfig') {
@@ -216,6 +238,12 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
     keyPairs,
     kubeconfigs,
     backups,
+    kubelet,
+    manifests,
+    ...(kubeletConfig ? { kubeletConfig } : {}),
+    rootAbsolute: input.absolutePath(''),
+    ...(options.nodeConfigDir !== undefined ? { nodeConfigDir: options.nodeConfigDir } : {}),
+    servedChecks: [],
     findings,
     texts,
     items: new Map(all.map((item) => [item.id, item])),

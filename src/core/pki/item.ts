@@ -2,6 +2,7 @@
 // backup) and how its state follows from what was found: a precedence table, first match wins.
 import type { Finding } from '../findings/finding';
 import type { Certificate } from '../x509/model';
+import type { KubeletCertRole } from './kubelet';
 
 export type PkiItemState =
   | 'ok'
@@ -45,8 +46,37 @@ export interface PkiItem {
   /** English, no secrets: why the state is missing/invalid/mis-signed (shown in the tooltip). */
   readonly reason?: string;
   readonly findings: readonly Finding[];
+  /** When the main file was last written (ms since the epoch): "renewed on disk on …". */
+  readonly modifiedMs?: number;
+  /** A kubelet certificate: its role, where the `*-current.pem` link leads, what config.yaml says. */
+  readonly kubelet?: KubeletFacts;
+  /** What the component configured to serve this file presented when last checked. */
+  readonly served?: ServedFacts;
   /** Changes whenever anything shown for the item changes: the view refreshes only such items. */
   readonly version: string;
+}
+
+export interface KubeletFacts {
+  readonly role: KubeletCertRole;
+  /** Absolute path the `*-current.pem` symbolic link points to. */
+  readonly linkTarget?: string;
+  readonly selfSigned: boolean;
+  /** config.yaml values as written (undefined: not set). */
+  readonly rotateCertificates?: string;
+  readonly serverTLSBootstrap?: string;
+}
+
+export interface ServedFacts {
+  readonly component: string;
+  /** https://host:port as probed. */
+  readonly server: string;
+  readonly at: Date;
+  readonly serialHex?: string;
+  readonly notAfter?: Date;
+  /** Why nothing was read (refused, timed out …). */
+  readonly error?: string;
+  /** It serves an older issue of this file's certificate: the component must be restarted. */
+  readonly stale: boolean;
 }
 
 export interface PkiCaGroup {
@@ -107,6 +137,7 @@ export function finishItem(draft: ItemDraft): PkiItem {
     draft.reason ?? '',
     draft.missingFiles.join(','),
     draft.findings.map((f) => `${f.code}:${JSON.stringify(f.params)}`).join(','),
+    draft.served ? `${draft.served.serialHex ?? draft.served.error ?? ''}@${draft.served.at.getTime()}` : '',
   ].join('|');
   return { ...draft, version };
 }

@@ -14,6 +14,11 @@ export const BACKUP_RULES: readonly { readonly pattern: RegExp; readonly why: st
   { pattern: /\.(bak|old|orig|backup|save)$/i, why: 'backup file' },
   { pattern: /\.(bak|old)[.\-_][^/]*$/i, why: 'dated backup file' },
   { pattern: /~$/, why: 'editor backup file' },
+  // The kubelet keeps every certificate it rotated; only the one `*-current.pem` points to is live.
+  {
+    pattern: /(^|\/)kubelet-(client|server)-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.pem$/,
+    why: 'certificate rotated by the kubelet (live only when kubelet-*-current.pem points to it)',
+  },
 ];
 
 /** Folders never descended into: not part of a PKI and possibly huge. */
@@ -42,11 +47,13 @@ export function keyPathFor(certPath: string): string | undefined {
   return rule ? certPath.replace(rule.cert, rule.key) : undefined;
 }
 
-export type FileRole = 'certificate' | 'private-key' | 'public-key' | 'kubeconfig' | 'manifest' | 'ignored';
+export type FileRole =
+  'certificate' | 'private-key' | 'public-key' | 'kubeconfig' | 'manifest' | 'kubelet-config' | 'ignored';
 
 /** First match wins; the decoder still looks at the content (a .pem may hold a cert and its key). */
 export const ROLE_RULES: readonly { readonly pattern: RegExp; readonly role: FileRole }[] = [
   { pattern: /^manifests\/[^/]+\.ya?ml$/, role: 'manifest' },
+  { pattern: /^config\.ya?ml$/, role: 'kubelet-config' },
   { pattern: /-key\.pem$/, role: 'private-key' },
   { pattern: /\.key$/, role: 'private-key' },
   { pattern: /\.pub$/, role: 'public-key' },
@@ -92,5 +99,7 @@ export function looksLikePki(names: readonly string[]): boolean {
   const cfssl = set.has('ca.pem') && names.some((n) => /-key\.pem$/.test(n));
   const configDir =
     set.has('pki') && (set.has('admin.conf') || set.has('kubelet.conf') || set.has('manifests'));
-  return kubeadm || cfssl || configDir;
+  // /var/lib/kubelet: its config and its pki/ folder.
+  const kubelet = set.has('pki') && set.has('config.yaml');
+  return kubeadm || cfssl || configDir || kubelet;
 }

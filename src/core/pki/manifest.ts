@@ -88,3 +88,10 @@ function valueSpanOf(text: string, span: Span, raw: string, valueStart: number):
   if (source.slice(quote, quote + raw.length) !== raw) return span;
   return { start: span.start + quote + valueStart, end: span.start + quote + raw.length };
 }
+
+/** The manifest text with `--flag=value` items set to new values (items written as `- --flag=…`); others untouched. */
+export function setManifestFlags(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(/^(\s*-\s+)(--[a-z0-9-]+)=(.*)$/gm, (line, prefix: string, flag: string) =>
+    Object.prototype.hasOwnProperty.call(values, flag) ? `${prefix}${flag}=${values[flag]}` : line,
+  );
+}

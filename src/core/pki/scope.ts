@@ -14,8 +14,9 @@ import {
   type CertEntry,
   type KubeconfigEntry,
 } from './catalog';
+import { KUBELET_MARKERS } from './kubelet';
 
-export type PkiLayout = 'kubeadm' | 'kubeadm-node' | 'cfssl' | 'generic';
+export type PkiLayout = 'kubeadm' | 'kubeadm-node' | 'kubelet' | 'cfssl' | 'generic';
 
 export interface CatalogScope {
   readonly layout: PkiLayout;
@@ -73,12 +74,15 @@ const LAYOUT_RULES: Readonly<Record<PkiLayout, LayoutRule>> = {
     ca: (entry) => entry.name === 'ca',
     kubeconfig: (entry) => entry.rotatedByKubelet,
   },
+  // /var/lib/kubelet: its certificates are items of their own (items/kubelet.ts).
+  kubelet: NOTHING,
   cfssl: NOTHING,
   generic: NOTHING,
 };
 
 export function detectLayout(has: (path: string) => boolean): PkiLayout {
   if (CONTROL_PLANE_MARKERS.some(has)) return 'kubeadm';
+  if (KUBELET_MARKERS.some(has)) return 'kubelet';
   const catalogFiles = [
     ...KUBEADM_CAS.map((e) => certPath(e.baseName)),
     ...KUBEADM_CERTS.map((e) => certPath(e.baseName)),

@@ -13,6 +13,8 @@ export interface PkiFileStat {
   readonly mode: number;
   readonly uid: number;
   readonly gid: number;
+  /** Where a symbolic link leads (absolute), for kubelet-client-current.pem → kubelet-client-DATE.pem. */
+  readonly linkTarget?: string;
 }
 
 export interface PkiTreeSource {

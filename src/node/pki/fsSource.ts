@@ -15,6 +15,8 @@ export interface FsPkiSourceOptions {
   readonly maxDepth?: number;
   /** Larger files are listed (for permission checks) but not read. */
   readonly maxFileSize?: number;
+  /** Only these top-level entries of the config dir are listed (a kubelet folder: never its pods/ volumes). */
+  readonly only?: readonly string[];
 }
 
 interface Mount {
@@ -34,6 +36,7 @@ export class FsPkiTreeSource implements PkiTreeSource {
   private readonly maxFiles: number;
   private readonly maxDepth: number;
   private readonly maxFileSize: number;
+  private readonly only?: ReadonlySet<string>;
 
   constructor(options: FsPkiSourceOptions) {
     const mounts: Mount[] = [];
@@ -46,6 +49,7 @@ export class FsPkiTreeSource implements PkiTreeSource {
     this.maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    if (options.only) this.only = new Set(options.only);
   }
 
   /** The most specific mount holding a logical path. */
@@ -73,6 +77,8 @@ export class FsPkiTreeSource implements PkiTreeSource {
       const rest = path.relative(mount.dir, resolved);
       if (rest.startsWith('..') || path.isAbsolute(rest)) continue;
       const posix = rest.split(path.sep).join('/');
+      if (this.only && mount.logical === '' && posix !== '' && !this.only.has(posix.split('/')[0]))
+        return undefined;
       return [mount.logical, posix].filter((p) => p !== '').join('/');
     }
     return undefined;
@@ -106,6 +112,7 @@ export class FsPkiTreeSource implements PkiTreeSource {
     for (const name of entries) {
       if (out.length >= this.maxFiles) return;
       if (SKIPPED_DIRECTORIES.has(name)) continue;
+      if (this.only && logical === '' && !this.only.has(name)) continue;
       const childLogical = logical === '' ? name : `${logical}/${name}`;
       // The cert dir has its own mount: do not list <configDir>/pki twice.
       if (this.mountOf(childLogical).mount !== mount) continue;
@@ -135,6 +142,7 @@ export class FsPkiTreeSource implements PkiTreeSource {
       return undefined;
     }
     if (!st.isFile() && !st.isDirectory()) return undefined;
+    const linkTarget = st.isFile() ? await linkTargetOf(absolute) : undefined;
     return {
       path: logical,
       absolutePath: absolute,
@@ -144,6 +152,7 @@ export class FsPkiTreeSource implements PkiTreeSource {
       mode: st.mode & 0o7777,
       uid: st.uid,
       gid: st.gid,
+      ...(linkTarget !== undefined ? { linkTarget } : {}),
     };
   }
 
@@ -171,6 +180,19 @@ export class FsPkiTreeSource implements PkiTreeSource {
   }
 }
 
+/** The real path of a symbolic link; undefined for a plain file. */
+async function linkTargetOf(absolute: string): Promise<string | undefined> {
+  try {
+    if (!(await fs.lstat(absolute)).isSymbolicLink()) return undefined;
+    return await fs.realpath(absolute);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a kubelet folder (/var/lib/kubelet) shows: its config and certificates, nothing of its pods. */
+export const KUBELET_FOLDER_ENTRIES = ['config.yaml', 'pki'] as const;
+
 /**
  * Opens a folder the way a user points at it: a config dir (it has pki/, kubeconfigs or manifests)
  * or a bare cert dir (mounted as pki/).
@@ -182,7 +204,12 @@ export async function openPkiFolder(
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   const configLike =
     names.includes('pki') || names.includes('manifests') || names.some((n) => /\.conf$/.test(n));
-  return new FsPkiTreeSource(configLike ? { ...options, configDir: dir } : { ...options, certDir: dir });
+  const kubelet = names.includes('config.yaml') && names.includes('pki') && !names.includes('manifests');
+  return new FsPkiTreeSource(
+    configLike
+      ? { ...options, configDir: dir, ...(kubelet ? { only: KUBELET_FOLDER_ENTRIES } : {}) }
+      : { ...options, certDir: dir },
+  );
 }
 
 /** Does this folder look like a PKI worth showing (for workspace folders)? */

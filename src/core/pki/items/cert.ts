@@ -125,5 +125,6 @@ export function certItem(b: Builder, options: CertItemOptions): PkiItem {
     certificate: cert,
     missingFiles: keyAbsent,
     findings,
+    modifiedMs: certFile.file.stat.mtimeMs,
   });
 }

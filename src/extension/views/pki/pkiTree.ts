@@ -297,6 +297,7 @@ function layoutLabel(layout: PkiInventory['layout']): string {
   const labels: Record<PkiInventory['layout'], () => string> = {
     kubeadm: () => vscode.l10n.t('kubeadm control plane'),
     'kubeadm-node': () => vscode.l10n.t('kubeadm node'),
+    kubelet: () => vscode.l10n.t('kubelet'),
     cfssl: () => vscode.l10n.t('cfssl'),
     generic: () => vscode.l10n.t('certificates'),
   };
