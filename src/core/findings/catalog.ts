@@ -261,6 +261,52 @@ export const FINDING_CATALOG = {
       '{path} sets rotateCertificates to {value}: the kubelet will not renew its client certificate, which expires on {notAfter}. Set rotateCertificates: true.',
     doc: 'With rotateCertificates off (its default outside kubeadm) the kubelet keeps its client certificate until it expires, then the node drops out of the cluster.',
   },
+  // Certificates inside the cluster (src/core/cluster): TLS Secrets, caBundles, cluster-info.
+  'tls-key-mismatch': {
+    severity: 'error',
+    message: 'tls.key of Secret {namespace}/{name} is not the private key of its tls.crt ({subject}).',
+    doc: 'The private key of a kubernetes.io/tls Secret does not match the certificate next to it: the ingress controller or server using the pair fails with "tls: private key does not match public key". Checked in memory; the key is never shown.',
+  },
+  'tls-ca-mismatch': {
+    severity: 'error',
+    message:
+      'tls.crt of Secret {namespace}/{name} ({subject}) is not signed by the CA in its ca.crt ({ca}): clients trusting ca.crt reject it.',
+    doc: "A kubernetes.io/tls Secret's ca.crt (the issuing CA cert-manager stores) does not lead to its tls.crt as Go's crypto/x509 verifies it: no signature of a ca.crt certificate, or of an intermediate in tls.crt, verifies the certificate.",
+  },
+  'ca-bundle-not-ca': {
+    severity: 'warning',
+    message:
+      'Certificate {subject} in the caBundle of {kind} {name} is not a CA (basicConstraints CA:TRUE missing): only a server presenting exactly this certificate verifies.',
+    doc: 'Go trusts every certificate of a caBundle as it is, so a leaf there only works as a pin of that one certificate; a server certificate it did not sign (renewed by cert-manager, another replica) is rejected by kube-apiserver. Put the issuing CA in the caBundle.',
+  },
+  'cluster-info-ca-mismatch': {
+    severity: 'error',
+    message:
+      'The CA published in kube-public/cluster-info ({pins}) is not the CA of cluster {cluster} in your kubeconfig ({kubeconfigPins}): a wrong cluster or a rotated CA; kubeadm join pinned to one of them fails against the other.',
+    doc: "kubeadm join reads kube-public/cluster-info and checks its CA against --discovery-token-ca-cert-hash (the SHA-256 of the CA's SubjectPublicKeyInfo). The SPKI pins of that CA and of the certificate-authority of the kubeconfig used to reach the cluster share none: the kubeconfig points at another cluster, or the CA was rotated and one of them is stale.",
+  },
+  'kube-root-ca-mismatch': {
+    severity: 'warning',
+    message:
+      'ConfigMap {namespace}/kube-root-ca.crt holds {pins}, none of which is the CA published in kube-public/cluster-info ({clusterInfoPins}): pods of this namespace may not verify the API server.',
+    doc: 'kube-controller-manager publishes its root CA (--root-ca-file) as kube-root-ca.crt in every namespace; pods verify the API server with it. When it shares no CA (by SPKI pin) with cluster-info, one of them is stale after a CA rotation or the controller manager runs with another CA.',
+  },
+  'cluster-access-denied': {
+    severity: 'warning',
+    message:
+      'Cannot {verb} {resource}{scope}: the user lacks {permission}; these certificates were not checked.',
+    doc: 'RBAC forbids listing a resource that holds certificates (HTTP 403). kubecerts reports what it could read (for Secrets, the namespaces the user may list) and names the missing verb and resource.',
+  },
+  'cluster-read-error': {
+    severity: 'warning',
+    message: 'Could not read {resource}{scope}: {error}.',
+    doc: 'Listing a resource that holds certificates failed for another reason than RBAC (the API is not served, a server error, a timeout); its certificates were not checked.',
+  },
+  'cluster-unreachable': {
+    severity: 'error',
+    message: 'Context {context} could not be read: {error}.',
+    doc: 'With --all-contexts: the API server of a context did not answer (refused, timed out, TLS or credential failure). The other contexts are still reported; the run does not stop.',
+  },
   // PKI folder (src/core/pki): inventory, static pod wiring and CIS file checks.
   'pki-missing': {
     severity: 'warning',

@@ -24,6 +24,18 @@ export interface RelatedLocation {
   readonly params?: FindingParams;
 }
 
+/**
+ * The Kubernetes object a finding is about (src/core/cluster); `file` is then its
+ * `k8s://<context>/<namespace or ->/<kind>/<name>` reference and the span is empty.
+ */
+export interface ObjectLocation {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** The field holding the certificate, e.g. `data.tls.crt`, `webhooks[0].clientConfig.caBundle`. */
+  readonly field?: string;
+}
+
 export interface Finding {
   readonly code: FindingCode;
   readonly severity: Severity;
@@ -35,6 +47,7 @@ export interface Finding {
   readonly context?: string;
   readonly certificate?: CertificateRef;
   readonly related?: readonly RelatedLocation[];
+  readonly object?: ObjectLocation;
 }
 
 /** Where a finding points: a file span, plus the kubeconfig entries it concerns. */

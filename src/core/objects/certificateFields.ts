@@ -7,7 +7,9 @@ export type FieldEncoding =
   /** base64 of PEM (or DER) bytes: Secret `data`, `caBundle`. */
   | 'base64'
   /** PEM text as is: Secret `stringData`, ConfigMap `data`. */
-  | 'text';
+  | 'text'
+  /** A kubeconfig (YAML text) whose clusters' certificate-authority-data are the certificates. */
+  | 'kubeconfig';
 
 export type FieldRole =
   /** A serving or client certificate, maybe followed by its intermediates. */
@@ -54,6 +56,8 @@ export const CERTIFICATE_FIELDS: readonly CertificateField[] = [
   },
   // kube-root-ca.crt in every namespace (published by the root CA cert publisher).
   { group: '', kind: 'ConfigMap', path: ['data', 'ca.crt'], encoding: 'text', role: 'ca-bundle' },
+  // kube-public/cluster-info: the kubeconfig kubeadm join reads (and pins by the CA's SPKI hash).
+  { group: '', kind: 'ConfigMap', path: ['data', 'kubeconfig'], encoding: 'kubeconfig', role: 'ca-bundle' },
   {
     group: 'admissionregistration.k8s.io',
     kind: 'ValidatingWebhookConfiguration',

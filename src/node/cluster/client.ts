@@ -271,12 +271,41 @@ export class ClusterClient {
   }
 
   /**
+   * Opens a watch on any collection path (the Cluster Certificates objects); same contract as
+   * watchCsrs. `query` holds the list options (fieldSelector, resourceVersion, …).
+   */
+  async watchPath(
+    apiPath: string,
+    query: Record<string, string | boolean>,
+    action: string,
+    onEvent: (event: WatchEvent) => void,
+    onClose: (err?: ClusterError) => void,
+  ): Promise<() => void> {
+    const watch = new this.k8s.Watch(this.kc);
+    let stopped = false;
+    const controller = await watch.watch(
+      apiPath,
+      { allowWatchBookmarks: true, ...query },
+      (type, object) => onEvent({ type: type as WatchEvent['type'], object }),
+      (err: unknown) => {
+        if (stopped) return;
+        stopped = true;
+        onClose(err && !isAbort(err) ? toClusterError(err, action) : undefined);
+      },
+    );
+    return () => {
+      stopped = true;
+      controller.abort();
+    };
+  }
+
+  /**
    * GET and JSON.parse. client-node's ObjectSerializer (typed models, Dates, then toPlain back to
    * JSON) costs more than the request on thousands of CSRs; the KubeConfig still supplies the TLS
    * settings, credentials (tokens, exec plugins) and proxy agent. Errors have client-node's shape
    * (`code` = HTTP status, `body`) for toClusterError.
    */
-  private async getJson(apiPath: string, signal?: AbortSignal): Promise<unknown> {
+  async getJson(apiPath: string, signal?: AbortSignal): Promise<unknown> {
     const server = this.kc.getCurrentCluster()?.server ?? this.info.server;
     const url = new URL(server.replace(/\/+$/, '') + apiPath);
     const options: https.RequestOptions = {
