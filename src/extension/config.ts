@@ -15,6 +15,7 @@ export type ConfigKey =
   | 'csr.maxExpirationSeconds'
   | 'renew.duration'
   | 'probe.onSave'
+  | 'codeLens.enabled'
   | 'probe.cacheTtlSeconds';
 
 export interface ConfigChange {
@@ -83,6 +84,11 @@ export class Config implements vscode.Disposable {
     return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
       ? Math.floor(seconds)
       : undefined;
+  }
+
+  /** A CodeLens above each certificate field (subject, expiry, verdict); on unless turned off. */
+  get codeLensEnabled(): boolean {
+    return this.get<boolean>('codeLens.enabled') !== false;
   }
 
   /** Validity of renewed certificates (Go duration, default 8760h); never beyond their CA. */

@@ -5,7 +5,14 @@ import type { Finding } from '../../core/findings/finding';
 import type { Ctx } from '../ctx';
 import { KUBECONFIG_SELECTOR, type KubeconfigDocuments } from '../kubeconfig/documents';
 import { renewCommandLink } from '../renew/args';
-import { appendCertificate, appendFindings, appendKey, appendRenewLink, newHoverMarkdown } from './render';
+import {
+  appendCertificate,
+  appendDetailsLink,
+  appendFindings,
+  appendKey,
+  appendRenewLink,
+  newHoverMarkdown,
+} from './render';
 
 /** Fields whose value is (or names) certificate or key material. */
 const CERTIFICATE_FIELDS = new Set([
@@ -61,6 +68,7 @@ async function provideHover(
         md,
         result.findings.filter((f) => onField(f) && !f.certificate),
       );
+      if (reports.length > 0) appendDetailsLink(md, doc.uri, span.start);
       // Client certificates can be renewed (local CA or CSR API); never offered in an untrusted workspace.
       if (key.startsWith('client-certificate') && reports.length > 0 && vscode.workspace.isTrusted) {
         appendRenewLink(md, renewCommandLink(doc.uri.fsPath, span.start));

@@ -189,6 +189,11 @@ export function renewLinkMarkdown(link: string, { l10n }: HoverText): string {
   return `$(sync) [${esc(l10n.t('Renew certificate…'))}](${link})\n\n`;
 }
 
+export function detailsLinkMarkdown(uri: string, offset: number, { l10n }: HoverText): string {
+  const link = commandUri('kubecerts.showCertificateDetails', { uri, offset });
+  return `$(list-flat) [${esc(l10n.t('Show certificate details'))}](${link})\n\n`;
+}
+
 export function commandUri(command: string, ...args: unknown[]): string {
   return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
 }

@@ -7,13 +7,14 @@ import type { Finding } from '../../core/findings/finding';
 import { translate } from '../l10n';
 import {
   certificateMarkdown,
+  detailsLinkMarkdown,
   findingsMarkdown,
   keyMarkdown,
   renewLinkMarkdown,
   type HoverText,
 } from './markdown';
 
-const ALLOWED_COMMANDS = ['kubecerts.copySpkiPin', 'kubecerts.renewCert'];
+const ALLOWED_COMMANDS = ['kubecerts.copySpkiPin', 'kubecerts.renewCert', 'kubecerts.showCertificateDetails'];
 
 function hoverText(): HoverText {
   return { l10n: vscode.l10n, language: vscode.env.language, translate };
@@ -42,6 +43,10 @@ export function appendKey(md: vscode.MarkdownString, key: KeyReport): void {
 
 export function appendFindings(md: vscode.MarkdownString, findings: readonly Finding[]): void {
   md.appendMarkdown(findingsMarkdown(findings, hoverText()));
+}
+
+export function appendDetailsLink(md: vscode.MarkdownString, uri: vscode.Uri, offset: number): void {
+  md.appendMarkdown(detailsLinkMarkdown(uri.toString(), offset, hoverText()));
 }
 
 export function appendRenewLink(md: vscode.MarkdownString, link: string): void {
