@@ -13,6 +13,7 @@ export type ConfigKey =
   | 'pkiDirectories'
   | 'kubeconfig'
   | 'csr.maxExpirationSeconds'
+  | 'cluster.readSecrets'
   | 'renew.duration'
   | 'probe.onSave'
   | 'codeLens.enabled'
@@ -89,6 +90,11 @@ export class Config implements vscode.Disposable {
   /** A CodeLens above each certificate field (subject, expiry, verdict); on unless turned off. */
   get codeLensEnabled(): boolean {
     return this.get<boolean>('codeLens.enabled') !== false;
+  }
+
+  /** Whether the Cluster Certificates view lists TLS Secrets (on unless the user turned it off). */
+  get clusterReadSecrets(): boolean {
+    return this.get<boolean>('cluster.readSecrets') !== false;
   }
 
   /** Validity of renewed certificates (Go duration, default 8760h); never beyond their CA. */

@@ -5,6 +5,7 @@ import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { registerKubeconfigFeatures } from './kubeconfig/register';
 import { registerRenew } from './renew/register';
+import { registerClusterView } from './views/cluster/clusterView';
 import { registerCsrView } from './views/csr/csrView';
 import { registerPkiView } from './views/pki/pkiView';
 
@@ -12,6 +13,7 @@ const FEATURES: readonly ((ctx: Ctx) => void)[] = [
   registerCommands,
   registerKubeconfigFeatures,
   registerCsrView,
+  registerClusterView,
   registerPkiView,
   registerRenew,
 ];

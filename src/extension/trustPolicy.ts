@@ -28,6 +28,15 @@ export const COMMAND_TRUST: Readonly<Record<string, { readonly trust: CommandTru
     'kubecerts.csr.copyCertificate': { trust: 'trusted-only', why: 'reads from the cluster' },
     'kubecerts.csr.saveCertificate': { trust: 'trusted-only', why: 'writes a file' },
     'kubecerts.csr.openYaml': { trust: 'trusted-only', why: 'reads from the cluster' },
+    'kubecerts.cluster.refresh': {
+      trust: 'trusted-only',
+      why: 'connects to a cluster (may run an exec credential plugin)',
+    },
+    'kubecerts.cluster.switchContext': { trust: 'trusted-only', why: 'connects to a cluster' },
+    'kubecerts.cluster.openYaml': { trust: 'trusted-only', why: 'reads from the cluster' },
+    'kubecerts.cluster.showCertificate': { trust: 'trusted-only', why: 'shows what was read from the cluster' },
+    'kubecerts.cluster.copyCertificate': { trust: 'trusted-only', why: 'copies what was read from the cluster' },
+    'kubecerts.cluster.copySpkiPin': { trust: 'trusted-only', why: 'copies what was read from the cluster' },
     'kubecerts.renewCert': {
       trust: 'trusted-only',
       why: 'writes certificates, keys and kubeconfigs, or contacts a cluster',
@@ -40,6 +49,7 @@ export const COMMAND_TRUST: Readonly<Record<string, { readonly trust: CommandTru
 export const RESTRICTED_SETTINGS: Readonly<Record<string, string>> = {
   'kubecerts.pkiDirectories': 'folders whose files are read and shown',
   'kubecerts.kubeconfig': 'the kubeconfig used to connect (its exec plugins run programs)',
+  'kubecerts.cluster.readSecrets': 'whether the cluster view reads TLS Secrets (a workspace may not turn it on)',
 };
 
 /** True when the command may run now. Unknown commands are treated as needing trust. */

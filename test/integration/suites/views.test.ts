@@ -8,7 +8,7 @@ describe('views', () => {
     await vscode.commands.executeCommand('workbench.view.extension.kubecerts');
   });
 
-  for (const view of ['kubecerts.pkiView', 'kubecerts.csrView']) {
+  for (const view of ['kubecerts.pkiView', 'kubecerts.csrView', 'kubecerts.clusterView']) {
     it(`focuses ${view}`, async () => {
       // Rejects with "command not found" when the view is not contributed.
       await vscode.commands.executeCommand(`${view}.focus`);

@@ -47,10 +47,10 @@ describe('package.json', () => {
     assert.deepEqual([...items.enum].sort(), [...FINDING_CODES].sort());
   });
 
-  it('declares the two views in the Kube Certs container', () => {
+  it('declares the three views in the Kube Certs container', () => {
     assert.deepEqual(
       manifest.contributes.views.kubecerts.map((v: { id: string }) => v.id),
-      ['kubecerts.pkiView', 'kubecerts.csrView'],
+      ['kubecerts.pkiView', 'kubecerts.csrView', 'kubecerts.clusterView'],
     );
   });
 

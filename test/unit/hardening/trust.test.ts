@@ -37,6 +37,11 @@ const SENSITIVE_FILES: Readonly<Record<string, readonly string[]>> = {
     'kubecerts.csr.saveCertificate',
   ],
   'src/extension/views/csr/csrCommands.ts': ['kubecerts.csr.saveCertificate'],
+  'src/extension/views/cluster/clusterView.ts': [
+    'kubecerts.cluster.refresh',
+    'kubecerts.cluster.switchContext',
+    'kubecerts.cluster.openYaml',
+  ],
   'src/extension/renew/flow.ts': ['kubecerts.renewCert', 'kubecerts.renewAll'],
 };
 

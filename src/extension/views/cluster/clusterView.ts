@@ -1,0 +1,264 @@
+// The "Cluster Certificates" view: a thin shell over a ClusterSession (connection, reads on a
+// timer while shown, the judged inventory). It connects when first shown, renders the session into
+// the tree, badges and status bar, serves objects as read-only YAML with every Secret value
+// redacted, and registers the commands (clusterCommands.ts).
+import * as vscode from 'vscode';
+import type { ClusterInventory } from '../../../core/cluster/inventory';
+import type { FindingCode } from '../../../core/findings/catalog';
+import { ClusterError } from '../../../node/cluster/errors';
+import { registerCommandTable } from '../../commands';
+import type { Ctx } from '../../ctx';
+import { COMMANDS } from './clusterCommands';
+import { ClusterDecorations } from './clusterDecorations';
+import { errorRows, objectRow } from './clusterRows';
+import { ClusterSession } from './clusterSession';
+import {
+  CLUSTER_URI_SCHEME,
+  CLUSTER_VIEW_ID,
+  ClusterTreeProvider,
+  objectDocumentUri,
+  parseObjectDocumentUri,
+  type ClusterTreeNode,
+  type ProblemItem,
+} from './clusterTree';
+import { CERTIFICATE_URI_SCHEME, certificateDocument } from './clusterCertificate';
+
+/** Residual times in descriptions move with the clock: judged again (no read) this often. */
+const CLOCK_REFRESH_MS = 60 * 60 * 1000;
+
+/** What the view shows, in data: returned by the refresh command (scripts and tests use it). */
+export interface ClusterViewSnapshot {
+  readonly context: string;
+  readonly problem?: ProblemItem;
+  readonly groups: readonly {
+    readonly id: string;
+    readonly skipped: boolean;
+    readonly access: readonly {
+      readonly resource: string;
+      readonly verb: string;
+      readonly forbidden: boolean;
+    }[];
+    readonly rows: readonly {
+      readonly uri: string;
+      readonly kind: string;
+      readonly namespace?: string;
+      readonly name: string;
+      readonly description: string;
+      readonly icon: string;
+      readonly certificates: number;
+      readonly findings: readonly string[];
+      readonly certManager: { readonly certificateName?: string; readonly injectCaFrom?: string };
+    }[];
+  }[];
+}
+
+function problemItem(error: ClusterError): ProblemItem {
+  const messages: Record<ClusterError['kind'], string> = {
+    config: vscode.l10n.t('No usable kubeconfig'),
+    'exec-refused': vscode.l10n.t('Credential plugin not run in an untrusted workspace'),
+    unreachable: vscode.l10n.t('Cluster unreachable'),
+    unauthorized: vscode.l10n.t('Credentials rejected by the cluster'),
+    forbidden: vscode.l10n.t('Cluster error'),
+    'not-found': vscode.l10n.t('Cluster error'),
+    conflict: vscode.l10n.t('Cluster error'),
+    invalid: vscode.l10n.t('Cluster error'),
+    gone: vscode.l10n.t('Cluster error'),
+    refused: vscode.l10n.t('Not connected'),
+    other: vscode.l10n.t('Cluster error'),
+  };
+  return { message: messages[error.kind], detail: error.message };
+}
+
+export class ClusterView implements vscode.Disposable {
+  readonly session: ClusterSession;
+  readonly tree: ClusterTreeProvider;
+  readonly treeView: vscode.TreeView<ClusterTreeNode>;
+  private readonly statusBar: vscode.StatusBarItem;
+  private readonly decorations: ClusterDecorations;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly clock: ReturnType<typeof setInterval>;
+
+  constructor(readonly ctx: Ctx) {
+    this.session = new ClusterSession({
+      connect: async (context) => {
+        // Untrusted workspace: no cluster connection at all (no network, no exec plugin);
+        // onDidGrantWorkspaceTrust reconnects.
+        if (!vscode.workspace.isTrusted)
+          throw new ClusterError(
+            'refused',
+            vscode.l10n.t(
+              'Trust this workspace to connect to a cluster: in an untrusted workspace Kube Certs contacts no cluster.',
+            ),
+          );
+        // Loaded here, on first open: the cluster client pulls in @kubernetes/client-node.
+        const { connectCluster } = await import('../../../node/cluster/client');
+        return connectCluster({ kubeconfig: ctx.config.kubeconfig, context });
+      },
+      location: () => ({ kubeconfig: ctx.config.kubeconfig }),
+      // Secrets are read only in a trusted workspace (nothing connects otherwise) and when allowed.
+      readSecrets: () => vscode.workspace.isTrusted && ctx.config.clusterReadSecrets,
+      judgeOptions: () => {
+        const disabled = ctx.config.disabledFindings;
+        return {
+          warnDays: ctx.config.expiryWarningDays,
+          enabled: (code: FindingCode) => !disabled.has(code),
+        };
+      },
+      now: ctx.clock,
+      log: ctx.log,
+    });
+    this.tree = new ClusterTreeProvider(ctx.clock);
+    this.treeView = vscode.window.createTreeView(CLUSTER_VIEW_ID, {
+      treeDataProvider: this.tree,
+      showCollapseAll: true,
+    });
+    this.statusBar = vscode.window.createStatusBarItem(
+      'kubecerts.clusterContext',
+      vscode.StatusBarAlignment.Left,
+      9,
+    );
+    this.statusBar.name = vscode.l10n.t('Kube Certs: context of the Cluster Certificates view');
+    this.statusBar.command = 'kubecerts.cluster.switchContext';
+    this.decorations = new ClusterDecorations((target) =>
+      target.context === this.session.context
+        ? this.tree
+            .allRows()
+            .find(
+              (r) =>
+                r.ref.kind === target.kind &&
+                r.ref.namespace === target.namespace &&
+                r.ref.name === target.name,
+            )
+        : undefined,
+    );
+    this.clock = setInterval(() => this.session.rejudge(), CLOCK_REFRESH_MS);
+    this.disposables.push(
+      this.session.onDidChange(() => this.render()),
+      this.tree,
+      this.treeView,
+      this.statusBar,
+      this.decorations,
+      vscode.window.registerFileDecorationProvider(this.decorations),
+      vscode.workspace.registerTextDocumentContentProvider(CLUSTER_URI_SCHEME, {
+        provideTextDocumentContent: (uri) => this.yaml(uri),
+      }),
+      vscode.workspace.registerTextDocumentContentProvider(CERTIFICATE_URI_SCHEME, {
+        provideTextDocumentContent: (uri) => certificateDocument(uri, this.tree, ctx.clock()),
+      }),
+      this.treeView.onDidChangeVisibility((e) => {
+        if (e.visible) void this.session.ensureConnected();
+        this.updateStatusBar();
+      }),
+      ctx.config.onDidChange((change) => {
+        // The watcher lists with the kubeconfig and the Secrets setting it was started with.
+        if (change.affects('kubeconfig') || change.affects('cluster.readSecrets'))
+          void this.session.reconnect(this.treeView.visible);
+        else if (change.affects('expiryWarningDays') || change.affects('disabledFindings'))
+          this.session.rejudge();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.session.reconnect(this.treeView.visible)),
+    );
+    if (this.treeView.visible) void this.session.ensureConnected();
+  }
+
+  /** Reads again (or connects) and resolves with what the view shows. */
+  async refresh(): Promise<ClusterViewSnapshot> {
+    await this.session.refresh();
+    return this.snapshot();
+  }
+
+  async switchContext(context: string): Promise<void> {
+    await this.session.switchContext(context);
+  }
+
+  snapshot(): ClusterViewSnapshot {
+    const problem = this.session.problem;
+    const inventory: ClusterInventory | undefined = problem ? undefined : this.session.inventory;
+    const now = this.ctx.clock();
+    return {
+      context: this.session.context,
+      ...(problem ? { problem: problemItem(problem) } : {}),
+      groups: (inventory?.groups ?? []).map((g) => ({
+        id: g.id,
+        skipped: g.skipped === true,
+        access: g.access.map((a) => ({ resource: a.resource, verb: a.verb, forbidden: a.forbidden })),
+        rows: g.rows.map((r) => {
+          const view = objectRow(r, now, vscode.l10n);
+          return {
+            uri: r.uri,
+            kind: r.ref.kind,
+            ...(r.ref.namespace !== undefined ? { namespace: r.ref.namespace } : {}),
+            name: r.ref.name,
+            description: view.description,
+            icon: view.icon[0],
+            certificates: r.certificates.length,
+            findings: r.findings.map((f) => f.code),
+            certManager: r.certManager,
+          };
+        }),
+      })),
+    };
+  }
+
+  /** The YAML document of an object row. */
+  yamlUri(rowUri: string): vscode.Uri | undefined {
+    const row = this.tree.row(rowUri);
+    return row && objectDocumentUri(this.session.context, row);
+  }
+
+  /** Shows and selects an object's row (tests, and the commands run from a document). */
+  async reveal(rowUri: string): Promise<void> {
+    await this.treeView.reveal(this.tree.objectNode(rowUri), { select: true, focus: false, expand: false });
+  }
+
+  private render(): void {
+    const problem = this.session.problem;
+    this.tree.update(this.session.context, this.session.inventory, problem && problemItem(problem));
+    this.decorations.refresh();
+    const errors = problem ? 0 : errorRows(this.tree.allRows());
+    this.treeView.badge = errors
+      ? {
+          value: errors,
+          tooltip: vscode.l10n.t('{0} objects with error-level findings in the cluster', errors),
+        }
+      : undefined;
+    this.updateStatusBar();
+  }
+
+  private async yaml(uri: vscode.Uri): Promise<string> {
+    const target = parseObjectDocumentUri(uri);
+    const client = this.session.client;
+    if (!target) return '';
+    const where = target.namespace ? `${target.namespace}/${target.name}` : target.name;
+    if (!client || target.context !== this.session.context)
+      return vscode.l10n.t('# {0} {1}: not connected to context {2}.', target.kind, where, target.context);
+    const { readRedactedObject } = await import('./clusterYaml');
+    try {
+      return await readRedactedObject(client, target);
+    } catch (err) {
+      const error = err instanceof ClusterError ? err : new ClusterError('other', String(err));
+      this.ctx.log.warn(`Cluster view: reading ${target.kind} ${where}: ${error.message}`);
+      return vscode.l10n.t('# {0} {1} could not be read: {2}', target.kind, where, error.message);
+    }
+  }
+
+  private updateStatusBar(): void {
+    if (this.treeView.visible && this.session.context) {
+      this.statusBar.text = `$(shield) ${this.session.context}`;
+      this.statusBar.tooltip = vscode.l10n.t(
+        'Kubernetes context of the Cluster Certificates view: click to switch',
+      );
+      this.statusBar.show();
+    } else this.statusBar.hide();
+  }
+
+  dispose(): void {
+    clearInterval(this.clock);
+    this.session.dispose();
+    for (const d of this.disposables.splice(0).reverse()) d.dispose();
+  }
+}
+
+export function registerClusterView(ctx: Ctx): void {
+  registerCommandTable(ctx, COMMANDS, ctx.own(new ClusterView(ctx)));
+}
