@@ -11,6 +11,8 @@ export type ConfigKey =
   | 'expiryWarningDays'
   | 'disabledFindings'
   | 'pkiDirectories'
+  | 'kubeletDirectories'
+  | 'probe.pkiFolders'
   | 'kubeconfig'
   | 'csr.maxExpirationSeconds'
   | 'cluster.readSecrets'
@@ -71,6 +73,22 @@ export class Config implements vscode.Disposable {
     const current = user === undefined ? this.pkiDirectories : stringList(user);
     if (current.includes(dir)) return;
     await config.update('pkiDirectories', [...current, dir], vscode.ConfigurationTarget.Global);
+  }
+
+  /** Kubelet folders (/var/lib/kubelet) to show in the PKI view (`~` expanded). */
+  get kubeletDirectories(): string[] {
+    return stringList(this.get('kubeletDirectories')).map(expandHome);
+  }
+
+  /** The user-level kubelet folders only, for an untrusted workspace. */
+  get userKubeletDirectories(): string[] {
+    const value = vscode.workspace.getConfiguration(SECTION).inspect<unknown>('kubeletDirectories');
+    return stringList(value?.globalValue ?? value?.defaultValue).map(expandHome);
+  }
+
+  /** Check the certificates the components of each PKI folder serve whenever the folder is read again (connects: off by default). */
+  get probePkiFolders(): boolean {
+    return this.get<boolean>('probe.pkiFolders') === true;
   }
 
   /** Kubeconfig used to reach the cluster; undefined means $KUBECONFIG, else ~/.kube/config. */

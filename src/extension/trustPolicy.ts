@@ -43,12 +43,17 @@ export const COMMAND_TRUST: Readonly<Record<string, { readonly trust: CommandTru
     },
     'kubecerts.renewAll': { trust: 'trusted-only', why: 'writes certificates, keys and kubeconfigs' },
     'kubecerts.probe.checkAgain': { trust: 'trusted-only', why: 'connects to a server' },
+    'kubecerts.pki.checkServed': {
+      trust: 'trusted-only',
+      why: 'connects to the components named by the PKI folders',
+    },
   };
 
 /** Settings an untrusted workspace may not set (VS Code then uses the user's value): they name paths the extension reads or connects with. */
 export const RESTRICTED_SETTINGS: Readonly<Record<string, string>> = {
   'kubecerts.pkiDirectories': 'folders whose files are read and shown',
   'kubecerts.kubeconfig': 'the kubeconfig used to connect (its exec plugins run programs)',
+  'kubecerts.kubeletDirectories': 'folders whose files are read and shown',
   'kubecerts.cluster.readSecrets': 'whether the cluster view reads TLS Secrets (a workspace may not turn it on)',
 };
 

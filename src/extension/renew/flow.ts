@@ -14,6 +14,7 @@ import { renewKubeadm } from '../../node/renew/kubeadm';
 import { IssuedCertificateRejectedError, renewUser, type UserRenewEvent } from '../../node/renew/user';
 import type { Ctx } from '../ctx';
 import { translate } from '../l10n';
+import type { ServedSummary } from '../views/pki/pkiView';
 import type { RenewAllArgs, RenewCertArgs } from './args';
 
 export type RenewCommandResult =
@@ -21,12 +22,15 @@ export type RenewCommandResult =
       readonly outcome: 'renewed';
       readonly written: readonly WrittenFiles[];
       readonly restart: readonly string[];
+      /** Components that, checked after the renewal, still serve the old certificate. */
+      readonly stillServingOld?: readonly string[];
     }
   | { readonly outcome: 'refused'; readonly reasons: readonly string[] }
   | { readonly outcome: 'cancelled' | 'untrusted' | 'no-target' };
 
 const CSR_VIEW_FOCUS = 'kubecerts.csrView.focus';
 const PKI_REFRESH = 'kubecerts.pki.refresh';
+const PKI_CHECK_SERVED = 'kubecerts.pki.checkServed';
 
 function refuseUntrusted(): RenewCommandResult {
   void vscode.window.showErrorMessage(
@@ -120,11 +124,13 @@ export async function renewAllCertificates(ctx: Ctx, args: RenewAllArgs): Promis
   for (const r of renewed)
     ctx.log.info(`renewed ${r.name}: ${r.written.files.join(', ')}; backups ${r.written.backups.join(', ')}`);
   const restart = podsToRestart(renewed.map((r) => r.name));
+  const stillServingOld = await checkServedAfterRenewal(ctx, configDir);
   announce(
     vscode.l10n.t('Renewed {count} certificates in {dir}.', { count: renewed.length, dir: configDir }),
     restart,
+    stillServingOld,
   );
-  return { outcome: 'renewed', written: renewed.map((r) => r.written), restart };
+  return { outcome: 'renewed', written: renewed.map((r) => r.written), restart, stillServingOld };
 }
 
 async function renewLocal(
@@ -149,14 +155,16 @@ async function renewLocal(
   ctx.log.info(
     `renewed ${choice.name}: ${result.written.files.join(', ')}; backups ${result.written.backups.join(', ')}`,
   );
+  const stillServingOld = await checkServedAfterRenewal(ctx, choice.configDir);
   announce(
     vscode.l10n.t('{name} renewed, valid until {notAfter}. The old files are kept as backups next to them.', {
       name: choice.name,
       notAfter: isoSeconds(result.renewed.notAfter),
     }),
     result.plan.restart,
+    stillServingOld,
   );
-  return { outcome: 'renewed', written: [result.written], restart: result.plan.restart };
+  return { outcome: 'renewed', written: [result.written], restart: result.plan.restart, stillServingOld };
 }
 
 async function renewThroughCsr(
@@ -242,12 +250,49 @@ async function confirm(title: string, detail: string): Promise<boolean> {
   return (await vscode.window.showWarningMessage(title, { modal: true, detail }, renew)) === renew;
 }
 
-function announce(message: string, restart: readonly string[]): void {
+/**
+ * Connects to the components of the renewed folder (the PKI view's check, so its rows show the
+ * result) and returns those still serving an older certificate than their file.
+ */
+async function checkServedAfterRenewal(ctx: Ctx, configDir: string): Promise<string[]> {
+  try {
+    const summaries = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Checking served certificates…'),
+      },
+      () => vscode.commands.executeCommand<ServedSummary[] | undefined>(PKI_CHECK_SERVED, configDir),
+    );
+    const summary = summaries?.find((s) => s.folder === path.resolve(configDir));
+    if (summary) return [...summary.restart];
+    // A folder the PKI view does not show: checked on its own.
+    const { checkServedFolder, componentsToRestart } = await import('../../node/probe/pkiServed');
+    const checked = await checkServedFolder(configDir, {
+      now: ctx.clock(),
+      warnDays: ctx.config.expiryWarningDays,
+      env: process.env,
+      clock: ctx.clock,
+    });
+    return componentsToRestart(checked.rows);
+  } catch (err) {
+    ctx.log.error(`checking the served certificates of ${configDir} failed`, err);
+    return [];
+  }
+}
+
+function announce(
+  message: string,
+  restart: readonly string[],
+  stillServingOld: readonly string[] = [],
+): void {
   // The PKI view re-reads the folders; diagnostics follow the documents VS Code reloads from disk.
   void vscode.commands.executeCommand(PKI_REFRESH);
-  const text = restart.length
-    ? `${message} ${vscode.l10n.t('Restart the {pods} static pods so that they use the new certificates.', { pods: restart.join(', ') })}`
-    : message;
+  // What was observed beats what the plan expects: name the components still serving the old certificate.
+  const text = stillServingOld.length
+    ? `${message} ${vscode.l10n.t('Still serving the old certificate: {components}. Restart them so that they serve the renewed files.', { components: stillServingOld.join(', ') })}`
+    : restart.length
+      ? `${message} ${vscode.l10n.t('Restart the {pods} static pods so that they use the new certificates.', { pods: restart.join(', ') })}`
+      : message;
   void vscode.window.showInformationMessage(text);
 }
 

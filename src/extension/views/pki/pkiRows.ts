@@ -64,8 +64,18 @@ export function itemIcon(item: PkiItem): RowIcon {
   return { id: item.state === 'ok' ? KIND_ICONS[item.kind] : look.icon, color: look.color };
 }
 
-/** The verdict alone: "364d", "expired 3y ago", "MISSING", "mis-signed". The rest is in the icon and tooltip. */
+/**
+ * The verdict alone: "364d", "expired 3y ago", "MISSING", "mis-signed"; a file renewed but not yet
+ * served says so first ("restart needed · 364d"). The rest is in the icon and tooltip.
+ */
 export function describeItem(item: PkiItem, now: Date, l10n: L10n): string {
+  const verdict = fileVerdict(item, now, l10n);
+  if (!item.served?.stale) return verdict;
+  const restart = l10n.t('restart needed', {});
+  return verdict ? `${restart} · ${verdict}` : restart;
+}
+
+function fileVerdict(item: PkiItem, now: Date, l10n: L10n): string {
   const cert = item.certificate;
   switch (item.state) {
     case 'missing':
@@ -143,6 +153,39 @@ export function tooltipRows(item: PkiItem, l10n: L10n): [string, string][] {
     ]);
   if (item.rotatedByKubelet)
     rows.push([l10n.t('Renewal', {}), l10n.t('rotated by the kubelet, not by kubeadm', {})]);
+  const kubelet = item.kubelet;
+  if (kubelet?.linkTarget) rows.push([l10n.t('Points to', {}), kubelet.linkTarget]);
+  if (kubelet?.role === 'serving')
+    rows.push([
+      l10n.t('Signed by', {}),
+      kubelet.selfSigned
+        ? l10n.t('the kubelet itself (self-signed, never renewed)', {})
+        : l10n.t('the cluster CA (serverTLSBootstrap)', {}),
+    ]);
+  if (kubelet?.rotateCertificates !== undefined)
+    rows.push(['rotateCertificates', kubelet.rotateCertificates]);
+  if (kubelet?.serverTLSBootstrap !== undefined)
+    rows.push(['serverTLSBootstrap', kubelet.serverTLSBootstrap]);
+  const served = item.served;
+  if (served) {
+    const what =
+      served.serialHex !== undefined
+        ? l10n.t('serial {serial}, expires {notAfter}', {
+            serial: served.serialHex,
+            notAfter: served.notAfter?.toISOString() ?? '',
+          })
+        : l10n.t('not reachable: {error}', { error: served.error ?? '' });
+    rows.push([
+      l10n.t('Served by {component} at {server}', { component: served.component, server: served.server }),
+      what,
+    ]);
+    rows.push([l10n.t('Checked at', {}), served.at.toISOString()]);
+    if (served.stale)
+      rows.push([
+        l10n.t('Restart', {}),
+        l10n.t('{component} still serves its old certificate', { component: served.component }),
+      ]);
+  }
   if (item.reason) rows.push([l10n.t('Problem', {}), item.reason]);
   return rows;
 }

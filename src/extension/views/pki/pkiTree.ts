@@ -137,7 +137,11 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
     if (node.kind === 'root') {
       const inv = node.inventory;
       if (!inv) return [];
-      const out: PkiTreeNode[] = inv.groups.map((g) => this.itemNode(node, g.ca, g.children));
+      // A kubelet folder's two certificates come first, directly under it.
+      const out: PkiTreeNode[] = [
+        ...inv.kubelet.map((item) => this.itemNode(node, item, [])),
+        ...inv.groups.map((g) => this.itemNode(node, g.ca, g.children)),
+      ];
       const sections: [SectionKind, number][] = [
         ['unknown-issuer', inv.unknownIssuer.length],
         ['key-pairs', inv.keyPairs.length],
@@ -170,7 +174,7 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
     if (node.kind === 'finding') return this.nodes.get(`${node.root.folder}|section:checks`);
     if (node.kind === 'section') return node.root;
     const item = node.item;
-    if (item.kind === 'ca') return node.root;
+    if (item.kind === 'ca' || item.kubelet) return node.root;
     if (item.kind === 'backup') return this.nodes.get(`${node.root.folder}|section:backups`);
     if (item.kind === 'kubeconfig') return this.nodes.get(`${node.root.folder}|section:kubeconfigs`);
     if (item.kind === 'key-pair') return this.nodes.get(`${node.root.folder}|section:key-pairs`);
@@ -270,9 +274,12 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
   }
 }
 
-/** Findings not attached to an item: static pod wiring and CIS file checks. */
+/** Findings not attached to an item: static pod wiring, CIS file checks, components serving no file of the folder. */
 export function checkFindings(inventory: PkiInventory): Finding[] {
-  return inventory.findings.filter((f) => f.code.startsWith('wiring-') || f.code.startsWith('cis-'));
+  return [
+    ...inventory.findings.filter((f) => f.code.startsWith('wiring-') || f.code.startsWith('cis-')),
+    ...inventory.servedChecks,
+  ];
 }
 
 function nodeId(root: RootNode, itemId: string): string {
@@ -287,6 +294,7 @@ function shapeOf(inventory: PkiInventory): string {
     inventory.kubeconfigs.map((i) => i.id).join(','),
     inventory.keyPairs.map((i) => i.id).join(','),
     inventory.backups.map((i) => i.id).join(','),
+    inventory.kubelet.map((i) => i.id).join(','),
     checkFindings(inventory)
       .map((f) => `${f.code}:${f.file}:${f.span.start}:${JSON.stringify(f.params)}`)
       .join(','),

@@ -8,10 +8,11 @@ import type { FindingCode } from '../../../core/findings/catalog';
 import type { PkiInventory } from '../../../core/pki/inventory';
 import type { PkiItemState } from '../../../core/pki/item';
 import type { PkiScanner } from '../../../core/pki/scanner';
+import type { ProbeObservation } from '../../../core/probe/verdict';
 import type { FsPkiTreeSource } from '../../../node/pki/fsSource';
 import { registerCommandTable, type CommandTable } from '../../commands';
 import type { Ctx } from '../../ctx';
-import { errorCount } from './pkiRows';
+import { describeItem, errorCount } from './pkiRows';
 import { PkiTreeProvider, type PkiTreeNode, type RootNode } from './pkiTree';
 import { SerialQueue } from './serialQueue';
 
@@ -29,6 +30,24 @@ interface RootState {
   timer?: ReturnType<typeof setTimeout>;
   /** Scans of this root, one after the other so results land in order. */
   readonly scans: SerialQueue;
+  /** What its components served when last checked, by endpoint: compared with the files after every scan. */
+  observations?: ReadonlyMap<string, ProbeObservation>;
+}
+
+/** The outcome of "Check Served Certificates" for one folder, as data (returned by the command). */
+export interface ServedSummary {
+  readonly folder: string;
+  /** Components serving an older certificate than their file: restart these. */
+  readonly restart: readonly string[];
+  readonly endpoints: readonly {
+    readonly component: string;
+    readonly server: string;
+    readonly item?: string;
+    readonly stale: boolean;
+    readonly serialHex?: string;
+    readonly error?: string;
+    readonly findings: readonly string[];
+  }[];
 }
 
 /** What the view shows, as data: returned by kubecerts.pki.refresh for scripts and tests. */
@@ -43,6 +62,9 @@ export interface PkiViewSnapshot {
       readonly kind: string;
       readonly state: PkiItemState;
       readonly findings: readonly string[];
+      /** The row as drawn: its description and tooltip text (tests read the 300 px verdict from here). */
+      readonly description: string;
+      readonly stale?: boolean;
     }[];
     readonly findings: readonly string[];
   }[];
@@ -67,7 +89,7 @@ export class PkiView implements vscode.Disposable {
       this.tree,
       this.treeView,
       ctx.config.onDidChange((change) => {
-        if (change.affects('pkiDirectories')) this.reloadRoots();
+        if (change.affects('pkiDirectories') || change.affects('kubeletDirectories')) this.reloadRoots();
         else if (change.affects('expiryWarningDays') || change.affects('disabledFindings')) this.rebuildAll();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reloadRoots()),
@@ -124,6 +146,7 @@ export class PkiView implements vscode.Disposable {
         }
         this.roots.set(node.folder, state);
         this.run(state, () => state.scanner.scan(this.options()));
+        if (this.autoCheck()) void this.checkRoot(state);
       }
       this.updateBadge();
     });
@@ -134,9 +157,11 @@ export class PkiView implements vscode.Disposable {
     const { folderLooksLikePki } = await import('../../../node/pki/fsSource');
     const { isDirectory } = await import('../../../node/fs/stat');
     // Untrusted workspace: its own setting values may point anywhere; only user settings count.
-    const configured = vscode.workspace.isTrusted
-      ? this.ctx.config.pkiDirectories
-      : this.ctx.config.userPkiDirectories;
+    const trusted = vscode.workspace.isTrusted;
+    const configured = [
+      ...(trusted ? this.ctx.config.pkiDirectories : this.ctx.config.userPkiDirectories),
+      ...(trusted ? this.ctx.config.kubeletDirectories : this.ctx.config.userKubeletDirectories),
+    ];
     const out: string[] = [];
     for (const dir of configured.map((d) => path.resolve(d)))
       if (!out.includes(dir) && (await isDirectory(dir))) out.push(dir);
@@ -176,14 +201,80 @@ export class PkiView implements vscode.Disposable {
 
   /** Lists every folder again (files whose size and mtime did not move are still not re-read). */
   rescanAll(): void {
-    for (const state of this.roots.values()) this.run(state, () => state.scanner.scan(this.options()));
+    for (const state of this.roots.values()) {
+      this.run(state, () => state.scanner.scan(this.options()));
+      if (this.autoCheck()) void this.checkRoot(state);
+    }
+  }
+
+  /** kubecerts.probe.pkiFolders: every full read of a folder also connects (trusted workspaces only). */
+  private autoCheck(): boolean {
+    return vscode.workspace.isTrusted && this.ctx.config.probePkiFolders;
+  }
+
+  /** Connects to the components of each folder (or of `folder`) and shows what they serve on the rows. */
+  async checkServed(folder?: string): Promise<ServedSummary[]> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Checking served certificates connects to servers: not in an untrusted workspace.'),
+      );
+      return [];
+    }
+    await this.settled();
+    const wanted = folder === undefined ? undefined : path.resolve(folder);
+    const states = [...this.roots.values()].filter((s) => wanted === undefined || s.node.folder === wanted);
+    return Promise.all(states.map((state) => this.checkRoot(state)));
+  }
+
+  private async checkRoot(state: RootState): Promise<ServedSummary> {
+    const engine = await import('./engine');
+    let summary: ServedSummary = { folder: state.node.folder, restart: [], endpoints: [] };
+    await state.scans.push(async () => {
+      // The files as they are now: a renewal may just have written them.
+      const inventory = await state.scanner.scan(this.options());
+      const endpoints = engine.servedEndpoints(inventory);
+      state.observations = await engine.observeEndpoints(endpoints, {
+        env: process.env,
+        clock: this.ctx.clock,
+      });
+      const rows = engine.servedRows(inventory, state.observations, this.options());
+      this.tree.update(state.node, engine.withServed(inventory, rows));
+      summary = {
+        folder: state.node.folder,
+        restart: engine.componentsToRestart(rows),
+        endpoints: rows.map((row) => ({
+          component: row.endpoint.component,
+          server: row.endpoint.target.server,
+          ...(row.item ? { item: row.item.id } : {}),
+          stale: row.facts.stale,
+          ...(row.facts.serialHex !== undefined ? { serialHex: row.facts.serialHex } : {}),
+          ...(row.facts.error !== undefined ? { error: row.facts.error } : {}),
+          findings: row.findings.map((f) => f.code),
+        })),
+      };
+      this.ctx.log.info(
+        `PKI view: ${state.node.folder}: checked ${rows.length} served certificates` +
+          (summary.restart.length ? `; still serving an old certificate: ${summary.restart.join(', ')}` : ''),
+      );
+    });
+    this.updateBadge();
+    return summary;
   }
 
   private run(state: RootState, scan: () => Promise<PkiInventory>): void {
     void state.scans.push(async () => {
       try {
         const before = state.scanner.decodeCount;
-        const inventory = await scan();
+        const scanned = await scan();
+        // A check already made is compared with the files as they are now (renewed since, or not).
+        let inventory = scanned;
+        if (state.observations) {
+          const engine = await import('./engine');
+          inventory = engine.withServed(
+            scanned,
+            engine.servedRows(scanned, state.observations, this.options()),
+          );
+        }
         this.tree.update(state.node, inventory);
         this.ctx.log.info(
           `PKI view: ${state.node.folder}: ${inventory.items.size} items, ${state.scanner.decodeCount - before} files decoded`,
@@ -216,6 +307,8 @@ export class PkiView implements vscode.Disposable {
           kind: item.kind,
           state: item.state,
           findings: item.findings.map((f) => f.code),
+          description: describeItem(item, this.ctx.clock(), vscode.l10n),
+          ...(item.served ? { stale: item.served.stale } : {}),
         })),
         findings: (root.inventory?.findings ?? []).map((f) => f.code),
       })),
@@ -262,6 +355,13 @@ export const COMMANDS: CommandTable<PkiView> = {
     view.reloadRoots();
     await view.settled();
     return view.snapshot();
+  },
+  // From the palette or the title bar: every folder; from a folder's row: that folder; from the renewal: a path.
+  'kubecerts.pki.checkServed': (view) => (folder?: unknown) => {
+    const node = folder as PkiTreeNode | undefined;
+    return view.checkServed(
+      typeof folder === 'string' ? folder : node?.kind === 'root' ? node.folder : undefined,
+    );
   },
   'kubecerts.pki.addFolder': (view) => (folder?: unknown) =>
     view.addFolder(typeof folder === 'string' ? folder : undefined),

@@ -16,6 +16,10 @@ import { removeTree, writeKubeadmTree } from '../../../fixtures/kubeadm';
 import { writeKubeletFolder } from '../../../fixtures/kubelet';
 import { PkiScanner } from '../../../../src/core/pki/scanner';
 import { openPkiFolder } from '../../../../src/node/pki/fsSource';
+import { englishTemplate } from '../../../../src/core/findings/finding';
+import { describeItem, tooltipRows } from '../../../../src/extension/views/pki/pkiRows';
+
+const l10n = { t: englishTemplate };
 
 const EC = { algorithm: 'EC', curve: 'P-256' } as const;
 
@@ -107,6 +111,14 @@ describe('served certificates of a PKI folder', function () {
     assert.notEqual(stale.params.diskSerial, oldSerial);
     assert.equal(stale.file, join(root, 'pki/apiserver.crt'));
     assert.equal(item.served?.stale, true);
+    // The row: the verdict first and short (a 300 px side bar), the served serial in the tooltip.
+    assert.match(describeItem(item, new Date(), l10n), /^restart needed · 36[45]d$/);
+    const tooltip = new Map(tooltipRows(item, l10n));
+    assert.equal(tooltip.get('Restart'), 'kube-apiserver still serves its old certificate');
+    assert.match(
+      tooltip.get(`Served by kube-apiserver at https://127.0.0.1:${portOf(apiserver)}`) ?? '',
+      new RegExp(`^serial ${oldSerial}, expires `),
+    );
     // etcd serves its file: nothing on its row; the peer port is closed: unreachable, not stale.
     const codes = (id: string) => after.inventory.items.get(id)?.findings.map((f) => f.code) ?? [];
     assert.deepEqual(codes('cert:pki/etcd/server.crt'), []);
