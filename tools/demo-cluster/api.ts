@@ -19,13 +19,18 @@ import {
   type ResourcePath,
 } from './http';
 import { eventHandler, nodeHandler } from './nodeHandler';
+import { objectHandler } from './objectHandler';
+import type { ObjectRegistry } from './objectRegistry';
 import { openApiDocument, openApiIndex } from './openapi';
+import { OBJECT_RESOURCES } from './resources';
 import { selfSubjectAccessReviewHandler, selfSubjectReviewHandler } from './reviewHandler';
 import { CSR_RESOURCE, type CsrStore } from './store';
 import type { KubeNode } from './types';
 
 export interface ApiDeps {
   readonly store: CsrStore;
+  /** Namespaces, Secrets, ConfigMaps, webhook configurations, APIServices, CRDs. */
+  readonly objects: ObjectRegistry;
   readonly nodes: readonly KubeNode[];
   readonly now: () => Date;
   readonly tokens: readonly BootstrapToken[];
@@ -51,6 +56,12 @@ export class ApiHandler {
       'v1/events': eventHandler(resourceVersion),
       'authorization.k8s.io/v1/selfsubjectaccessreviews': selfSubjectAccessReviewHandler(deps.store),
       'authentication.k8s.io/v1/selfsubjectreviews': selfSubjectReviewHandler,
+      ...Object.fromEntries(
+        OBJECT_RESOURCES.map((def) => [
+          `${def.ref.group ? def.ref.group + '/' : ''}${def.version}/${def.ref.resource}`,
+          objectHandler(def, deps.objects),
+        ]),
+      ),
     };
   }
 
@@ -103,6 +114,7 @@ export class ApiHandler {
       resource: resourcePath.resource,
       subresource: resourcePath.subresource,
       name: resourcePath.name,
+      namespace: resourcePath.namespace,
     };
     const decision = authorize(user, attrs);
     if (decision === 'deny') throw forbidden(user, attrs, refOf(resourcePath), resourcePath.name);
@@ -120,7 +132,7 @@ export class ApiHandler {
 }
 
 function refOf(path: ResourcePath): ResourceRef {
-  return path.resource === CSR_RESOURCE.resource
-    ? CSR_RESOURCE
-    : { resource: path.resource, group: path.group, kind: path.resource };
+  if (path.resource === CSR_RESOURCE.resource) return CSR_RESOURCE;
+  const def = OBJECT_RESOURCES.find((d) => d.ref.resource === path.resource && d.ref.group === path.group);
+  return def?.ref ?? { resource: path.resource, group: path.group, kind: path.resource };
 }

@@ -28,12 +28,30 @@ export interface Binding {
   readonly name: string;
   readonly subjects: readonly Subject[];
   readonly rules: readonly PolicyRule[];
+  /** A RoleBinding in each of these namespaces; absent = a ClusterRoleBinding. */
+  readonly namespaces?: readonly string[];
 }
 
 const CSR_READ = ['get', 'list', 'watch'];
 const CERTS = 'certificates.k8s.io';
 
 export const VIEWER_GROUP = 'kubecerts:viewers';
+
+/** A user who may read Secrets only in SECRET_READER_NAMESPACES: the 403-and-fall-back case. */
+export const NAMESPACE_READER_USER = 'kubecerts-ns-reader';
+export const SECRET_READER_NAMESPACES: readonly string[] = ['ingress-nginx', 'monitoring'];
+
+/** Reading where clusters keep certificates, Secrets aside. */
+const CERTIFICATE_OBJECTS_READ: readonly PolicyRule[] = [
+  { verbs: CSR_READ, apiGroups: [''], resources: ['namespaces', 'configmaps'] },
+  {
+    verbs: CSR_READ,
+    apiGroups: ['admissionregistration.k8s.io'],
+    resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+  },
+  { verbs: CSR_READ, apiGroups: ['apiregistration.k8s.io'], resources: ['apiservices'] },
+  { verbs: CSR_READ, apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'] },
+];
 
 export const BINDINGS: readonly Binding[] = [
   {
@@ -80,7 +98,20 @@ export const BINDINGS: readonly Binding[] = [
     rules: [
       { verbs: CSR_READ, apiGroups: [CERTS], resources: ['certificatesigningrequests'] },
       { verbs: CSR_READ, apiGroups: [''], resources: ['nodes', 'events'] },
+      ...CERTIFICATE_OBJECTS_READ,
     ],
+  },
+  {
+    name: 'kubecerts:certificate-objects-view',
+    subjects: [{ kind: 'User', name: NAMESPACE_READER_USER }],
+    rules: CERTIFICATE_OBJECTS_READ,
+  },
+  {
+    // RoleBindings of the same Role in a few namespaces: list/get/watch Secrets there, nowhere else.
+    name: 'kubecerts:secret-reader',
+    namespaces: SECRET_READER_NAMESPACES,
+    subjects: [{ kind: 'User', name: NAMESPACE_READER_USER }],
+    rules: [{ verbs: CSR_READ, apiGroups: [''], resources: ['secrets'] }],
   },
   {
     name: 'system:node-bootstrapper',
@@ -124,6 +155,8 @@ export interface ResourceAttributes {
   readonly resource: string;
   readonly subresource?: string;
   readonly name?: string;
+  /** Absent for cluster-scoped resources and for requests across all namespaces. */
+  readonly namespace?: string;
 }
 
 export type Attributes = ResourceAttributes | { readonly verb: string; readonly path: string };
@@ -139,6 +172,11 @@ export function authorize(
   for (const binding of bindings) {
     if (
       !binding.subjects.some((s) => (s.kind === 'User' ? s.name === user.name : user.groups.includes(s.name)))
+    )
+      continue;
+    if (
+      binding.namespaces &&
+      !('resource' in attrs && attrs.namespace && binding.namespaces.includes(attrs.namespace))
     )
       continue;
     for (const rule of binding.rules) {
@@ -177,7 +215,8 @@ export function forbidden(user: UserInfo, attrs: Attributes, ref?: ResourceRef, 
     );
   }
   const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
-  const why = `User "${user.name}" cannot ${attrs.verb} resource "${resource}" in API group "${attrs.apiGroup}" at the cluster scope`;
+  const scope = attrs.namespace ? `in the namespace "${attrs.namespace}"` : 'at the cluster scope';
+  const why = `User "${user.name}" cannot ${attrs.verb} resource "${resource}" in API group "${attrs.apiGroup}" ${scope}`;
   const target = ref ?? { resource: attrs.resource, group: attrs.apiGroup, kind: attrs.resource };
   return forbiddenWith(target, name, why);
 }

@@ -8,7 +8,9 @@ import { ApiHandler } from './api';
 import { prepareClusterFiles, pointKubeconfigsAt } from './clusterFiles';
 import { CertificateControllers, UPSTREAM_GC_POLICY, type GcPolicy } from './controllers';
 import { buildNodes } from './nodes';
+import { ObjectRegistry } from './objectRegistry';
 import { seedCsrs } from './seed';
+import { ensureSystemNamespaces, seedObjects } from './seedObjects';
 import {
   apiserverServingPair,
   readApiserverPair,
@@ -17,7 +19,7 @@ import {
   type ServingMode,
 } from './serving';
 import { loadClusterCa } from './signers';
-import { CsrStore } from './store';
+import { CsrStore, Database } from './store';
 
 export interface DemoClusterOptions {
   readonly dir: string;
@@ -72,7 +74,9 @@ export async function startDemoCluster(options: DemoClusterOptions): Promise<Dem
     typeof fixed === 'function' ? fixed : fixed ? () => new Date(fixed.getTime()) : () => new Date();
   const keySpec: KeySpec = options.key ?? { algorithm: 'RSA', bits: 2048 };
   const files = await prepareClusterFiles(dir, now(), keySpec);
-  const store = await CsrStore.open(path.join(dir, 'state'), { fsync: options.fsync });
+  const db = await Database.open(path.join(dir, 'state'), { fsync: options.fsync });
+  const store = await CsrStore.in(db);
+  const objects = await ObjectRegistry.open(db, files.caCertPem);
   const ca = await loadClusterCa(files.caCertPem, files.caKeyPem);
   const gc = options.gc === true ? { intervalMs: 60_000, ...UPSTREAM_GC_POLICY } : options.gc || undefined;
   const controllers = new CertificateControllers({
@@ -87,6 +91,7 @@ export async function startDemoCluster(options: DemoClusterOptions): Promise<Dem
   let port = 0;
   const api = new ApiHandler({
     store,
+    objects,
     nodes: buildNodes(files.createdAt),
     now,
     tokens: files.tokens,
@@ -127,9 +132,17 @@ export async function startDemoCluster(options: DemoClusterOptions): Promise<Dem
       });
     }
     await pointKubeconfigsAt(dir, url);
+    await ensureSystemNamespaces(objects, files.createdAt);
     controllers.start();
     if (options.seed) {
       await seedCsrs({ store, now: now(), bootstrapTokenId: files.tokens[0].id, controllers });
+      await seedObjects({
+        objects,
+        now: now(),
+        clusterCaPem: files.caCertPem,
+        server: url,
+        bootstrapToken: files.tokens[0],
+      });
     }
     await controllers.idle();
   } catch (err) {

@@ -11,7 +11,7 @@ import { issueCertificate, type KeySpec } from '../../src/core/x509/issue';
 import { atomicWriteFile } from '../../src/node/fs/atomicWrite';
 import { pathExists } from '../../src/node/fs/stat';
 import type { BootstrapToken } from './authn';
-import { VIEWER_GROUP } from './authz';
+import { NAMESPACE_READER_USER, VIEWER_GROUP } from './authz';
 import { CONTROL_PLANE_NODE } from './nodes';
 
 export const CLUSTER_NAME = 'kubecerts-demo';
@@ -20,6 +20,7 @@ export const CLUSTER_NAME = 'kubecerts-demo';
 const DEMO_USERS: readonly { file: string; commonName: string; organizations: string[] }[] = [
   { file: 'viewer.conf', commonName: 'kubecerts-viewer', organizations: [VIEWER_GROUP] },
   { file: 'node-1.conf', commonName: 'system:node:node-1', organizations: ['system:nodes'] },
+  { file: 'ns-reader.conf', commonName: NAMESPACE_READER_USER, organizations: [] },
 ];
 
 export const BOOTSTRAP_KUBECONFIG = 'bootstrap-kubelet.conf';

@@ -10,12 +10,11 @@ import {
   unknownFields,
   type CsrSubresource,
 } from './csrApi';
-import { ApiError, badRequest, notFound } from './errors';
+import { notFound } from './errors';
 import {
   attrsOf,
   checkFields,
   methodNotAllowed,
-  openStream,
   readBody,
   resourceNotFound,
   send,
@@ -23,10 +22,11 @@ import {
   sendObject,
   type Call,
   type Handler,
+  watchStore,
 } from './http';
 import { applyPatch } from './patch';
 import { fieldsMatch, labelsMatch, parseFieldSelector, parseLabelSelector } from './selectors';
-import { CSR_RESOURCE, TooOldResourceVersionError, type CsrStore } from './store';
+import { CSR_RESOURCE, type CsrStore } from './store';
 import { CSR_TABLE } from './table';
 import type { Csr, ObjectMeta } from './types';
 
@@ -53,7 +53,7 @@ export function csrHandler(store: CsrStore): Handler {
       case 'list':
       case 'watch': {
         const matches = csrFilter(query, own);
-        if (verb === 'watch') return watchCsrs(call, store, matches);
+        if (verb === 'watch') return watchStore(call, CSR_TABLE, store, matches);
         return sendList(
           call,
           CSR_TABLE,
@@ -128,28 +128,6 @@ export function csrHandler(store: CsrStore): Handler {
         throw methodNotAllowed();
     }
   };
-}
-
-function watchCsrs(call: Call, store: CsrStore, matches: (csr: Csr) => boolean): void {
-  const stream = openStream(call, CSR_TABLE);
-  const from = call.query.get('resourceVersion');
-  let since: number;
-  if (!from || from === '0' || call.query.get('sendInitialEvents') === 'true') {
-    for (const csr of store.list()) if (matches(csr)) stream.send('ADDED', csr);
-    since = store.resourceVersion;
-  } else {
-    since = Number(from);
-    if (!Number.isInteger(since)) throw badRequest(`invalid resource version: ${from}`);
-  }
-  try {
-    const unsubscribe = store.watch(since, (event) => {
-      if (matches(event.object)) stream.send(event.type, event.object);
-    });
-    call.res.on('close', unsubscribe);
-  } catch (err) {
-    if (!(err instanceof TooOldResourceVersionError)) throw err;
-    stream.error(new ApiError('Expired', err.message));
-  }
 }
 
 function csrFilter(query: URLSearchParams, own: (csr: Csr) => boolean): (csr: Csr) => boolean {

@@ -1,5 +1,6 @@
 // Discovery documents: what kubectl reads to map `csr` to certificatesigningrequests.certificates.k8s.io/v1.
 // kubectl 1.32 asks for aggregated discovery first and falls back to these legacy documents.
+import { OBJECT_RESOURCES } from './resources';
 
 export interface ApiResource {
   readonly name: string;
@@ -8,6 +9,7 @@ export interface ApiResource {
   readonly namespaced: boolean;
   readonly verbs: readonly string[];
   readonly shortNames?: readonly string[];
+  readonly categories?: readonly string[];
 }
 
 export interface GroupVersion {
@@ -19,7 +21,7 @@ export interface GroupVersion {
 
 const CSR_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-export const SERVED_APIS: readonly GroupVersion[] = [
+const FIXED_APIS: readonly GroupVersion[] = [
   {
     group: '',
     version: 'v1',
@@ -97,6 +99,37 @@ export const SERVED_APIS: readonly GroupVersion[] = [
     ],
   },
 ];
+
+/** The fixed groups plus every stored resource of resources.ts (and its /status). */
+export const SERVED_APIS: readonly GroupVersion[] = (() => {
+  const groups = FIXED_APIS.map((gv) => ({ ...gv, resources: [...gv.resources] }));
+  for (const def of OBJECT_RESOURCES) {
+    let gv = groups.find((g) => g.group === def.ref.group && g.version === def.version);
+    if (!gv) {
+      gv = { group: def.ref.group, version: def.version, resources: [] };
+      groups.push(gv);
+    }
+    gv.resources.push({
+      name: def.ref.resource,
+      singularName: def.singularName,
+      kind: def.ref.kind,
+      namespaced: def.namespaced,
+      verbs: def.verbs,
+      ...(def.shortNames ? { shortNames: def.shortNames } : {}),
+      ...(def.categories ? { categories: def.categories } : {}),
+    });
+    if (def.statusSubresource) {
+      gv.resources.push({
+        name: `${def.ref.resource}/status`,
+        singularName: '',
+        kind: def.ref.kind,
+        namespaced: def.namespaced,
+        verbs: ['get', 'patch', 'update'],
+      });
+    }
+  }
+  return groups;
+})();
 
 export const SERVER_VERSION = {
   major: '1',

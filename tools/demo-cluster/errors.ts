@@ -126,7 +126,8 @@ export interface FieldError {
     | 'FieldValueInvalid'
     | 'FieldValueNotSupported'
     | 'FieldValueForbidden'
-    | 'FieldValueDuplicate';
+    | 'FieldValueDuplicate'
+    | 'FieldValueTooLong';
   readonly field: string;
   readonly detail: string;
   /** Rendered in the message for Invalid/NotSupported/Duplicate. */
@@ -139,6 +140,7 @@ const FIELD_ERROR_TEXT: Record<FieldError['type'], string> = {
   FieldValueNotSupported: 'Unsupported value',
   FieldValueForbidden: 'Forbidden',
   FieldValueDuplicate: 'Duplicate value',
+  FieldValueTooLong: 'Too long',
 };
 
 export function fieldErrorText(e: FieldError): string {

@@ -6,11 +6,18 @@ import type { Decision, ResourceAttributes } from './authz';
 import { ApiError, badRequest } from './errors';
 import { PROTOBUF_CONTENT_TYPE, decodeProtobuf } from './protobuf';
 import { toTable, type IncludeObject, type TablePrinter } from './table';
-import type { WatchEventType } from './store';
+import {
+  TooOldResourceVersionError,
+  objectKey,
+  type ObjectStore,
+  type StoredObject,
+  type WatchEventType,
+} from './store';
 import type { ObjectMeta, UserInfo } from './types';
 
 const BODY_TYPES = ['application/json', 'application/yaml', 'application/x-yaml', PROTOBUF_CONTENT_TYPE];
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const NAMESPACE_SUBRESOURCES = ['status', 'finalize'];
 
 /** A parsed resource path: /api/v1/…, /apis/<group>/<version>/… */
 export interface ResourcePath {
@@ -55,7 +62,10 @@ export function parseResourcePath(path: string): ResourcePath | undefined {
     return undefined;
   }
   let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
+  // namespaces/NAME/status is a subresource of a namespace, not a resource "status" inside it.
+  const namespaceSubresource =
+    rest[0] === 'namespaces' && rest.length === 3 && NAMESPACE_SUBRESOURCES.includes(rest[2]);
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !namespaceSubresource) {
     namespace = decodeURIComponent(rest[1]);
     rest = rest.slice(2);
   }
@@ -90,6 +100,7 @@ export function attrsOf(call: Call): ResourceAttributes {
     resource: call.path.resource,
     subresource: call.path.subresource,
     name: call.path.name,
+    namespace: call.path.namespace,
   };
 }
 
@@ -215,11 +226,6 @@ interface ContinueToken {
   readonly start: string;
 }
 
-/** The key items are listed by and continue from: `namespace/name`, or the name of a cluster-scoped object. */
-export function objectKey(meta: { readonly name: string; readonly namespace?: string }): string {
-  return meta.namespace ? `${meta.namespace}/${meta.name}` : meta.name;
-}
-
 /** limit/continue: a continue token names the last item returned; items are in key order. */
 export function paginate<T extends { metadata: ObjectMeta }>(
   all: readonly T[],
@@ -329,4 +335,36 @@ export function watchStatic<T extends { metadata: ObjectMeta }>(
   const stream = openStream(call, printer);
   const from = call.query.get('resourceVersion');
   if (!from || from === '0') for (const item of items) stream.send('ADDED', item);
+}
+
+/**
+ * A watch on a store: with no resourceVersion (or 0, or sendInitialEvents) the matching objects as
+ * ADDED first, then every matching change after it; a resourceVersion older than the kept history
+ * ends the stream with 410 Expired, as after an etcd compaction.
+ */
+export function watchStore<T extends StoredObject & { metadata: ObjectMeta }>(
+  call: Call,
+  printer: TablePrinter<T>,
+  store: ObjectStore<T>,
+  matches: (obj: T) => boolean,
+): void {
+  const stream = openStream(call, printer);
+  const from = call.query.get('resourceVersion');
+  let since: number;
+  if (!from || from === '0' || call.query.get('sendInitialEvents') === 'true') {
+    for (const obj of store.list()) if (matches(obj)) stream.send('ADDED', obj);
+    since = store.resourceVersion;
+  } else {
+    since = Number(from);
+    if (!Number.isInteger(since)) throw badRequest(`invalid resource version: ${from}`);
+  }
+  try {
+    const unsubscribe = store.watch(since, (event) => {
+      if (matches(event.object)) stream.send(event.type, event.object);
+    });
+    call.res.on('close', unsubscribe);
+  } catch (err) {
+    if (!(err instanceof TooOldResourceVersionError)) throw err;
+    stream.error(new ApiError('Expired', err.message));
+  }
 }

@@ -1,10 +1,12 @@
 // Decodes the Kubernetes protobuf encoding of the objects typed clients send. kubectl's typed client
 // (`certificate approve|deny`, `auth can-i`) sends its body in protobuf and, in 1.32, does not fall back to
-// JSON on a 415, so the server must read it. Field numbers are those of k8s.io/api
-// certificates/v1 and apimachinery meta/v1 generated.proto; unknown fields are skipped.
+// JSON on a 415, so the server must read it (`kubectl create secret tls` too). Field numbers are
+// those of k8s.io/api certificates/v1, core/v1 and apimachinery meta/v1 generated.proto; unknown
+// fields are skipped.
 import { badRequest } from './errors';
 
-type FieldType = 'string' | 'bytes' | 'int' | 'time' | 'message' | 'stringMap' | 'extraMap';
+type FieldType =
+  'string' | 'bytes' | 'int' | 'bool' | 'time' | 'message' | 'stringMap' | 'bytesMap' | 'extraMap';
 
 interface FieldSpec {
   readonly name: string;
@@ -18,6 +20,7 @@ type MessageSpec = Readonly<Record<number, FieldSpec>>;
 const OBJECT_META: MessageSpec = {
   1: { name: 'name', type: 'string' },
   2: { name: 'generateName', type: 'string' },
+  3: { name: 'namespace', type: 'string' },
   5: { name: 'uid', type: 'string' },
   6: { name: 'resourceVersion', type: 'string' },
   8: { name: 'creationTimestamp', type: 'time' },
@@ -88,9 +91,37 @@ const SELF_SUBJECT_ACCESS_REVIEW: MessageSpec = {
   },
 };
 
+/** core/v1 generated.proto: what `kubectl create secret|configmap|namespace` sends. */
+const SECRET: MessageSpec = {
+  1: { name: 'metadata', type: 'message', message: OBJECT_META },
+  2: { name: 'data', type: 'bytesMap' },
+  3: { name: 'type', type: 'string' },
+  4: { name: 'stringData', type: 'stringMap' },
+  5: { name: 'immutable', type: 'bool' },
+};
+
+const CONFIG_MAP: MessageSpec = {
+  1: { name: 'metadata', type: 'message', message: OBJECT_META },
+  2: { name: 'data', type: 'stringMap' },
+  3: { name: 'binaryData', type: 'bytesMap' },
+  4: { name: 'immutable', type: 'bool' },
+};
+
+const NAMESPACE: MessageSpec = {
+  1: { name: 'metadata', type: 'message', message: OBJECT_META },
+  2: {
+    name: 'spec',
+    type: 'message',
+    message: { 1: { name: 'finalizers', type: 'string', repeated: true } },
+  },
+};
+
 /** The kinds typed clients post to this server. */
 const KINDS: Readonly<Record<string, MessageSpec>> = {
   CertificateSigningRequest: CSR,
+  Secret: SECRET,
+  ConfigMap: CONFIG_MAP,
+  Namespace: NAMESPACE,
   SelfSubjectAccessReview: SELF_SUBJECT_ACCESS_REVIEW,
   SelfSubjectReview: { 1: { name: 'metadata', type: 'message', message: OBJECT_META } },
 };
@@ -137,7 +168,7 @@ function decodeMessage(buf: Buffer, spec: MessageSpec): Record<string, unknown> 
       continue;
     }
     const value = decodeField(reader, wireType, field);
-    if (field.type === 'stringMap' || field.type === 'extraMap') {
+    if (field.type === 'stringMap' || field.type === 'bytesMap' || field.type === 'extraMap') {
       const [k, v] = value as [string, unknown];
       out[field.name] = { ...((out[field.name] as object) ?? {}), [k]: v };
     } else if (field.repeated) {
@@ -150,9 +181,10 @@ function decodeMessage(buf: Buffer, spec: MessageSpec): Record<string, unknown> 
 }
 
 function decodeField(reader: Reader, wireType: number, field: FieldSpec): unknown {
-  if (field.type === 'int') {
+  if (field.type === 'int' || field.type === 'bool') {
     if (wireType !== 0) throw badRequest(`protobuf: field ${field.name} has wire type ${wireType}`);
-    return Number(BigInt.asIntN(64, reader.varint()));
+    const value = BigInt.asIntN(64, reader.varint());
+    return field.type === 'bool' ? value !== 0n : Number(value);
   }
   if (wireType !== 2) throw badRequest(`protobuf: field ${field.name} has wire type ${wireType}`);
   const bytes = reader.bytes();
@@ -170,10 +202,12 @@ function decodeField(reader: Reader, wireType: number, field: FieldSpec): unknow
       });
       return new Date(Number(t.seconds ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     }
-    case 'stringMap': {
+    case 'stringMap':
+    case 'bytesMap': {
+      // Map entries: key 1, value 2; a bytes value is base64, as in the JSON form.
       const entry = decodeMessage(bytes, {
         1: { name: 'key', type: 'string' },
-        2: { name: 'value', type: 'string' },
+        2: { name: 'value', type: field.type === 'bytesMap' ? 'bytes' : 'string' },
       });
       return [entry.key ?? '', entry.value ?? ''];
     }

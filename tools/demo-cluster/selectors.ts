@@ -55,14 +55,41 @@ export interface FieldRequirement {
   readonly value: string;
 }
 
+/**
+ * The fields a kind can be selected by, and the error for any other: kinds with their own field
+ * label conversion (pods, secrets, namespaces, CSRs, …) say "field label not supported", the rest
+ * get apimachinery's DefaultMetaV1FieldSelectorConversion text.
+ */
+export interface FieldLabels {
+  readonly supported: readonly string[];
+  readonly conversion: 'own' | 'default';
+}
+
+export const DEFAULT_FIELD_LABELS: FieldLabels = {
+  supported: ['metadata.name', 'metadata.namespace'],
+  conversion: 'default',
+};
+
+function unsupportedLabel(label: string, labels: FieldLabels): string {
+  return labels.conversion === 'own'
+    ? `field label not supported: ${label}`
+    : `"${label}" is not a known field selector: only "metadata.name", "metadata.namespace"`;
+}
+
 /** Parses `metadata.name=x,spec.signerName!=y`, accepting only the fields a resource supports. */
-export function parseFieldSelector(text: string, supported: readonly string[]): FieldRequirement[] {
+export function parseFieldSelector(
+  text: string,
+  supported: readonly string[] | FieldLabels,
+): FieldRequirement[] {
+  const labels: FieldLabels = Array.isArray(supported)
+    ? { supported: supported as readonly string[], conversion: 'own' }
+    : (supported as FieldLabels);
   const out: FieldRequirement[] = [];
   for (const term of text.split(',').map((t) => t.trim())) {
     if (!term) continue;
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${term}'`);
-    if (!supported.includes(m[1])) throw badRequest(`field label not supported: ${m[1]}`);
+    if (!labels.supported.includes(m[1])) throw badRequest(unsupportedLabel(m[1], labels));
     out.push({ field: m[1], equals: m[2] !== '!=', value: m[3] });
   }
   return out;

@@ -1,7 +1,7 @@
 // Server-side printing (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io`): the columns and
-// cells of Kubernetes' own printers for CSRs and nodes, so `kubectl get` shows what it shows on a
-// real cluster.
-import type { Csr, KubeNode, ObjectMeta } from './types';
+// cells of Kubernetes' own printers (pkg/printers/internalversion, kube-aggregator's APIService
+// table, the default table of CRDs), so `kubectl get` shows what it shows on a real cluster.
+import type { Csr, KubeNode, KubeObject, ObjectMeta } from './types';
 
 export interface ColumnDefinition {
   readonly name: string;
@@ -79,6 +79,100 @@ export const NODE_TABLE: TablePrinter<KubeNode> = {
     node.status.nodeInfo.kubeletVersion,
     node.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? '<none>',
   ],
+};
+
+const count = (value: unknown): number =>
+  value && typeof value === 'object' ? Object.keys(value as object).length : 0;
+
+const WEBHOOKS = column(
+  'Webhooks',
+  'Webhooks indicates the number of webhooks registered in this configuration',
+);
+
+export const NAMESPACE_TABLE: TablePrinter<KubeObject> = {
+  columns: [NAME, column('Status', 'The status of the namespace'), AGE],
+  cells: (ns, now) => [
+    ns.metadata.name,
+    (ns.status as { phase?: string } | undefined)?.phase ?? '',
+    age(ns.metadata, now),
+  ],
+};
+
+export const SECRET_TABLE: TablePrinter<KubeObject> = {
+  columns: [
+    NAME,
+    column(
+      'Type',
+      'Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types',
+    ),
+    column(
+      'Data',
+      "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4",
+    ),
+    AGE,
+  ],
+  cells: (secret, now) => [
+    secret.metadata.name,
+    secret.type ?? '',
+    count(secret.data),
+    age(secret.metadata, now),
+  ],
+};
+
+export const CONFIGMAP_TABLE: TablePrinter<KubeObject> = {
+  columns: [
+    NAME,
+    column(
+      'Data',
+      "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
+    ),
+    AGE,
+  ],
+  cells: (cm, now) => [cm.metadata.name, count(cm.data) + count(cm.binaryData), age(cm.metadata, now)],
+};
+
+export const WEBHOOK_TABLE: TablePrinter<KubeObject> = {
+  columns: [NAME, { ...WEBHOOKS, type: 'integer' }, AGE],
+  cells: (config, now) => [
+    config.metadata.name,
+    Array.isArray(config.webhooks) ? config.webhooks.length : 0,
+    age(config.metadata, now),
+  ],
+};
+
+export const APISERVICE_TABLE: TablePrinter<KubeObject> = {
+  columns: [
+    NAME,
+    column('Service', 'The reference to the service that hosts this API endpoint.'),
+    column('Available', 'Whether this service is available.'),
+    AGE,
+  ],
+  cells: (svc, now) => {
+    const spec = (svc.spec ?? {}) as { service?: { namespace?: string; name?: string } | null };
+    const conditions = ((svc.status as { conditions?: unknown[] } | undefined)?.conditions ?? []) as {
+      type: string;
+      status: string;
+      reason?: string;
+    }[];
+    const available = conditions.find((c) => c.type === 'Available');
+    const status = !available
+      ? 'Unknown'
+      : available.status !== 'True' && available.reason
+        ? `${available.status} (${available.reason})`
+        : available.status;
+    return [
+      svc.metadata.name,
+      spec.service ? `${spec.service.namespace ?? ''}/${spec.service.name ?? ''}` : 'Local',
+      status,
+      age(svc.metadata, now),
+    ];
+  },
+};
+
+/** rest.NewDefaultTableConvertor: what kube-apiserver prints for kinds without a printer (CRDs). */
+export const DEFAULT_TABLE: TablePrinter<KubeObject> = {
+  columns: [NAME, { ...AGE, name: 'Created At', type: 'date' }],
+  cells: (obj) => [obj.metadata.name, obj.metadata.creationTimestamp],
 };
 
 /** Upstream extractCSRStatus: Denied wins over Approved, then Failed and Issued are appended. */

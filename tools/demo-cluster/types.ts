@@ -9,6 +9,7 @@ export interface ObjectMeta {
   creationTimestamp: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  [field: string]: unknown;
 }
 
 export type CsrConditionType = 'Approved' | 'Denied' | 'Failed';
@@ -84,4 +85,12 @@ export interface UserInfo {
   readonly uid?: string;
   readonly groups: readonly string[];
   readonly extra?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Any stored object of the generic resources (Secrets, ConfigMaps, webhooks, …), in its JSON form. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
 }
