@@ -5,6 +5,7 @@ import type { CliCommand } from './command';
 
 export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   audit: () => import('./commands/audit').then((m) => m.auditCommand),
+  cluster: () => import('./commands/cluster').then((m) => m.clusterCommand),
   'check-expiration': () => import('./commands/checkExpiration').then((m) => m.checkExpirationCommand),
   csr: () => import('./commands/csr').then((m) => m.csrCommand),
   probe: () => import('./commands/probe').then((m) => m.probeCommand),

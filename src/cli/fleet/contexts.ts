@@ -1,7 +1,9 @@
 // Running one piece of work per kubeconfig context, many at once: at most `parallel` in flight,
 // each given `timeoutMs` (then aborted through its signal and reported as timed out). A context
 // that fails is an outcome like any other: the run goes on with the rest.
-import { UsageError } from '../io';
+import { ClusterError } from '../../node/cluster/errors';
+import { readKubeconfigs, type KubeconfigLocation } from '../../node/cluster/kubeconfig';
+import { InputError, UsageError } from '../io';
 
 export interface ContextRun {
   readonly parallel: number;
@@ -18,6 +20,32 @@ const MAX_PARALLEL = 64;
 
 class ContextTimeout extends Error {
   override readonly name = 'ContextTimeout';
+}
+
+/**
+ * The contexts a command reads: every context of the merged kubeconfig (sorted) with
+ * `--all-contexts`, else `--context` or current-context. No kubeconfig or no context: InputError.
+ */
+export function selectContexts(
+  location: KubeconfigLocation,
+  choice: { readonly allContexts: boolean; readonly context?: string },
+): string[] {
+  let merged;
+  try {
+    merged = readKubeconfigs(location);
+  } catch (err) {
+    if (err instanceof ClusterError) throw new InputError(err.message);
+    throw err;
+  }
+  if (choice.allContexts) {
+    const names = [...merged.contexts.keys()].sort();
+    if (!names.length) throw new InputError(`No context is defined in ${merged.files.join(', ')}.`);
+    return names;
+  }
+  const name = choice.context ?? merged.currentContext;
+  if (!name)
+    throw new InputError(`No current-context is set in ${merged.files.join(', ')}; choose a context.`);
+  return [name];
 }
 
 /** Outcomes in the order of `contexts`, whatever order they finish in. */

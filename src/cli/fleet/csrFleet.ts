@@ -10,14 +10,13 @@ import { worstSeverity } from '../../core/csr/riskCatalog';
 import { csrMetricFamilies } from '../../core/metrics/csrMetrics';
 import { formatExposition } from '../../core/metrics/exposition';
 import { connectCluster, loadClientNode } from '../../node/cluster/client';
-import { ClusterError, toClusterError } from '../../node/cluster/errors';
-import { readKubeconfigs, type KubeconfigLocation } from '../../node/cluster/kubeconfig';
+import { type ClusterError, toClusterError } from '../../node/cluster/errors';
+import type { KubeconfigLocation } from '../../node/cluster/kubeconfig';
 import { NodeCache, reviewInCluster } from '../../node/cluster/review';
 import type { CliContext } from '../command';
 import { riskColumn, summarizeCsr, table, type CsrArgs, type CsrSummary } from '../commands/csr';
-import { InputError } from '../io';
 import { writeReport } from '../output/destination';
-import { forEachContext, type ContextOutcome } from './contexts';
+import { forEachContext, selectContexts, type ContextOutcome } from './contexts';
 
 interface Listed {
   readonly csr: Csr;
@@ -36,19 +35,6 @@ interface ContextReport {
 }
 
 const LIST_ACTION = 'list certificatesigningrequests';
-
-function contextsToList(args: CsrArgs, location: KubeconfigLocation): string[] {
-  const merged = readKubeconfigs(location);
-  if (args.allContexts) {
-    const names = [...merged.contexts.keys()].sort();
-    if (!names.length) throw new InputError(`No context is defined in ${merged.files.join(', ')}.`);
-    return names;
-  }
-  const name = args.context ?? merged.currentContext;
-  if (!name)
-    throw new InputError(`No current-context is set in ${merged.files.join(', ')}; choose a context.`);
-  return [name];
-}
 
 function report(outcome: ContextOutcome<Listed[]>, timeoutMs: number): ContextReport {
   if (outcome.ok) return { context: outcome.context, status: 'ok', listed: outcome.value };
@@ -140,13 +126,7 @@ export async function listCsrsOfContexts(args: CsrArgs, ctx: CliContext, now: Da
     homeDir: ctx.io.homedir,
     platform: ctx.io.platform,
   };
-  let contexts: string[];
-  try {
-    contexts = contextsToList(args, location);
-  } catch (err) {
-    if (err instanceof ClusterError) throw new InputError(err.message);
-    throw err;
-  }
+  const contexts = selectContexts(location, args);
   // Loading the Kubernetes client (megabytes of code) is not a cluster's time: done before the clocks start.
   await loadClientNode();
   const outcomes = await forEachContext(contexts, args.fleet, async (context, signal) => {

@@ -8,6 +8,8 @@ export interface TextRange {
   readonly end: TextPosition;
 }
 
+const URI = /^[a-z][a-z0-9+.-]*:\/\//i;
+
 export class SourceTexts {
   private readonly indexes = new Map<string, LineIndex>();
   private readonly texts = new Map<string, string>();
@@ -27,8 +29,12 @@ export class SourceTexts {
     return { start: index.positionAt(span.start), end: index.positionAt(span.end) };
   }
 
-  /** Relative to the working directory when inside it, else absolute; always with forward slashes. */
+  /**
+   * Relative to the working directory when inside it, else absolute; always with forward slashes.
+   * A URI (`k8s://…`, the objects of `kubecerts cluster`) is shown as it is.
+   */
   display(file: string): string {
+    if (URI.test(file)) return file;
     const relative = path.relative(this.cwd, file);
     const shown =
       relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;

@@ -15,6 +15,8 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 };
 
 function artifactUri(file: string): string {
+  // Object references of `kubecerts cluster` are URIs already (their parts percent-encoded).
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return file;
   return path.isAbsolute(file) || /^[A-Za-z]:[\\/]/.test(file) ? pathToFileURL(file).href : encodeURI(file);
 }
 

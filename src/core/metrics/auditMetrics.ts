@@ -55,7 +55,7 @@ export interface AuditMetricsInput {
 }
 
 /** Go's pkix.Name.CommonName: the last CN attribute of the name. */
-function commonName(name: DistinguishedName): string {
+export function commonName(name: DistinguishedName): string {
   let cn = '';
   for (const rdn of name.rdns) for (const attr of rdn) if (attr.oid === COMMON_NAME_OID) cn = attr.value;
   return cn;

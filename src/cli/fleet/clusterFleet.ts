@@ -1,0 +1,301 @@
+// `kubecerts cluster` for one context or, with --all-contexts, every context of the merged
+// kubeconfig (at most --parallel at a time, each within --timeout): each context's objects are read
+// (src/node/cluster/clusterObjects), judged by core's inventory, and printed in one report with
+// the context as a column, field or label. A context that cannot be read is a `cluster-unreachable`
+// finding of the report, not the end of the run. Secret values never reach this module: the
+// inventory holds names and certificates only.
+import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
+import {
+  buildClusterInventory,
+  type ClusterInventory,
+  type InventoryRow,
+} from '../../core/cluster/inventory';
+import { objectLocation } from '../../core/cluster/location';
+import { clusterMetricFamilies } from '../../core/cluster/metrics';
+import { certificateJson, type CertificateReport } from '../../core/audit/report';
+import type { Severity } from '../../core/findings/catalog';
+import { compareFindings, makeFinding, severityAtLeast, type Finding } from '../../core/findings/finding';
+import { formatExposition } from '../../core/metrics/exposition';
+import { shortHumanDuration } from '../../core/time/duration';
+import { connectCluster, loadClientNode } from '../../node/cluster/client';
+import { contextDefaults, fetchClusterSnapshot } from '../../node/cluster/clusterObjects';
+import { toClusterError } from '../../node/cluster/errors';
+import type { KubeconfigLocation } from '../../node/cluster/kubeconfig';
+import type { ClusterArgs } from '../commands/cluster';
+import type { CliContext } from '../command';
+import { table } from '../commands/csr';
+import { InputError } from '../io';
+import { writeReport } from '../output/destination';
+import { SourceTexts } from '../output/locations';
+import { renderFindings, type AuditResult, type RenderedFinding } from '../output/report';
+import { formatSarif } from '../output/sarif';
+import { forEachContext, selectContexts, type ContextOutcome } from './contexts';
+
+/** How reading a context ended: `ok`, `timeout`, or the kind of cluster error. */
+type ContextStatus = 'ok' | 'timeout' | string;
+
+interface ContextReport {
+  readonly context: string;
+  readonly status: ContextStatus;
+  readonly message?: string;
+  readonly inventory?: ClusterInventory;
+}
+
+interface Report {
+  readonly contexts: readonly ContextReport[];
+  readonly findings: readonly RenderedFinding[];
+  readonly result: AuditResult;
+  readonly now: Date;
+  readonly multi: boolean;
+}
+
+function contextReport(outcome: ContextOutcome<ClusterInventory>, timeoutMs: number): ContextReport {
+  if (outcome.ok) return { context: outcome.context, status: 'ok', inventory: outcome.value };
+  if (outcome.timedOut)
+    return {
+      context: outcome.context,
+      status: 'timeout',
+      message: l10n.t('No answer within {ms} ms.', { ms: timeoutMs }),
+    };
+  // Told the way the cluster client tells it: redacted, without a stack.
+  const error = toClusterError(outcome.error, 'read the cluster');
+  return { context: outcome.context, status: error.kind, message: error.message };
+}
+
+function unreachableFinding(report: ContextReport): Finding {
+  const location = objectLocation(report.context, { kind: 'Context', name: report.context });
+  return makeFinding(
+    'cluster-unreachable',
+    location,
+    { context: report.context, error: report.message ?? report.status },
+    { object: location.object },
+  );
+}
+
+/** The certificates of the inventories in the shape audit's SARIF and JSON verdicts use. */
+function certificateReports(contexts: readonly ContextReport[]): CertificateReport[] {
+  return contexts.flatMap((c) =>
+    (c.inventory?.groups ?? []).flatMap((g) =>
+      g.rows.flatMap((row) =>
+        row.certificates.map((entry) => ({
+          file: row.uri,
+          span: { start: 0, end: 0 },
+          field: entry.field,
+          ...(c.inventory?.cluster !== undefined ? { cluster: c.inventory.cluster } : {}),
+          index: entry.index,
+          certificate: entry.certificate,
+          chains: entry.chain ? [entry.chain] : [],
+        })),
+      ),
+    ),
+  );
+}
+
+function rowsOf(report: ContextReport): readonly InventoryRow[] {
+  return (report.inventory?.groups ?? []).flatMap((g) => g.rows);
+}
+
+/** Error codes first, then warnings, then notes; `-` for none. */
+function findingsColumn(findings: readonly Finding[]): string {
+  const order: readonly Severity[] = ['error', 'warning', 'info'];
+  const codes = order.flatMap((s) => findings.filter((f) => f.severity === s).map((f) => f.code));
+  return [...new Set(codes)].join(',') || '-';
+}
+
+function formatTable(report: Report): string {
+  const header = [
+    ...(report.multi ? ['CONTEXT'] : []),
+    'NAMESPACE',
+    'KIND',
+    'NAME',
+    'CN',
+    'CERTS',
+    'RESIDUAL',
+    'VERDICT',
+    'FINDINGS',
+  ];
+  const rows: string[][] = [];
+  for (const c of report.contexts) {
+    const lead = report.multi ? [c.context] : [];
+    if (!c.inventory) {
+      rows.push([...lead, '-', '-', '-', '-', '-', '-', `<${c.status}>`, 'cluster-unreachable']);
+      continue;
+    }
+    for (const row of rowsOf(c)) {
+      const first = row.certificates[0];
+      // What expires first decides the row's residual time, as kubeadm's table would list it.
+      const soonest = Math.min(...row.certificates.map((x) => x.residualSeconds));
+      const chain = row.certificates.find((x) => x.chain)?.chain;
+      rows.push([
+        ...lead,
+        row.ref.namespace ?? '',
+        row.ref.kind,
+        row.ref.name,
+        first ? first.certificate.identity.user || first.certificate.subject.display : '<none>',
+        String(row.certificates.length),
+        row.certificates.length ? shortHumanDuration(soonest) : '-',
+        chain?.status ?? '-',
+        findingsColumn(row.findings),
+      ]);
+    }
+  }
+  const lines: string[] = [];
+  lines.push(
+    rows.length
+      ? table([header, ...rows]).trimEnd()
+      : l10n.t('No certificates found in {count} contexts.', { count: report.contexts.length }),
+  );
+  if (report.findings.length) {
+    lines.push('');
+    const codeWidth = Math.max(...report.findings.map((r) => r.finding.code.length));
+    for (const r of report.findings) {
+      const o = r.finding.object;
+      const where = o
+        ? [
+            ...(report.multi && r.finding.context !== undefined ? [r.finding.context] : []),
+            [o.namespace, o.kind, o.name].filter((p) => p !== undefined).join('/'),
+            ...(o.field ? [o.field] : []),
+          ].join(' ')
+        : r.file;
+      lines.push(
+        `${r.finding.severity.padEnd(7)} ${r.finding.code.padEnd(codeWidth)}  ${where}  ${r.message}`,
+      );
+    }
+  }
+  const count = (s: Severity): number => report.findings.filter((r) => r.finding.severity === s).length;
+  lines.push(
+    l10n.t('{errors} errors, {warnings} warnings, {infos} notes in {objects} objects.', {
+      errors: count('error'),
+      warnings: count('warning'),
+      infos: count('info'),
+      objects: report.contexts.reduce((n, c) => n + rowsOf(c).length, 0),
+    }),
+  );
+  return lines.join('\n') + '\n';
+}
+
+function findingJson(r: RenderedFinding): Record<string, unknown> {
+  const o = r.finding.object;
+  return {
+    code: r.finding.code,
+    severity: r.finding.severity,
+    message: r.message,
+    file: r.file,
+    range: r.range,
+    cluster: r.finding.cluster ?? null,
+    user: r.finding.user ?? null,
+    context: r.finding.context ?? null,
+    ...(o ? { kind: o.kind, namespace: o.namespace ?? null, name: o.name, field: o.field ?? null } : {}),
+    ...(r.finding.certificate ? { certificate: r.finding.certificate } : {}),
+    ...(r.related.length ? { related: r.related } : {}),
+  };
+}
+
+function formatJson(report: Report): string {
+  const objects = report.contexts.flatMap((c) =>
+    rowsOf(c).map((row) => ({
+      context: c.context,
+      uri: row.uri,
+      group: row.group,
+      kind: row.ref.kind,
+      namespace: row.ref.namespace ?? null,
+      name: row.ref.name,
+      certManager: row.certManager,
+      ...(row.keyMatches !== undefined ? { keyMatches: row.keyMatches } : {}),
+      severity: row.severity ?? null,
+      codes: [...new Set(row.findings.map((f) => f.code))],
+      certificates: row.certificates.map((entry) => ({
+        field: entry.field,
+        ...(entry.item !== undefined ? { item: entry.item } : {}),
+        role: entry.role,
+        index: entry.index,
+        residualSeconds: entry.residualSeconds,
+        ...certificateJson(entry.certificate),
+        chains: entry.chain ? [entry.chain] : [],
+      })),
+    })),
+  );
+  const contexts = report.contexts.map((c) => ({
+    context: c.context,
+    status: c.status,
+    ...(c.message !== undefined ? { message: c.message } : {}),
+    cluster: c.inventory?.cluster ?? null,
+    objects: rowsOf(c).length,
+    access: (c.inventory?.groups ?? []).flatMap((g) => g.access.map((a) => ({ group: g.id, ...a }))),
+  }));
+  return JSON.stringify({ contexts, findings: report.findings.map(findingJson), objects }, null, 2) + '\n';
+}
+
+function render(report: Report, args: ClusterArgs, ctx: CliContext): string {
+  switch (args.format) {
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report.result, ctx.version);
+    case 'prometheus':
+      return formatExposition(
+        clusterMetricFamilies(
+          report.contexts.map((c) => ({
+            context: c.context,
+            ...(c.inventory ? { inventory: c.inventory } : {}),
+          })),
+          report.now,
+        ),
+      );
+    case 'table':
+      return formatTable(report);
+  }
+}
+
+export async function reportClusters(args: ClusterArgs, ctx: CliContext, now: Date): Promise<number> {
+  const location: KubeconfigLocation = {
+    // Relative to where the command runs, like kubectl's --kubeconfig.
+    kubeconfig: args.kubeconfig === undefined ? undefined : path.resolve(ctx.io.cwd, args.kubeconfig),
+    env: ctx.io.env as NodeJS.ProcessEnv,
+    homeDir: ctx.io.homedir,
+    platform: ctx.io.platform,
+  };
+  const contexts = selectContexts(location, args);
+  // Loading the Kubernetes client (megabytes of code) is not a cluster's time: done before the clocks start.
+  await loadClientNode();
+  const outcomes = await forEachContext(contexts, args.fleet, async (context, signal) => {
+    const client = await connectCluster({ ...location, context });
+    const namespace = args.allNamespaces
+      ? undefined
+      : (args.namespace ?? contextDefaults(location, context).namespace);
+    const snapshot = await fetchClusterSnapshot(client, {
+      location,
+      context,
+      ...(namespace !== undefined ? { namespace } : {}),
+      readSecrets: true,
+      signal,
+    });
+    return buildClusterInventory(snapshot, { now, warnDays: args.warnDays });
+  });
+  const reports = outcomes.map((o) => contextReport(o, args.fleet.timeoutMs));
+  if (!args.allContexts && reports[0].status !== 'ok')
+    throw new InputError(reports[0].message ?? reports[0].status);
+
+  const findings = [
+    ...reports.filter((r) => !r.inventory).map(unreachableFinding),
+    ...reports.flatMap((r) => r.inventory?.findings ?? []),
+  ].sort(compareFindings);
+  const sources = new SourceTexts(ctx.io.cwd);
+  const rendered = renderFindings(findings, sources, ctx.t);
+  const report: Report = {
+    contexts: reports,
+    findings: rendered,
+    result: { findings: rendered, certificates: certificateReports(reports), sources },
+    now,
+    multi: args.allContexts,
+  };
+  await writeReport(ctx.io, render(report, args, ctx), args.output);
+  for (const r of reports)
+    if (r.status !== 'ok')
+      ctx.io.stderr.write(
+        `kubecerts: ${l10n.t('context {context}:', { context: r.context })} ${r.message}\n`,
+      );
+  if (args.failOn === 'never') return 0;
+  return findings.some((f) => severityAtLeast(f.severity, args.failOn as Severity)) ? 1 : 0;
+}
