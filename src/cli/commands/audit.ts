@@ -1,7 +1,7 @@
 // `kubecerts audit [PATH…]`: kubeconfigs, certificate files and directories → findings.
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
-import { auditCertificateFiles } from '../../core/audit/files';
+import { prepareCertificateAudit } from '../../core/audit/files';
 import { analyzeKubeconfig } from '../../core/audit/kubeconfig';
 import type { CertificateReport } from '../../core/audit/report';
 import { compareFindings, severityAtLeast, type Finding } from '../../core/findings/finding';
@@ -17,12 +17,13 @@ import {
 } from '../../node/fs/auditInputs';
 import { systemClock } from '../../node/clock';
 import { pkiAuditFindings } from '../../node/pki/audit';
+import { SignaturePool } from '../../node/pool/signaturePool';
 import { probeClusters } from '../../node/probe/kubeconfig';
 import { ProbeCache } from '../../node/probe/probe';
 import { oneOf, parseCommandArgs, parseNow } from '../args';
 import type { CliCommand, CliContext } from '../command';
-import { InputError, UsageError } from '../io';
-import { formatJson } from '../output/json';
+import { InputError, UsageError, type OutputStream } from '../io';
+import { formatJson, jsonChunks } from '../output/json';
 import { SourceTexts } from '../output/locations';
 import { renderFindings, type AuditResult } from '../output/report';
 import { writeReport } from '../output/destination';
@@ -32,6 +33,8 @@ import { formatTable } from '../output/table';
 
 const FORMATS = ['table', 'json', 'sarif', 'prometheus'] as const;
 const FAIL_ON = ['error', 'warning', 'never'] as const;
+/** About 400 PEM certificates: below this a second thread costs more than it saves. */
+const PARALLEL_BYTES = 512 * 1024;
 
 export interface AuditArgs {
   readonly paths: string[];
@@ -87,7 +90,16 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
   const findings: Finding[] = [];
   const certificates: CertificateReport[] = [];
 
-  const fileAudit = auditCertificateFiles(inputs.certificateFiles, { now, warnDays: args.warnDays });
+  // Bundles of hundreds of certificates check their signatures on every core; the helper thread
+  // starts while the files are decoded.
+  const bytes = inputs.certificateFiles.reduce((sum, f) => sum + f.bytes.length, 0);
+  const pool = signaturePool(io.env.KUBECERTS_AUDIT_THREADS, bytes);
+  const prepared = prepareCertificateAudit(inputs.certificateFiles, { now, warnDays: args.warnDays });
+  if (pool) {
+    await pool.answer(prepared.signaturePairs);
+    pool.close();
+  }
+  const fileAudit = prepared.finish();
   for (const input of inputs.certificateFiles) sources.add(input.file, fileText(input.bytes));
   // CAs given as files also anchor the kubeconfigs' client certificates.
   const inputCas = caCertificates(inputs.certificateFiles.map((f) => f.bytes));
@@ -122,7 +134,11 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
   // apart); its certificate files then take their findings from that audit, not the generic one.
   const pkiDirs: string[] = [];
   for (const dir of args.paths.map(resolve)) {
-    const pki = await pkiAuditFindings(dir, { now, warnDays: args.warnDays });
+    const pki = await pkiAuditFindings(dir, {
+      now,
+      warnDays: args.warnDays,
+      ...(args.probe ? { probe: { env: io.env } } : {}),
+    });
     if (!pki) continue;
     pkiDirs.push(dir);
     findings.push(...pki.findings);
@@ -135,6 +151,11 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
 
   const result: AuditResult = { findings: renderFindings(findings, sources, ctx.t), certificates, sources };
   const colour = io.stdout.isTTY === true && !io.env.NO_COLOR;
+  if (args.format === 'json' && args.output === undefined) {
+    // Streamed: the report of a large bundle is tens of megabytes.
+    await writeChunks(io.stdout, jsonChunks(result));
+    return exitCode(findings, args.failOn);
+  }
   const output =
     args.format === 'json'
       ? formatJson(result)
@@ -144,8 +165,31 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
           ? formatPrometheus(result, now)
           : formatTable(result, colour && args.output === undefined, now);
   await writeReport(io, output, args.output);
-  if (args.failOn === 'never') return 0;
-  return findings.some((f) => severityAtLeast(f.severity, args.failOn as Severity)) ? 1 : 0;
+  return exitCode(findings, args.failOn);
+}
+
+/**
+ * The helper thread for the signatures, if worth it. KUBECERTS_AUDIT_THREADS (tests, bench) sets the
+ * number of threads whatever the size: 1 is the single-threaded path.
+ */
+function signaturePool(threadsEnv: string | undefined, bytes: number): SignaturePool | undefined {
+  const threads = threadsEnv ? Number(threadsEnv) : undefined;
+  if (threads === undefined) return bytes >= PARALLEL_BYTES ? new SignaturePool() : undefined;
+  return threads > 1 ? new SignaturePool({ threads, minChecks: 0 }) : undefined;
+}
+
+/** Writes in order, waiting whenever the stream asks to (a pipe), so that chunks do not pile up in memory. */
+async function writeChunks(stream: OutputStream, chunks: Iterable<string>): Promise<void> {
+  const events = stream as Partial<Pick<NodeJS.WritableStream, 'once'>>;
+  for (const chunk of chunks) {
+    if (stream.write(chunk) === false && events.once)
+      await new Promise<void>((resolve) => events.once!('drain', () => resolve()));
+  }
+}
+
+function exitCode(findings: readonly Finding[], failOn: AuditArgs['failOn']): number {
+  if (failOn === 'never') return 0;
+  return findings.some((f) => severityAtLeast(f.severity, failOn as Severity)) ? 1 : 0;
 }
 
 export const auditCommand: CliCommand = {

@@ -56,10 +56,37 @@ interface Placed {
   readonly index: number;
 }
 
+/** A certificate and a CA whose key may have signed it (same name): one signature check. */
+export interface SignaturePair {
+  readonly certificate: Certificate;
+  readonly ca: Certificate;
+}
+
+/** The certificate files decoded, before any signature is checked. */
+export interface PreparedCertificateAudit {
+  /**
+   * The signature checks the audit will ask (at most a few per certificate): a thread pool may
+   * answer them beforehand (`rememberSignature`); the audit checks whatever was not answered.
+   */
+  readonly signaturePairs: readonly SignaturePair[];
+  /** Checks chains and builds the findings and reports: what `auditCertificateFiles` returns. */
+  finish(): CertificateAudit;
+}
+
+/** Candidates beyond this many per certificate (a bundle of one subject repeated) are checked on demand. */
+const PAIRS_PER_CERTIFICATE = 4;
+
 export function auditCertificateFiles(
   inputs: readonly CertificateFileInput[],
   options: CertificateAuditOptions,
 ): CertificateAudit {
+  return prepareCertificateAudit(inputs, options).finish();
+}
+
+export function prepareCertificateAudit(
+  inputs: readonly CertificateFileInput[],
+  options: CertificateAuditOptions,
+): PreparedCertificateAudit {
   const disabled = new Set(options.disabled ?? []);
   const ctx: CheckContext = {
     now: options.now,
@@ -114,8 +141,28 @@ export function auditCertificateFiles(
     }
   }
 
-  const audited = new Set(placed.map((p) => p.cert.sha256Fingerprint));
   const trust = new TrustSets(placed, byFile, options.extraAnchors ?? []);
+  const signaturePairs: SignaturePair[] = [];
+  for (const p of placed) {
+    if (p.cert.isSelfIssued) continue;
+    const cas = trust.claimedBy(p.cert);
+    for (let i = 0; i < cas.length && i < PAIRS_PER_CERTIFICATE; i++)
+      if (cas[i] !== p.cert) signaturePairs.push({ certificate: p.cert, ca: cas[i] });
+  }
+  return {
+    signaturePairs,
+    finish: () => checkPlaced(placed, trust, findings, ctx, options.now),
+  };
+}
+
+function checkPlaced(
+  placed: readonly Placed[],
+  trust: TrustSets,
+  findings: Finding[],
+  ctx: CheckContext,
+  now: Date,
+): CertificateAudit {
+  const audited = new Set(placed.map((p) => p.cert.sha256Fingerprint));
   const certificates: CertificateReport[] = [];
   for (const p of placed) {
     const place = { file: p.file, span: p.span };
@@ -132,12 +179,7 @@ export function auditCertificateFiles(
       certificates.push(report);
       continue;
     }
-    const chain = chainReport(
-      verifyChain(p.cert, set, options.now),
-      set.candidates,
-      trust.sourceOf,
-      options.now,
-    );
+    const chain = chainReport(verifyChain(p.cert, set, now), set.candidates, trust.sourceOf, now);
     findings.push(...verdictFindings(p.cert, chain, place, ctx, audited));
     certificates.push({ ...report, chains: [chain] });
   }
@@ -186,6 +228,11 @@ class TrustSets {
       if (list) list.push(ca);
       else this.claimedByIssuer.set(ca.subject.derHex, [ca]);
     }
+  }
+
+  /** The CAs (inputs and extra anchors) named as this certificate's issuer. */
+  claimedBy(cert: Certificate): readonly Certificate[] {
+    return this.claimedByIssuer.get(cert.issuer.derHex) ?? [];
   }
 
   readonly sourceOf = (anchor: Certificate): AnchorSource =>

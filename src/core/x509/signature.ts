@@ -14,7 +14,8 @@ const KEY_CACHE_LIMIT = 4096;
 // against a handful of CAs, so each CA's KeyObject is built once (keyed by the SPKI's hash).
 const keyCache = new Map<string, KeyObject | null>();
 
-function publicKeyOf(cert: Certificate): KeyObject | undefined {
+/** The CA's public key as node:crypto imports it, once per key; undefined when it cannot. */
+export function issuerKey(cert: Certificate): KeyObject | undefined {
   let key = keyCache.get(cert.spkiPin);
   if (key === undefined) {
     try {
@@ -28,27 +29,69 @@ function publicKeyOf(cert: Certificate): KeyObject | undefined {
   return key ?? undefined;
 }
 
-/** Does `issuer`'s public key verify `cert`'s signature? Names, constraints and algorithm policy are not looked at. */
-export function verifySignature(cert: Certificate, issuer: Certificate): boolean {
+/** What node:crypto needs to check a signature: a thread without the certificates can run it. */
+export interface SignatureCheck {
+  /** node:crypto's digest name; null for Ed25519. */
+  readonly digest: string | null;
+  /** RSA-PSS salt length (PSS padding); undefined for PKCS#1 v1.5, ECDSA and Ed25519. */
+  readonly saltLength?: number;
+  readonly data: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** The check of `cert`'s signature with `issuer`'s key, or undefined when the algorithms cannot match (never verifies). */
+export function signatureCheck(cert: Certificate, issuer: Certificate): SignatureCheck | undefined {
   const alg = cert.signatureAlgorithm;
   const info = SIGNATURE_ALGORITHMS[alg.oid];
-  if (!info || info.key !== issuer.publicKey.algorithm) return false;
-  const key = publicKeyOf(issuer);
-  if (!key) return false;
-  try {
-    if (alg.oid === RSASSA_PSS_OID) {
-      const { hash, saltLength } = pssParameters(cert);
-      const digest = NODE_DIGESTS[hash];
-      if (!digest) return false;
-      const pss = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength };
-      return verify(digest, cert.tbsDer, pss, cert.signatureValue);
+  if (!info || info.key !== issuer.publicKey.algorithm) return undefined;
+  const data = cert.tbsDer;
+  const signature = cert.signatureValue;
+  if (alg.oid === RSASSA_PSS_OID) {
+    let pss;
+    try {
+      pss = pssParameters(cert);
+    } catch {
+      return undefined;
     }
-    const digest = info.hash === undefined ? null : NODE_DIGESTS[info.hash];
-    if (digest === undefined) return false;
-    return verify(digest, cert.tbsDer, key, cert.signatureValue);
+    const digest = NODE_DIGESTS[pss.hash];
+    return digest ? { digest, saltLength: pss.saltLength, data, signature } : undefined;
+  }
+  const digest = info.hash === undefined ? null : NODE_DIGESTS[info.hash];
+  return digest === undefined ? undefined : { digest, data, signature };
+}
+
+/** Runs a check with a public key; false when node:crypto refuses the inputs. */
+export function runSignatureCheck(check: SignatureCheck, key: KeyObject): boolean {
+  try {
+    if (check.saltLength !== undefined) {
+      const pss = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: check.saltLength };
+      return verify(check.digest, check.data, pss, check.signature);
+    }
+    return verify(check.digest, check.data, key, check.signature);
   } catch {
     return false;
   }
+}
+
+/** Does `issuer`'s public key verify `cert`'s signature? Names, constraints and algorithm policy are not looked at. */
+export function verifySignature(cert: Certificate, issuer: Certificate): boolean {
+  const answer = answered.get(cert)?.get(issuer);
+  if (answer !== undefined) return answer;
+  const check = signatureCheck(cert, issuer);
+  if (!check) return false;
+  const key = issuerKey(issuer);
+  return key ? runSignatureCheck(check, key) : false;
+}
+
+// Answers computed elsewhere (the CLI's thread pool, from the same checks), by certificate object:
+// they die with the certificates.
+const answered = new WeakMap<Certificate, Map<Certificate, boolean>>();
+
+/** Records what `verifySignature(cert, issuer)` returns, computed by `runSignatureCheck` on another thread. */
+export function rememberSignature(cert: Certificate, issuer: Certificate, ok: boolean): void {
+  let byIssuer = answered.get(cert);
+  if (!byIssuer) answered.set(cert, (byIssuer = new Map()));
+  byIssuer.set(issuer, ok);
 }
 
 // ---- Go's rules, as data ----
