@@ -19,6 +19,7 @@ export function selfSubjectAccessReviewHandler(csrs: CsrStore): Handler {
         resource: resource.resource ?? '',
         subresource: resource.subresource || undefined,
         name: resource.name || undefined,
+        namespace: resource.namespace || undefined,
       };
     } else if (nonResource) {
       attrs = { verb: nonResource.verb ?? '', path: nonResource.path ?? '' };
