@@ -17,6 +17,7 @@ import './suites/renew.test';
 import './suites/secrets.test';
 import './suites/trust.test';
 import './suites/probe.test';
+import './suites/anyFile.test';
 import { RESULT_FILE_ENV, type SuiteResult, type TestOutcome } from './result';
 
 export async function run(): Promise<void> {

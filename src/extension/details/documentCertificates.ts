@@ -48,10 +48,13 @@ export function fieldAt<T extends { span: Span }>(
 
 const overlaps = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
 
+/** Verdicts depend on the clock too: an unchanged document is checked again after this long. */
+const MAX_AGE_MS = 60_000;
+
 export class DocumentCertificateService {
   private readonly cache = new Map<
     string,
-    { version: number; result: Promise<DocumentCertificates | undefined> }
+    { version: number; at: number; result: Promise<DocumentCertificates | undefined> }
   >();
 
   constructor(
@@ -63,17 +66,23 @@ export class DocumentCertificateService {
   of(doc: vscode.TextDocument): Promise<DocumentCertificates | undefined> {
     const key = doc.uri.toString();
     const known = this.cache.get(key);
-    if (known && known.version === doc.version) return known.result;
+    const at = this.ctx.clock().getTime();
+    if (known && known.version === doc.version && Math.abs(at - known.at) < MAX_AGE_MS) return known.result;
     const result = this.compute(doc).catch((error: unknown) => {
       this.ctx.log.error(`reading the certificates of ${doc.uri.toString(true)} failed`, error);
       return undefined;
     });
-    this.cache.set(key, { version: doc.version, result });
+    this.cache.set(key, { version: doc.version, at, result });
     return result;
   }
 
   forget(doc: vscode.TextDocument): void {
     this.cache.delete(doc.uri.toString());
+  }
+
+  /** After a settings change (warning days, disabled codes). */
+  clear(): void {
+    this.cache.clear();
   }
 
   private async compute(doc: vscode.TextDocument): Promise<DocumentCertificates | undefined> {

@@ -12,6 +12,7 @@ import { DocumentCertificateService } from './documentCertificates';
 export function registerCertificateFeatures(ctx: Ctx, kubeconfigs: KubeconfigDocuments): void {
   const certificates = new DocumentCertificateService(ctx, kubeconfigs);
   ctx.own(vscode.workspace.onDidCloseTextDocument((doc) => certificates.forget(doc)));
+  ctx.own(ctx.config.onDidChange(() => certificates.clear()));
   registerAnyFileHover(ctx, kubeconfigs, certificates);
   registerCodeLens(ctx, certificates);
   registerDetails(ctx, certificates);

@@ -24,7 +24,7 @@ export const SECRET_MASK = '#c8c8c8';
  * screenshot, so no key material reaches test-results/ or the README images, even in part.
  */
 export function secretLines(page: Page): Locator[] {
-  return [page.locator('.view-line').filter({ hasText: /client-key-data|\btoken:|\bpassword:/ })];
+  return [page.locator('.view-line').filter({ hasText: /client-key-data|tls\.key|\btoken:|\bpassword:/ })];
 }
 
 export function slug(text: string): string {
@@ -57,7 +57,7 @@ export async function explainTimeout(what: string): Promise<string> {
   await page.screenshot({ path: file, mask: secretLines(page), maskColor: SECRET_MASK, timeout: 10_000 });
   const text = normalize(await page.locator('body').innerText({ timeout: 10_000 }))
     .split('\n')
-    .filter((line) => line.trim() && !/client-key-data|\btoken:|\bpassword:/.test(line))
+    .filter((line) => line.trim() && !/client-key-data|tls\.key|\btoken:|\bpassword:/.test(line))
     .join('\n');
   const shown = text.length > TIMEOUT_TEXT_CHARS ? `…${text.slice(-TIMEOUT_TEXT_CHARS)}` : text;
   return `screenshot: ${file}\nworkbench text:\n${shown}`;
