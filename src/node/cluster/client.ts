@@ -48,6 +48,8 @@ export interface ApprovalOutcome {
 export const MAX_APPROVAL_ATTEMPTS = 10;
 
 const CSR_PATH = '/apis/certificates.k8s.io/v1/certificatesigningrequests';
+/** kubectl's default --chunk-size. */
+const LIST_PAGE_SIZE = 500;
 
 const DEFAULT_REASONS: Readonly<Record<ApprovalDecision, string>> = {
   Approved: 'KubecertsApprove',
@@ -113,14 +115,28 @@ export class ClusterClient {
     this.core = kc.makeApiClient(k8s.CoreV1Api);
   }
 
-  /** `signal` aborts the request (a per-context timeout of `csr list --all-contexts`). */
+  /**
+   * Lists in pages of LIST_PAGE_SIZE, following `continue` like kubectl (--chunk-size 500): the
+   * server answers each page quickly and no response holds thousands of objects at once. `signal`
+   * aborts the request (a per-context timeout of `csr list --all-contexts`).
+   */
   async listCsrs(options: { readonly signal?: AbortSignal } = {}): Promise<CsrList> {
     try {
-      const list = (await this.getJson(CSR_PATH, options.signal)) as {
-        items?: Csr[];
-        metadata?: { resourceVersion?: string };
-      };
-      return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '' };
+      const items: Csr[] = [];
+      let resourceVersion = '';
+      let token = '';
+      do {
+        const query = `?limit=${LIST_PAGE_SIZE}` + (token ? `&continue=${encodeURIComponent(token)}` : '');
+        const page = (await this.getJson(CSR_PATH + query, options.signal)) as {
+          items?: Csr[];
+          metadata?: { resourceVersion?: string; continue?: string };
+        };
+        for (const item of page.items ?? []) items.push(item);
+        // Every page of one list is served from the same snapshot: its version is the list's.
+        resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+        token = page.metadata?.continue ?? '';
+      } while (token);
+      return { items, resourceVersion };
     } catch (err) {
       throw toClusterError(err, 'list certificatesigningrequests', [
         'list and watch on certificatesigningrequests.certificates.k8s.io',
