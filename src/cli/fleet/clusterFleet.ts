@@ -241,6 +241,7 @@ function render(report: Report, args: ClusterArgs, ctx: CliContext): string {
             ...(c.inventory ? { inventory: c.inventory } : {}),
           })),
           report.now,
+          report.findings.map((r) => r.finding).filter((f) => f.code === 'cluster-unreachable'),
         ),
       );
     case 'table':

@@ -5,6 +5,7 @@
 // ConfigMaps). Every series of a family has the same label names, empty where they do not apply.
 // Labels hold names only: never a Secret value or a message.
 import type { FindingCode } from '../findings/catalog';
+import type { Finding } from '../findings/finding';
 import { commonName, decimalSerial, READ_ERROR_CODES } from '../metrics/auditMetrics';
 import type { MetricFamily, MetricSample } from '../metrics/exposition';
 import type { Certificate } from '../x509/model';
@@ -119,11 +120,19 @@ function summed(samples: readonly MetricSample[], labels: readonly string[]): Me
 
 const unixSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
-export function clusterMetricFamilies(contexts: readonly ContextInventory[], now: Date): MetricFamily[] {
+/**
+ * `unread`: findings about contexts that could not be read at all (cluster-unreachable), which no
+ * inventory holds.
+ */
+export function clusterMetricFamilies(
+  contexts: readonly ContextInventory[],
+  now: Date,
+  unread: readonly Finding[] = [],
+): MetricFamily[] {
   const certs = certificateSeries(contexts);
   const perCert = (value: (cert: Certificate) => number): MetricSample[] =>
     certs.map((c) => ({ labels: c.labels, value: value(c.cert) }));
-  const findings = contexts.flatMap((c) => c.inventory?.findings ?? []);
+  const findings = [...unread, ...contexts.flatMap((c) => c.inventory?.findings ?? [])];
   const readErrors = contexts
     .filter((c) => c.inventory)
     .map((c) => ({

@@ -1,0 +1,189 @@
+// `kubecerts cluster --all-contexts` against two demo clusters at once (real TLS servers, real
+// client), plus a context whose server accepts connections and never answers. One of the two
+// clusters is stopped while a run is under way: it becomes a cluster-unreachable finding of the
+// report (a row, a line on stderr, kubecerts_cluster_inventory_up 0), the other is still reported.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { kubectl, startTestCluster } from '../../fixtures/demoCluster';
+import { cli, parseExposition } from '../cli/prometheusHelpers';
+
+type TestCluster = Awaited<ReturnType<typeof startTestCluster>>;
+
+interface Kubeconfig {
+  clusters: { name: string; cluster: Record<string, unknown> }[];
+  users: { name: string; user: Record<string, unknown> }[];
+  contexts: { name: string; context: { cluster: string; user: string } }[];
+}
+
+interface JsonReport {
+  contexts: { context: string; status: string; message?: string; objects: number }[];
+  findings: { code: string; severity: string; context: string; file: string }[];
+  objects: { context: string; kind: string; namespace: string | null; name: string }[];
+}
+
+/** One kubeconfig entry set per cluster, renamed so the merged file keeps them apart. */
+function renamed(file: string, name: string, server?: string): Kubeconfig {
+  const doc = parse(readFileSync(file, 'utf8')) as Kubeconfig;
+  return {
+    clusters: [{ name, cluster: { ...doc.clusters[0].cluster, ...(server ? { server } : {}) } }],
+    users: [{ name, user: doc.users[0].user }],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+  };
+}
+
+describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
+  this.timeout(120_000);
+  let alpha: TestCluster;
+  let beta: TestCluster | undefined;
+  let hung: Server;
+  const held: Socket[] = [];
+  let dir: string;
+  let kubeconfig: string;
+
+  before(async () => {
+    [alpha, beta] = await Promise.all([startTestCluster(), startTestCluster()]);
+    hung = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const port = (hung.address() as { port: number }).port;
+    const parts = [
+      renamed(alpha.kubeconfig('admin.conf'), 'alpha'),
+      renamed(beta.kubeconfig('admin.conf'), 'beta'),
+      renamed(alpha.kubeconfig('admin.conf'), 'gamma-hung', `https://127.0.0.1:${port}`),
+    ];
+    dir = mkdtempSync(join(tmpdir(), 'kubecerts-cluster-fleet-'));
+    kubeconfig = join(dir, 'fleet.conf');
+    writeFileSync(
+      kubeconfig,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': 'alpha',
+        clusters: parts.flatMap((p) => p.clusters),
+        users: parts.flatMap((p) => p.users),
+        contexts: parts.flatMap((p) => p.contexts),
+      }),
+      { mode: 0o600 },
+    );
+  });
+  after(async () => {
+    for (const socket of held) socket.destroy();
+    await new Promise((resolve) => hung?.close(resolve));
+    await Promise.all([alpha?.cleanup(), beta?.cleanup()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports both clusters in one report; the hung one times out without holding the run', async () => {
+    const started = Date.now();
+    const { code, stdout, stderr } = await cli(
+      ['cluster', '--all-contexts', '-A', '--kubeconfig', kubeconfig, '--format', 'json', '--timeout', '3s'],
+      dir,
+    );
+    const elapsed = Date.now() - started;
+    const out = JSON.parse(stdout) as JsonReport;
+    assert.deepEqual(
+      out.contexts.map((c) => [c.context, c.status]),
+      [
+        ['alpha', 'ok'],
+        ['beta', 'ok'],
+        ['gamma-hung', 'timeout'],
+      ],
+    );
+    // Each cluster's TLS Secrets as its own kubectl lists them (kubectl runs asynchronously: the
+    // demo servers live in this process).
+    for (const [context, cluster] of [
+      ['alpha', alpha],
+      ['beta', beta!],
+    ] as const) {
+      const listed = JSON.parse(
+        await kubectl(
+          cluster.kubeconfig('admin.conf'),
+          'get',
+          'secrets',
+          '-A',
+          '--field-selector',
+          'type=kubernetes.io/tls',
+          '-o',
+          'json',
+        ),
+      ) as { items: { metadata: { name: string; namespace: string } }[] };
+      assert.deepEqual(
+        out.objects
+          .filter((o) => o.context === context && o.kind === 'Secret')
+          .map((o) => `${o.namespace}/${o.name}`)
+          .sort(),
+        listed.items.map((s) => `${s.metadata.namespace}/${s.metadata.name}`).sort(),
+      );
+    }
+    const unreachable = out.findings.filter((f) => f.code === 'cluster-unreachable');
+    assert.deepEqual(
+      unreachable.map((f) => [f.context, f.severity, f.file]),
+      [['gamma-hung', 'error', 'k8s://gamma-hung/-/Context/gamma-hung']],
+    );
+    assert.ok(out.findings.some((f) => f.context === 'beta' && f.code === 'tls-key-mismatch'));
+    assert.match(stderr, /context gamma-hung: No answer within 3000 ms/);
+    assert.equal(code, 1);
+    assert.ok(elapsed < 60_000, `took ${elapsed} ms`);
+  });
+
+  it('a cluster stopped while the run is under way is a row and a finding; the other is still read', async () => {
+    // One context at a time, alpha first: beta goes down while alpha is being read.
+    const run = cli(
+      ['cluster', '--all-contexts', '-A', '--kubeconfig', kubeconfig, '--timeout', '3s', '--parallel', '1'],
+      dir,
+    );
+    await beta!.cleanup();
+    beta = undefined;
+    const { code, stdout, stderr } = await run;
+    const lines = stdout.split('\n');
+    assert.match(
+      lines[0],
+      /^CONTEXT\s+NAMESPACE\s+KIND\s+NAME\s+CN\s+CERTS\s+RESIDUAL\s+VERDICT\s+FINDINGS$/,
+    );
+    assert.ok(
+      lines.some((l) => /^beta\s+-\s.*<unreachable>\s+cluster-unreachable$/.test(l)),
+      stdout,
+    );
+    assert.ok(
+      lines.some((l) => /^gamma-hung\s+-\s.*<timeout>\s+cluster-unreachable$/.test(l)),
+      stdout,
+    );
+    assert.ok(
+      lines.some((l) => /^alpha\s+\S+\s+Secret\s/.test(l)),
+      stdout,
+    );
+    assert.ok(!lines.some((l) => /^beta\s+\S+\s+Secret\s/.test(l)), stdout);
+    assert.match(stderr, /context beta: Cannot reach the cluster \(ECONNREFUSED\)/);
+    assert.equal(code, 1);
+
+    const metrics = await cli(
+      ['cluster', '--all-contexts', '--kubeconfig', kubeconfig, '--format', 'prometheus', '--timeout', '3s'],
+      dir,
+    );
+    execFileSync('promtool', ['check', 'metrics'], { input: metrics.stdout });
+    const up = parseExposition(metrics.stdout).filter((s) => s.name === 'kubecerts_cluster_inventory_up');
+    assert.deepEqual(
+      up.map((s) => [s.labels.context, s.value]),
+      [
+        ['alpha', 1],
+        ['beta', 0],
+        ['gamma-hung', 0],
+      ],
+    );
+    assert.match(
+      metrics.stdout,
+      /^kubecerts_finding\{code="cluster-unreachable",severity="error",context="beta",.*\} 1$/m,
+    );
+    // Exit code 1 for the unreachable contexts, unless told not to fail.
+    assert.equal(metrics.code, 1);
+    const never = await cli(
+      ['cluster', '--all-contexts', '--kubeconfig', kubeconfig, '--timeout', '2s', '--fail-on', 'never'],
+      dir,
+    );
+    assert.equal(never.code, 0);
+  });
+});
