@@ -1,5 +1,6 @@
-// The patch formats kubectl and client libraries send. Strategic merge patch is treated as a JSON
-// merge patch: for CSRs (metadata maps, atomic lists) the two give the same result.
+// The patch formats kubectl and client libraries send: JSON merge patch, JSON patch, and strategic
+// merge patch for the lists the served kinds merge by key (webhooks by name); every other list is
+// atomic, where strategic and JSON merge patch agree.
 import { ApiError, badRequest } from './errors';
 
 export const PATCH_TYPES = [
@@ -11,9 +12,8 @@ export const PATCH_TYPES = [
 export function applyPatch(contentType: string, target: unknown, patch: unknown): unknown {
   const type = contentType.split(';')[0].trim();
   if (type === 'application/json-patch+json') return jsonPatch(target, patch);
-  if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') {
-    return mergePatch(target, patch);
-  }
+  if (type === 'application/merge-patch+json') return mergePatch(target, patch);
+  if (type === 'application/strategic-merge-patch+json') return strategicMergePatch(target, patch);
   throw new ApiError(
     'UnsupportedMediaType',
     `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
@@ -32,6 +32,63 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     else result[key] = mergePatch(result[key], value);
   }
   return result;
+}
+
+/** `patchMergeKey` of the lists with `patchStrategy: merge` among the served kinds' fields. */
+const MERGE_KEYS: Readonly<Record<string, string>> = {
+  webhooks: 'name',
+  ownerReferences: 'uid',
+};
+
+/**
+ * Strategic merge patch, the part kubectl apply sends: maps merge, keyed lists merge item by item
+ * (`$patch: delete` removes one), `$patch: replace` replaces a map, `$deleteFromPrimitiveList/`
+ * removes values; `$setElementOrder/` and `$retainKeys` only order or prune and are dropped.
+ */
+export function strategicMergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return patch;
+  if (patch.$patch === 'replace') return withoutDirectives(patch);
+  if (patch.$patch === 'delete') return undefined;
+  const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (key.startsWith('$deleteFromPrimitiveList/')) {
+      const list = key.slice('$deleteFromPrimitiveList/'.length);
+      const remove = Array.isArray(value) ? value : [];
+      if (Array.isArray(result[list]))
+        result[list] = (result[list] as unknown[]).filter((v) => !remove.includes(v));
+      continue;
+    }
+    if (key.startsWith('$')) continue;
+    const mergeKey = MERGE_KEYS[key];
+    if (value === null) delete result[key];
+    else if (mergeKey && Array.isArray(value)) result[key] = mergeList(result[key], value, mergeKey);
+    else {
+      const merged = strategicMergePatch(result[key], value);
+      if (merged === undefined) delete result[key];
+      else result[key] = merged;
+    }
+  }
+  return result;
+}
+
+function mergeList(target: unknown, patch: readonly unknown[], mergeKey: string): unknown[] {
+  const out = Array.isArray(target) ? [...(target as unknown[])] : [];
+  for (const item of patch) {
+    if (!isObject(item)) continue;
+    const index = out.findIndex((o) => isObject(o) && o[mergeKey] === item[mergeKey]);
+    if (item.$patch === 'delete') {
+      if (index >= 0) out.splice(index, 1);
+    } else if (index >= 0) {
+      out[index] = strategicMergePatch(out[index], item);
+    } else {
+      out.push(strategicMergePatch(undefined, item));
+    }
+  }
+  return out;
+}
+
+function withoutDirectives(patch: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(patch).filter(([k]) => !k.startsWith('$')));
 }
 
 interface Operation {

@@ -349,6 +349,50 @@ describe('demo cluster certificate objects with kubectl', function () {
     );
   });
 
+  it('apply of a webhook configuration merges its webhooks by name (strategic merge patch)', async () => {
+    const file = path.join(dir, 'hooks.yaml');
+    const manifest = (caBundle: string, second: boolean) =>
+      [
+        'apiVersion: admissionregistration.k8s.io/v1',
+        'kind: ValidatingWebhookConfiguration',
+        'metadata:',
+        '  name: applied-hooks',
+        'webhooks:',
+        '- name: a.hooks.example.com',
+        `  clientConfig: {service: {namespace: default, name: hooks, path: /a}, caBundle: ${caBundle}}`,
+        '  sideEffects: None',
+        '  admissionReviewVersions: [v1]',
+        ...(second
+          ? [
+              '- name: b.hooks.example.com',
+              '  clientConfig: {url: "https://hooks.example.com/b"}',
+              '  sideEffects: None',
+              '  admissionReviewVersions: [v1]',
+            ]
+          : []),
+        '',
+      ].join('\n');
+    const hooks = async () =>
+      (
+        await admin(
+          'get',
+          'validatingwebhookconfiguration',
+          'applied-hooks',
+          '-o',
+          'jsonpath={range .webhooks[*]}{.name}={.clientConfig.caBundle},{.timeoutSeconds};{end}',
+        )
+      ).stdout;
+    await fs.writeFile(file, manifest('eQ==', true));
+    assert.match((await admin('apply', '-f', file)).stdout, /applied-hooks created/);
+    await fs.writeFile(file, manifest('eg==', true));
+    assert.match((await admin('apply', '-f', file)).stdout, /applied-hooks configured/);
+    assert.equal(await hooks(), 'a.hooks.example.com=eg==,10;b.hooks.example.com=,10;');
+    await fs.writeFile(file, manifest('eg==', false));
+    assert.match((await admin('apply', '-f', file)).stdout, /applied-hooks configured/);
+    assert.equal(await hooks(), 'a.hooks.example.com=eg==,10;');
+    assert.match((await admin('delete', '-f', file)).stdout, /"applied-hooks" deleted/);
+  });
+
   it('the seeded problems are what the notes say (checked with Node, not with kubecerts)', async () => {
     const secrets = new Map(
       (await json('get', 'secrets', '-A')).items.map((s) => [
