@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startDemoCluster, type DemoCluster } from '../tools/demo-cluster/cluster';
+import { pointManifestsAt } from '../tools/demo-cluster/serving';
 import { buildKubeconfig } from '../src/core/kubeconfig/build';
 import { generateKubeadmPki } from '../src/core/pki/generate';
 import { issueCertificate } from '../src/core/x509/issue';
@@ -174,6 +175,8 @@ async function main(): Promise<void> {
     kubelet: true,
   });
   if (cluster.kubelet) say(`node-1's kubelet (stand-in) at ${cluster.kubelet.url}`);
+  // Its static pod manifest names the port it really listens on: "Check Served Certificates" reaches it.
+  await pointManifestsAt(cluster.dir, cluster.port);
   // "Restart kube-apiserver" after renewing its certificate: it then serves the new one.
   process.on('SIGHUP', () => {
     void cluster
@@ -202,6 +205,8 @@ async function main(): Promise<void> {
     console.log(`  npx kubecerts check-expiration --config-dir ${path.join(DEMO, 'cluster')}`);
     console.log(`  npx kubecerts probe ${cluster.url} --ca ${cluster.caFile}`);
     console.log(`  npx kubecerts audit --probe ${admin}`);
+    console.log(`  npx kubecerts audit --probe ${path.join(DEMO, 'cluster')}`);
+    if (cluster.kubelet) console.log(`  npx kubecerts audit --probe ${cluster.kubelet.dir}`);
     if (cluster.kubelet) console.log(`  npx kubecerts probe ${cluster.kubelet.url} --ca ${cluster.caFile}`);
     say(
       `renew ${path.join(DEMO, 'cluster', 'pki', 'apiserver.crt')}, then kill -HUP ${process.pid} restarts kube-apiserver`,
@@ -226,6 +231,8 @@ async function main(): Promise<void> {
       // The live cluster's own folder too: renewing its apiserver certificate there leaves the
       // running server on the old one (served-cert-stale on server: in its admin.conf).
       'kubecerts.pkiDirectories': [path.join(workspace, 'etc-kubernetes'), path.join(DEMO, 'cluster')],
+      // node-1's kubelet folder: its client certificate, serving pair and config.yaml.
+      ...(cluster.kubelet ? { 'kubecerts.kubeletDirectories': [cluster.kubelet.dir] } : {}),
     },
   });
   stops.push(() => server.stop());

@@ -6,8 +6,14 @@
 //                  key and serial, same subject and SANs, as `kubeadm certs renew apiserver`)
 //   name-mismatch  a certificate from the cluster CA whose SANs miss 127.0.0.1, the address used
 // and a stand-in for node-1's kubelet: a TLS listener with a self-signed serving pair as the kubelet
-// makes it without serverTLSBootstrap (<node>@<time>, signed by <node>-ca@<time>).
+// makes it without serverTLSBootstrap (<node>@<time>, signed by <node>-ca@<time>), in a kubelet
+// folder (DIR/kubelet: config.yaml with the port it listens on, pki/ with the rotated client
+// certificate from the cluster CA and its kubelet-client-current.pem link).
+// The static pod manifest of kube-apiserver is pointed at the port the demo listens on, so the
+// PKI folder's served-certificate check reaches it (`pointManifestsAt`).
 import { promises as fs } from 'node:fs';
+import { generateKubeletFolder, kubeletConfigText } from '../../src/core/pki/generateKubelet';
+import { setManifestFlags } from '../../src/core/pki/manifest';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -106,6 +112,8 @@ export interface KubeletStandIn {
   readonly port: number;
   /** The serving certificate, where the kubelet keeps it (/var/lib/kubelet/pki/kubelet.crt). */
   readonly certFile: string;
+  /** Its /var/lib/kubelet: config.yaml and pki/. */
+  readonly dir: string;
   stop(): Promise<void>;
 }
 
@@ -117,36 +125,31 @@ export async function startKubeletStandIn(options: {
   readonly key: KeySpec;
   readonly port?: number;
 }): Promise<KubeletStandIn> {
-  const pkiDir = path.join(options.dir, 'kubelet', 'pki');
+  const kubeletDir = path.join(options.dir, 'kubelet');
+  const pkiDir = path.join(kubeletDir, 'pki');
   const certFile = path.join(pkiDir, 'kubelet.crt');
   const keyFile = path.join(pkiDir, 'kubelet.key');
-  if (!(await pathExists(certFile))) {
-    const stamp = Math.floor(options.now.getTime() / 1000);
-    const notBefore = new Date(options.now.getTime() - BACKDATE_MS);
-    const notAfter = new Date(options.now.getTime() + YEAR_MS);
-    const ca = await issueCertificate({
-      subject: { commonName: `${options.nodeName}-ca@${stamp}` },
-      notBefore,
-      notAfter,
-      basicConstraints: { ca: true },
-      keyUsage: ['digitalSignature', 'keyEncipherment', 'keyCertSign'],
-      key: options.key,
-    });
-    const serving = await issueCertificate({
-      subject: { commonName: `${options.nodeName}@${stamp}` },
-      notBefore,
-      notAfter,
-      sans: { dns: [options.nodeName] },
-      keyUsage: ['digitalSignature', 'keyEncipherment'],
-      extKeyUsage: ['serverAuth'],
-      basicConstraints: { ca: false },
-      issuer: ca,
-      key: options.key,
-    });
-    await fs.mkdir(pkiDir, { recursive: true, mode: 0o700 });
-    await atomicWriteFile(keyFile, serving.keyPem, { mode: 0o600 });
-    // The kubelet writes its certificate followed by the CA that signed it.
-    await atomicWriteFile(certFile, serving.certPem + ca.certPem, { mode: 0o644 });
+  // What a kubelet leaves behind: written once, what exists is kept (a restart keeps its certificates).
+  const folder = await generateKubeletFolder({
+    now: options.now,
+    nodeName: options.nodeName,
+    clusterCa: {
+      certPem: await fs.readFile(path.join(options.dir, 'pki/ca.crt'), 'utf8'),
+      keyPem: await fs.readFile(path.join(options.dir, 'pki/ca.key'), 'utf8'),
+    },
+    key: options.key,
+    config: false,
+  });
+  await fs.mkdir(pkiDir, { recursive: true, mode: 0o700 });
+  const servingExists = await pathExists(certFile);
+  for (const [relative, file] of folder.files) {
+    const target = path.join(kubeletDir, relative);
+    if (servingExists && (target === certFile || target === keyFile)) continue;
+    if (!(await pathExists(target))) await atomicWriteFile(target, file.contents, { mode: file.mode });
+  }
+  for (const [relative, name] of folder.links) {
+    const link = path.join(kubeletDir, relative);
+    if (!(await pathExists(link))) await fs.symlink(name, link);
   }
   const cert = await fs.readFile(certFile, 'utf8');
   const key = await fs.readFile(keyFile, 'utf8');
@@ -166,8 +169,15 @@ export async function startKubeletStandIn(options: {
     });
   });
   const port = (server.address() as AddressInfo).port;
+  // Where the kubelet listens is config.yaml's address and port.
+  await atomicWriteFile(
+    path.join(kubeletDir, 'config.yaml'),
+    kubeletConfigText({ address: '127.0.0.1', port, rotateCertificates: true }),
+    { mode: 0o644 },
+  );
   return {
     url: `https://127.0.0.1:${port}`,
+    dir: kubeletDir,
     port,
     certFile,
     stop: () =>
@@ -176,4 +186,13 @@ export async function startKubeletStandIn(options: {
         server.closeAllConnections();
       }),
   };
+}
+
+/** Points kube-apiserver's static pod manifest at the port the demo serves on (its file says 6443). */
+export async function pointManifestsAt(dir: string, apiserverPort: number): Promise<void> {
+  const file = path.join(dir, 'manifests/kube-apiserver.yaml');
+  if (!(await pathExists(file))) return;
+  const text = await fs.readFile(file, 'utf8');
+  const updated = setManifestFlags(text, { '--secure-port': String(apiserverPort) });
+  if (updated !== text) await atomicWriteFile(file, updated, { mode: 0o600 });
 }

@@ -112,25 +112,25 @@ export async function generateKubeletFolder(options: KubeletFolderOptions): Prom
     files.set('pki/kubelet.key', secret(issued.keyPem));
   }
 
-  if (config) {
-    const lines = [
-      'apiVersion: kubelet.config.k8s.io/v1beta1',
-      'kind: KubeletConfiguration',
-      'authentication:',
-      '  x509:',
-      '    clientCAFile: /etc/kubernetes/pki/ca.crt',
-      'cgroupDriver: systemd',
-      ...(config.address !== undefined ? [`address: ${config.address}`] : []),
-      ...(config.port !== undefined ? [`port: ${config.port}`] : []),
-      ...(config.rotateCertificates !== undefined
-        ? [`rotateCertificates: ${config.rotateCertificates}`]
-        : []),
-      ...(config.serverTLSBootstrap !== undefined
-        ? [`serverTLSBootstrap: ${config.serverTLSBootstrap}`]
-        : []),
-      '',
-    ];
-    files.set('config.yaml', { contents: lines.join('\n'), mode: 0o644 });
-  }
+  if (config) files.set('config.yaml', { contents: kubeletConfigText(config), mode: 0o644 });
   return { files, links };
+}
+
+export type KubeletConfigFields = Exclude<KubeletFolderOptions['config'], false | undefined>;
+
+/** /var/lib/kubelet/config.yaml as kubeadm writes it, trimmed to what matters here. */
+export function kubeletConfigText(config: KubeletConfigFields): string {
+  return [
+    'apiVersion: kubelet.config.k8s.io/v1beta1',
+    'kind: KubeletConfiguration',
+    'authentication:',
+    '  x509:',
+    '    clientCAFile: /etc/kubernetes/pki/ca.crt',
+    'cgroupDriver: systemd',
+    ...(config.address !== undefined ? [`address: ${config.address}`] : []),
+    ...(config.port !== undefined ? [`port: ${config.port}`] : []),
+    ...(config.rotateCertificates !== undefined ? [`rotateCertificates: ${config.rotateCertificates}`] : []),
+    ...(config.serverTLSBootstrap !== undefined ? [`serverTLSBootstrap: ${config.serverTLSBootstrap}`] : []),
+    '',
+  ].join('\n');
 }

@@ -3,6 +3,9 @@
 import type { FindingCode } from '../../core/findings/catalog';
 import type { Finding } from '../../core/findings/finding';
 import { PkiScanner } from '../../core/pki/scanner';
+import { servedEndpoints, servedRows, withServed } from '../../core/pki/served';
+import type { Env } from '../../core/probe/proxy';
+import { observeEndpoints } from '../probe/pkiServed';
 import { folderLooksLikePki, openPkiFolder } from './fsSource';
 
 /** Raised by the kubeconfig audit for every client certificate it reads. */
@@ -20,6 +23,8 @@ export interface PkiAuditOptions {
   readonly now: Date;
   readonly warnDays: number;
   readonly enabled?: (code: FindingCode) => boolean;
+  /** `--probe`: also connect to the components the folder configures and compare what they serve. */
+  readonly probe?: { readonly env: Env; readonly timeoutMs?: number };
 }
 
 export interface PkiAuditResult {
@@ -34,7 +39,13 @@ export async function pkiAuditFindings(
   options: PkiAuditOptions,
 ): Promise<PkiAuditResult | undefined> {
   if (!(await folderLooksLikePki(dir))) return undefined;
-  const inventory = await new PkiScanner(await openPkiFolder(dir)).scan(options);
+  const scanned = await new PkiScanner(await openPkiFolder(dir)).scan(options);
+  const inventory = options.probe
+    ? withServed(
+        scanned,
+        servedRows(scanned, await observeEndpoints(servedEndpoints(scanned), options.probe), options),
+      )
+    : scanned;
   const kubeconfigFiles = new Set(inventory.kubeconfigs.map((k) => k.absolutePath));
   const findings = inventory.findings.filter(
     (f) => !(kubeconfigFiles.has(f.file) && KUBECONFIG_AUDIT_CODES.has(f.code)),
