@@ -36,6 +36,8 @@ const LAZY_CHUNKS = [
   { file: 'renew.js', source: 'src/extension/renew/flow.ts' },
   // The PKI scan (certificate engine, yaml for manifests), once the PKI view is shown.
   { file: 'pki.js', source: 'src/extension/views/pki/engine.ts' },
+  // The whole-workspace audit (certificate engine, yaml, .gitignore rules), after activation.
+  { file: 'workspace.js', source: 'src/extension/workspace/engine.ts' },
   // yaml alone, for the CSR view's "open as YAML".
   { file: 'yaml.js', module: 'yaml' },
 ];

@@ -73,6 +73,8 @@ async function main(): Promise<number> {
       'workbench.tree.enableStickyScroll': false,
       'kubecerts.kubeconfig': cluster.kubeconfig('admin.conf'),
       'kubecerts.pkiDirectories': pkiDirectories,
+      // The workspace PKI's expired certificate would raise the daily expiry toast over other tests' clicks.
+      'kubecerts.expiryNotifications': false,
     },
     suite: { title: 'extension-host suite (VS Code 1.100.3 in code-server)' },
     ui: {
@@ -101,6 +103,8 @@ async function main(): Promise<number> {
       'security.workspace.trust.startupPrompt': 'never',
       'security.workspace.trust.banner': 'never',
       'kubecerts.pkiDirectories': pkiDirectories,
+      // The workspace PKI's expired certificate would raise the daily expiry toast over other tests' clicks.
+      'kubecerts.expiryNotifications': false,
     },
     suite: {
       title: 'workspace trust suite in Restricted Mode',

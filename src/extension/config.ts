@@ -19,7 +19,9 @@ export type ConfigKey =
   | 'renew.duration'
   | 'probe.onSave'
   | 'codeLens.enabled'
-  | 'probe.cacheTtlSeconds';
+  | 'probe.cacheTtlSeconds'
+  | 'diagnostics.scope'
+  | 'expiryNotifications';
 
 export interface ConfigChange {
   /** True when the change touches `kubecerts.<key>`. */
@@ -131,6 +133,23 @@ export class Config implements vscode.Disposable {
     return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0
       ? Math.floor(seconds) * 1000
       : DEFAULT_PROBE_CACHE_TTL_SECONDS * 1000;
+  }
+
+  /** Problems for every kubeconfig and certificate file of the workspace (default), or for open files only. */
+  get diagnosticsScope(): 'workspace' | 'open' {
+    return this.get<string>('diagnostics.scope') === 'open' ? 'open' : 'workspace';
+  }
+
+  /** Notify (at most daily per certificate) when a certificate of the current kubeconfig or a PKI folder expires soon. */
+  get expiryNotifications(): boolean {
+    return this.get<boolean>('expiryNotifications') !== false;
+  }
+
+  /** Turns the expiry notifications off for the user (the notification's "Don't Show Again"). */
+  async disableExpiryNotifications(): Promise<void> {
+    await vscode.workspace
+      .getConfiguration(SECTION)
+      .update('expiryNotifications', false, vscode.ConfigurationTarget.Global);
   }
 
   dispose(): void {

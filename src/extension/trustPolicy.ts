@@ -47,6 +47,10 @@ export const COMMAND_TRUST: Readonly<Record<string, { readonly trust: CommandTru
       trust: 'trusted-only',
       why: 'connects to the components named by the PKI folders',
     },
+    'kubecerts.workspace.showCertificates': {
+      trust: 'always',
+      why: 'lists what the read-only audit found and opens a file',
+    },
   };
 
 /** Settings an untrusted workspace may not set (VS Code then uses the user's value): they name paths the extension reads or connects with. */

@@ -3,6 +3,7 @@ import { registerDiagnostics } from '../diagnostics/diagnostics';
 import type { Ctx } from '../ctx';
 import { registerCertificateFeatures } from '../details/register';
 import { registerHover } from '../hover/hoverProvider';
+import { registerNavigation } from '../navigation/register';
 import { registerProbe } from '../probe/register';
 import { KubeconfigDocuments } from './documents';
 
@@ -12,6 +13,7 @@ export function registerKubeconfigFeatures(ctx: Ctx): void {
   registerDiagnostics(ctx, documents);
   // CodeLens, details and the hover of certificates outside kubeconfigs share its kubeconfig analysis.
   registerCertificateFeatures(ctx, documents);
+  registerNavigation(ctx, documents);
   // Served certificates of `server:` values: a hover of its own (VS Code merges hovers) and diagnostics.
   registerProbe(ctx, documents);
 }

@@ -9,7 +9,7 @@ import { observeEndpoints } from '../probe/pkiServed';
 import { folderLooksLikePki, openPkiFolder } from './fsSource';
 
 /** Raised by the kubeconfig audit for every client certificate it reads. */
-const KUBECONFIG_AUDIT_CODES: ReadonlySet<string> = new Set([
+export const KUBECONFIG_AUDIT_CODES: ReadonlySet<string> = new Set([
   'cert-expired',
   'cert-expiring',
   'cert-not-yet-valid',

@@ -1,0 +1,78 @@
+// The workspace summary in the status bar and its quick pick of affected certificates, as a user
+// sees them: nothing opened first, the first scan finds the expired certificates of the workspace's
+// kubeconfigs and of its PKI folder; choosing one opens the file at its line.
+import assert from 'node:assert/strict';
+import { WORKSPACE_FILES } from '../../fixtures/workspace';
+import { waitFor } from '../wait';
+import {
+  ACTION_TIMEOUT,
+  normalize,
+  parkMouse,
+  readmeImage,
+  regionOf,
+  screenshot,
+  shown,
+  waitForWorkbench,
+} from './page';
+import { ui } from './session';
+
+function summaryItem() {
+  return ui()
+    .page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ expired/ })
+    .first();
+}
+
+describe('workspace summary', () => {
+  before(waitForWorkbench);
+
+  it('status bar counts the expired and expiring certificates; its quick pick opens one at its line', async () => {
+    const { page } = ui();
+    const item = await shown(summaryItem(), 'the Kube Certs status bar summary', 120_000);
+    const text = normalize(await item.innerText());
+    assert.match(text, /\d+ expired/);
+    await parkMouse();
+    await screenshot('workspace-status-bar');
+    const bar = await regionOf([page.locator('.part.statusbar')]);
+    await readmeImage('workspace-status-bar', { ...bar, y: bar.y - 4, height: bar.height + 4 });
+
+    const widget = page.locator('.quick-input-widget');
+    const rows = widget.locator('.quick-input-list .monaco-list-row');
+    await waitFor('the quick pick of affected certificates', async () => {
+      if (await rows.first().isVisible()) return true;
+      await item.click({ timeout: ACTION_TIMEOUT });
+      return false;
+    });
+    const labels = (await rows.allInnerTexts()).map(normalize);
+    await screenshot('workspace-quick-pick');
+    await readmeImage('workspace-quick-pick', await regionOf([widget], 8));
+    const { expired } = WORKSPACE_FILES;
+    assert.ok(
+      labels.some((l) => l.includes(expired.commonName) && l.includes(expired.file)),
+      `${expired.commonName} (${expired.file}) in ${JSON.stringify(labels)}`,
+    );
+    assert.ok(
+      labels.some((l) => l.includes('apiserver') && l.includes('apiserver.crt')),
+      `the PKI folder's expired apiserver certificate in ${JSON.stringify(labels)}`,
+    );
+
+    await rows.filter({ hasText: expired.commonName }).first().click({ timeout: ACTION_TIMEOUT });
+    await shown(
+      page.locator(`.tabs-container .tab.active[aria-label^="${expired.file}"]`),
+      `the tab of ${expired.file}`,
+    );
+    // The cursor sits on the certificate: the line holding client-certificate-data.
+    const cursorLine = await waitFor('the cursor on the certificate line', async () => {
+      const current = page.locator('.editor-instance .monaco-editor .view-overlays .current-line').first();
+      const box = await current.boundingBox();
+      if (!box) return undefined;
+      const lines = page.locator('.editor-instance .monaco-editor .view-line');
+      for (const line of await lines.all()) {
+        const b = await line.boundingBox();
+        if (b && Math.abs(b.y - box.y) < 2) return normalize(await line.innerText());
+      }
+      return undefined;
+    });
+    await screenshot('workspace-opened-at-certificate');
+    assert.match(cursorLine, /client-certificate-data:/);
+  });
+});
