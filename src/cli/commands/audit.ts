@@ -19,6 +19,14 @@ import { systemClock } from '../../node/clock';
 import { pkiAuditFindings } from '../../node/pki/audit';
 import { SignaturePool } from '../../node/pool/signaturePool';
 import { probeClusters } from '../../node/probe/kubeconfig';
+import {
+  DEFAULT_PARALLEL,
+  DEFAULT_TIMEOUT,
+  parseParallel,
+  parseTimeout,
+  type ContextRun,
+} from '../fleet/contexts';
+import { probeContexts } from '../fleet/probeFleet';
 import { ProbeCache } from '../../node/probe/probe';
 import { oneOf, parseCommandArgs, parseNow } from '../args';
 import type { CliCommand, CliContext } from '../command';
@@ -46,6 +54,9 @@ export interface AuditArgs {
   readonly output?: string;
   /** Also connect to each cluster's server and check the certificate it presents. */
   readonly probe?: boolean;
+  /** With probe: every context of each kubeconfig, `fleet.parallel` at a time (src/cli/fleet). */
+  readonly allContexts?: boolean;
+  readonly fleet?: ContextRun;
 }
 
 export function parseAuditArgs(args: readonly string[]): AuditArgs {
@@ -56,11 +67,16 @@ export function parseAuditArgs(args: readonly string[]): AuditArgs {
     'fail-on': { type: 'string', default: 'error' },
     output: { type: 'string' },
     probe: { type: 'boolean', default: false },
+    'all-contexts': { type: 'boolean', default: false },
+    parallel: { type: 'string', default: String(DEFAULT_PARALLEL) },
+    timeout: { type: 'string', default: DEFAULT_TIMEOUT },
   });
   const { format, 'warn-days': warnDays, now, 'fail-on': failOn, output } = parsed.values;
   const checkedFormat = oneOf('--format', format, FORMATS);
   const checkedFailOn = oneOf('--fail-on', failOn, FAIL_ON);
   if (!/^\d{1,5}$/.test(warnDays)) throw new UsageError('--warn-days must be a whole number of days');
+  if (parsed.values['all-contexts'] && !parsed.values.probe)
+    throw new UsageError('--all-contexts applies to audit --probe only');
   return {
     paths: parsed.positionals,
     format: checkedFormat,
@@ -69,6 +85,15 @@ export function parseAuditArgs(args: readonly string[]): AuditArgs {
     failOn: checkedFailOn,
     ...(output !== undefined ? { output } : {}),
     ...(parsed.values.probe ? { probe: true } : {}),
+    ...(parsed.values['all-contexts']
+      ? {
+          allContexts: true,
+          fleet: {
+            parallel: parseParallel(parsed.values.parallel),
+            timeoutMs: parseTimeout(parsed.values.timeout),
+          },
+        }
+      : {}),
   };
 }
 
@@ -120,14 +145,10 @@ export async function runAudit(args: AuditArgs, ctx: CliContext): Promise<number
     findings.push(...audit.findings);
     certificates.push(...audit.certificates);
     if (args.probe) {
-      const probed = await probeClusters(mergeKubeconfigs(kubeconfig.documents), {
-        env: io.env,
-        now,
-        warnDays: args.warnDays,
-        files: inputs.files,
-        cache: probeCache,
-      });
-      findings.push(...probed.flatMap((p) => p.findings));
+      const model = mergeKubeconfigs(kubeconfig.documents);
+      const options = { env: io.env, now, warnDays: args.warnDays, files: inputs.files, cache: probeCache };
+      if (args.allContexts && args.fleet) findings.push(...(await probeContexts(model, options, args.fleet)));
+      else findings.push(...(await probeClusters(model, options)).flatMap((p) => p.findings));
     }
   }
   // A directory laid out as a PKI is audited as one (catalog, wiring, permissions, backups kept
@@ -215,6 +236,10 @@ export const auditCommand: CliCommand = {
         l10n.t('evaluate validity at this instant instead of the current time'),
       '  --probe                     ' +
         l10n.t("also connect to each cluster's server and check the certificate it presents"),
+      '  --all-contexts              ' +
+        l10n.t('with --probe: every context of the kubeconfigs, the context on each finding'),
+      '  --parallel N                ' + l10n.t('contexts probed at the same time (default 4)'),
+      '  --timeout 10s               ' + l10n.t('time allowed to each context (default 10s)'),
       '  --fail-on error|warning|never  ' +
         l10n.t('exit with code 1 when a finding has at least this severity (default error)'),
       '',

@@ -186,4 +186,42 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
     );
     assert.equal(never.code, 0);
   });
+  it('audit --probe --all-contexts: each context probed within its time, unreachable ones are findings', async () => {
+    // beta was stopped by the test above; gamma-hung accepts connections and never speaks TLS.
+    const started = Date.now();
+    const { code, stdout } = await cli(
+      ['audit', kubeconfig, '--probe', '--all-contexts', '--timeout', '2s', '--format', 'json'],
+      dir,
+    );
+    const out = JSON.parse(stdout) as {
+      findings: {
+        code: string;
+        severity: string;
+        context: string | null;
+        cluster: string | null;
+        message: string;
+      }[];
+    };
+    const served = out.findings
+      .filter((f) => f.code.startsWith('server-') || f.code === 'served-cert-stale')
+      .map((f) => [f.context, f.cluster, f.code]);
+    assert.deepEqual(served, [
+      ['beta', 'beta', 'server-unreachable'],
+      ['gamma-hung', 'gamma-hung', 'server-unreachable'],
+    ]);
+    assert.match(out.findings.find((f) => f.context === 'beta')!.message, /ECONNREFUSED|refused/i);
+    assert.equal(code, 0, 'unreachable servers are notes, not a failed run');
+    assert.ok(Date.now() - started < 30_000);
+    const metrics = await cli(
+      ['audit', kubeconfig, '--probe', '--all-contexts', '--timeout', '2s', '--format', 'prometheus'],
+      dir,
+    );
+    execFileSync('promtool', ['check', 'metrics'], { input: metrics.stdout });
+    assert.match(
+      metrics.stdout,
+      /^kubecerts_finding\{code="server-unreachable",severity="info",.*context="gamma-hung",.*\} 1$/m,
+    );
+    const usage = await cli(['audit', kubeconfig, '--all-contexts'], dir);
+    assert.equal(usage.code, 2);
+  });
 });
