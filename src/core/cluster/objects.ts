@@ -14,10 +14,14 @@ import { decodeBase64Data, decodePemText, type DecodeResult } from '../x509/deco
 import { keyMatchesCertificate } from '../x509/keys';
 import type { Certificate } from '../x509/model';
 
-/** cert-manager's annotations: which Certificate wrote a Secret, where a caBundle is injected from. */
+/**
+ * cert-manager's annotations: which Certificate wrote a Secret, and where cainjector takes a
+ * caBundle from (a Certificate, or a Secret directly).
+ */
 export const CERT_MANAGER_ANNOTATIONS = {
   certificateName: 'cert-manager.io/certificate-name',
   injectCaFrom: 'cert-manager.io/inject-ca-from',
+  injectCaFromSecret: 'cert-manager.io/inject-ca-from-secret',
 } as const;
 
 export interface ObjectRef {
@@ -29,10 +33,9 @@ export interface ObjectRef {
   readonly name: string;
 }
 
-export interface CertManagerInfo {
-  readonly certificateName?: string;
-  readonly injectCaFrom?: string;
-}
+export type CertManagerInfo = {
+  readonly [K in keyof typeof CERT_MANAGER_ANNOTATIONS]?: string;
+};
 
 /** A decode problem without the input: `kind` is a DecodeProblemKind or `no-certificate`. */
 export interface FieldProblem {
@@ -155,14 +158,11 @@ export function readClusterObject(raw: unknown): ClusterObject | undefined {
       problems,
     };
   });
-  const certManager: CertManagerInfo = {
-    ...(str(annotations[CERT_MANAGER_ANNOTATIONS.certificateName])
-      ? { certificateName: str(annotations[CERT_MANAGER_ANNOTATIONS.certificateName]) }
-      : {}),
-    ...(str(annotations[CERT_MANAGER_ANNOTATIONS.injectCaFrom])
-      ? { injectCaFrom: str(annotations[CERT_MANAGER_ANNOTATIONS.injectCaFrom]) }
-      : {}),
-  };
+  const certManager: Record<string, string> = {};
+  for (const [name, annotation] of Object.entries(CERT_MANAGER_ANNOTATIONS)) {
+    const value = str(annotations[annotation]);
+    if (value !== undefined) certManager[name] = value;
+  }
   const namespace = str(metadata.namespace);
   const uid = str(metadata.uid);
   const resourceVersion = str(metadata.resourceVersion);

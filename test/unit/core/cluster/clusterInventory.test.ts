@@ -132,7 +132,9 @@ describe('cluster inventory', function () {
         webhookConfig('ValidatingWebhookConfiguration', 'policy', [pki.expiredCa.certPem, undefined], {
           'cert-manager.io/inject-ca-from': 'policy/policy-cert',
         }),
-        webhookConfig('MutatingWebhookConfiguration', 'inject', [pki.issuerCa.certPem]),
+        webhookConfig('MutatingWebhookConfiguration', 'inject', [pki.issuerCa.certPem], {
+          'cert-manager.io/inject-ca-from-secret': 'cert-manager/webhook-ca',
+        }),
         apiService('v1beta1.metrics.k8s.io', pki.clusterCa.certPem),
         apiService('v1.apps', undefined),
         crd('widgets.example.com', pki.good.certPem),
@@ -155,6 +157,7 @@ describe('cluster inventory', function () {
     });
     const policy = inv.groups[1].rows[0];
     assert.equal(policy.certManager.injectCaFrom, 'policy/policy-cert');
+    assert.deepEqual(inv.groups[2].rows[0].certManager, { injectCaFromSecret: 'cert-manager/webhook-ca' });
     assert.deepEqual(
       policy.certificates.map((c) => [c.field, c.item]),
       [['webhooks[0].clientConfig.caBundle', 'hook-0.example.com']],
