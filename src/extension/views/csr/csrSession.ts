@@ -7,7 +7,7 @@ import type { CsrPolicy, CsrReview } from '../../../core/csr/risk';
 import type { ApprovalDecision, ClusterClient } from '../../../node/cluster/client';
 import { CsrWatcher } from '../../../node/cluster/csrWatch';
 import { ClusterError } from '../../../node/cluster/errors';
-import type { NodeCache } from '../../../node/cluster/review';
+import type { NodeCache, reviewInCluster } from '../../../node/cluster/review';
 
 export interface CsrEntry {
   readonly csr: Csr;
@@ -34,6 +34,17 @@ export interface DecisionFailure {
   readonly error: ClusterError;
 }
 
+/** Time the host gives reviews before it paints and answers again. */
+const REVIEW_SLICE_MS = 8;
+
+type ReviewFunction = typeof reviewInCluster;
+
+interface PendingReview {
+  readonly connection: Connection;
+  readonly csr: Csr;
+  readonly version: string;
+}
+
 interface Connection {
   readonly client: ClusterClient;
   readonly watcher: CsrWatcher;
@@ -49,6 +60,9 @@ export class CsrSession {
   private lastProblem: ClusterError | undefined;
   /** Reviews by CSR name, each for one uid and state. */
   private readonly reviews = new Map<string, { version: string; review?: CsrReview }>();
+  /** Reviews to run, oldest first (see drainReviews). */
+  private readonly pending: PendingReview[] = [];
+  private draining = false;
   /** Bumped by every connect and disconnect: answers for an older one are dropped. */
   private generation = 0;
   private readonly listeners = new Set<() => void>();
@@ -294,22 +308,54 @@ export class CsrSession {
       const version = `${csr.metadata.uid ?? ''}/${csrState(csr)}`;
       if (this.reviews.get(csr.metadata.name)?.version === version) continue;
       this.reviews.set(csr.metadata.name, { version });
-      void this.review(connection, csr, version);
+      this.pending.push({ connection, csr, version });
     }
     if (!connection.watcher.error) this.lastProblem = undefined;
     this.changed();
+    if (this.pending.length && !this.draining) {
+      this.draining = true;
+      setImmediate(() => void this.drainReviews());
+    }
   }
 
-  private async review(connection: Connection, csr: Csr, version: string): Promise<void> {
+  /**
+   * Reviews (PKCS#10 decode, self-signature, risk rules) run after the list is shown, in slices of
+   * REVIEW_SLICE_MS between which the extension host paints and answers: 5,000 CSRs cost a few
+   * hundred milliseconds of signatures, which must neither hold back the list nor block the host.
+   */
+  private async drainReviews(): Promise<void> {
     try {
-      const { reviewInCluster } = await import('../../../node/cluster/review');
-      const review = await reviewInCluster(csr, connection.nodes, this.deps.now(), this.deps.policy());
-      const slot = this.reviews.get(csr.metadata.name);
-      if (connection !== this.connection || slot?.version !== version) return;
-      slot.review = review;
-      this.changed();
-    } catch (err) {
-      this.deps.log.error(`CSR view: review of ${csr.metadata.name} failed`, err);
+      const { reviewInCluster: review } = await import('../../../node/cluster/review');
+      while (this.pending.length) {
+        const started = performance.now();
+        let done = 0;
+        while (done < this.pending.length && performance.now() - started < REVIEW_SLICE_MS)
+          this.startReview(review, this.pending[done++]);
+        this.pending.splice(0, done);
+        // The slice's reviews settle in the microtasks queued before this one.
+        await null;
+        this.changed();
+        if (this.pending.length) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.draining = false;
     }
+  }
+
+  /** Runs one review; the part that needs no Node runs now, a Node lookup finishes later. */
+  private startReview(review: ReviewFunction, job: PendingReview): void {
+    const { connection, csr, version } = job;
+    if (connection !== this.connection || this.reviews.get(csr.metadata.name)?.version !== version) return;
+    review(csr, connection.nodes, this.deps.now(), this.deps.policy()).then(
+      (result) => {
+        const slot = this.reviews.get(csr.metadata.name);
+        if (connection !== this.connection || slot?.version !== version) return;
+        const later = slot.review === undefined && !this.draining;
+        slot.review = result;
+        // Reviews finished within a slice are announced with it; a late one (a Node read) alone.
+        if (later) this.changed();
+      },
+      (err: unknown) => this.deps.log.error(`CSR view: review of ${csr.metadata.name} failed`, err),
+    );
   }
 }

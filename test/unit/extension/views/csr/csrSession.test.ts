@@ -83,6 +83,19 @@ describe('CsrSession (demo cluster)', function () {
     );
   });
 
+  it('shows the list before the reviews, which follow in slices', async () => {
+    const session = open(admin);
+    const seen: { listed: number; reviewed: number }[] = [];
+    session.onDidChange(() => {
+      const entries = [...session.entries().values()];
+      seen.push({ listed: entries.length, reviewed: entries.filter((e) => e.review).length });
+    });
+    await session.refresh();
+    const firstListed = seen.find((s) => s.listed > 0);
+    assert.deepEqual(firstListed, { listed: 9, reviewed: 0 });
+    assert.equal(seen[seen.length - 1].reviewed, 9);
+  });
+
   it('follows the watch: a CSR created with kubectl appears, reviewed', async () => {
     const session = open(admin);
     await session.refresh();
