@@ -95,7 +95,11 @@ export function kubeletItem(b: Builder, entry: KubeletCertEntry, config: Kubelet
         makeFinding(
           'kubelet-rotation-disabled',
           { file: config.file, span: rotate?.span ?? FILE_START },
-          { path: config.file, value, notAfter: cert.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z') },
+          {
+            path: config.file,
+            setting: value,
+            notAfter: cert.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          },
           { certificate: certificateRef(cert) },
         ),
       );

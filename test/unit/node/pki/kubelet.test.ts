@@ -106,7 +106,7 @@ describe('kubelet folder in the PKI inventory', function () {
     assert.equal(expired.params.path, join(root, 'pki/kubelet-client-current.pem'));
     const rotation = inv.kubelet[0].findings[1];
     assert.equal(rotation.file, join(root, 'config.yaml'));
-    assert.equal(rotation.params.value, 'false');
+    assert.equal(rotation.params.setting, 'false');
     // The finding points at the value in config.yaml.
     assert.equal(inv.texts.get(rotation.file)?.slice(rotation.span.start, rotation.span.end), 'false');
     assert.equal(inv.kubelet[0].state, 'expired');
