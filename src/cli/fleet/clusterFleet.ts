@@ -29,6 +29,7 @@ import { InputError } from '../io';
 import { writeReport } from '../output/destination';
 import { SourceTexts } from '../output/locations';
 import { renderFindings, type AuditResult, type RenderedFinding } from '../output/report';
+import { findingJson } from '../output/json';
 import { formatSarif } from '../output/sarif';
 import { forEachContext, selectContexts, type ContextOutcome } from './contexts';
 
@@ -173,23 +174,6 @@ function formatTable(report: Report): string {
     }),
   );
   return lines.join('\n') + '\n';
-}
-
-function findingJson(r: RenderedFinding): Record<string, unknown> {
-  const o = r.finding.object;
-  return {
-    code: r.finding.code,
-    severity: r.finding.severity,
-    message: r.message,
-    file: r.file,
-    range: r.range,
-    cluster: r.finding.cluster ?? null,
-    user: r.finding.user ?? null,
-    context: r.finding.context ?? null,
-    ...(o ? { kind: o.kind, namespace: o.namespace ?? null, name: o.name, field: o.field ?? null } : {}),
-    ...(r.finding.certificate ? { certificate: r.finding.certificate } : {}),
-    ...(r.related.length ? { related: r.related } : {}),
-  };
 }
 
 function formatJson(report: Report): string {

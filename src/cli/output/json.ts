@@ -60,7 +60,9 @@ function displayCache(result: AuditResult): (file: string) => string {
   };
 }
 
-function findingJson(r: RenderedFinding): Record<string, unknown> {
+/** One finding as every JSON report writes it; a finding about a Kubernetes object adds its kind, namespace, name and field. */
+export function findingJson(r: RenderedFinding): Record<string, unknown> {
+  const o = r.finding.object;
   return {
     code: r.finding.code,
     severity: r.finding.severity,
@@ -70,6 +72,7 @@ function findingJson(r: RenderedFinding): Record<string, unknown> {
     cluster: r.finding.cluster ?? null,
     user: r.finding.user ?? null,
     context: r.finding.context ?? null,
+    ...(o ? { kind: o.kind, namespace: o.namespace ?? null, name: o.name, field: o.field ?? null } : {}),
     ...(r.finding.certificate ? { certificate: r.finding.certificate } : {}),
     ...(r.related.length ? { related: r.related } : {}),
   };
