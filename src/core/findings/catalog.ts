@@ -258,7 +258,7 @@ export const FINDING_CATALOG = {
   'kubelet-rotation-disabled': {
     severity: 'warning',
     message:
-      '{path} sets rotateCertificates to {value}: the kubelet will not renew its client certificate, which expires on {notAfter}. Set rotateCertificates: true.',
+      '{path} sets rotateCertificates to {setting}: the kubelet will not renew its client certificate, which expires on {notAfter}. Set rotateCertificates: true.',
     doc: 'With rotateCertificates off (its default outside kubeadm) the kubelet keeps its client certificate until it expires, then the node drops out of the cluster.',
   },
   // Certificates inside the cluster (src/core/cluster): TLS Secrets, caBundles, cluster-info.
@@ -306,37 +306,6 @@ export const FINDING_CATALOG = {
     severity: 'error',
     message: 'Context {context} could not be read: {error}.',
     doc: 'With --all-contexts: the API server of a context did not answer (refused, timed out, TLS or credential failure). The other contexts are still reported; the run does not stop.',
-  },
-  // The kubelet's own certificates (/var/lib/kubelet/pki), which kubeadm certs check-expiration leaves out.
-  'kubelet-client-cert-expired': {
-    severity: 'error',
-    message:
-      'The kubelet client certificate {subject} ({path}) expired on {notAfter} ({days} days ago): the kubelet can no longer reach the API server, nor rotate it. Join the node again with a bootstrap token, or issue it a new certificate.',
-    doc: 'kubelet-client-current.pem (the rotated kubelet-client-DATE.pem it points to) is past its notAfter: the API server rejects the kubelet, the node turns NotReady, and rotation, which goes through the API server, cannot help any more.',
-  },
-  'kubelet-client-cert-expiring': {
-    severity: 'warning',
-    message:
-      'The kubelet client certificate {subject} ({path}) expires on {notAfter}, in {days} days (warning threshold {threshold} days): the kubelet should have rotated it already; check rotateCertificates and that its CSRs are approved.',
-    doc: 'The kubelet requests a new client certificate once 70 to 90 % of its lifetime has passed; one this close to expiry means rotation is off or its certificate signing requests are not approved.',
-  },
-  'kubelet-serving-cert-expired': {
-    severity: 'error',
-    message:
-      'The kubelet serving certificate {subject} ({path}) expired on {notAfter} ({days} days ago): kubectl logs, exec and metrics scraping fail wherever the kubelet certificate is verified.',
-    doc: 'The certificate the kubelet serves on port 10250 (kubelet.crt, self-signed, or kubelet-server-current.pem with serverTLSBootstrap) is past its notAfter. A self-signed kubelet.crt is never renewed: delete the pair and restart the kubelet, or enable serverTLSBootstrap.',
-  },
-  'kubelet-serving-cert-expiring': {
-    severity: 'warning',
-    message:
-      'The kubelet serving certificate {subject} ({path}) expires on {notAfter}, in {days} days (warning threshold {threshold} days).',
-    doc: 'The certificate the kubelet serves on port 10250 expires within the warning threshold. Only with serverTLSBootstrap: true does the kubelet rotate it (through kubernetes.io/kubelet-serving CSRs, which someone must approve).',
-  },
-  'kubelet-rotation-disabled': {
-    severity: 'warning',
-    message:
-      '{path} sets rotateCertificates to {setting}: the kubelet will not renew its client certificate, which expires on {notAfter}. Set rotateCertificates: true.',
-    doc: 'With rotateCertificates off (its default outside kubeadm) the kubelet keeps its client certificate until it expires, then the node drops out of the cluster.',
   },
   // PKI folder (src/core/pki): inventory, static pod wiring and CIS file checks.
   'pki-missing': {
