@@ -3,6 +3,7 @@
 // Secret and ConfigMap keys and types, webhook client configs, APIService and CRD shapes. Field
 // paths and wording are upstream's; checks that matter for nothing here are left out.
 import { badRequest, type FieldError } from './errors';
+import { goBase64ErrorOffset } from './goBase64';
 import type { KubeObject } from './types';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -45,49 +46,6 @@ export function validateObjectName(name: string, rule: NameRule): FieldError[] {
 }
 
 // --- []byte fields ---------------------------------------------------------------------------------
-
-/**
- * Go's base64.StdEncoding.Decode, as encoding/json applies it to []byte fields: `\r` and `\n` are
- * skipped, anything else outside the alphabet, missing or misplaced padding fails at its offset.
- * Returns the offset of the first bad byte, or undefined when the value decodes.
- */
-export function goBase64ErrorOffset(text: string): number | undefined {
-  const src = Buffer.from(text, 'utf8');
-  const isAlphabet = (c: number) =>
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= 0x61 && c <= 0x7a) ||
-    (c >= 0x30 && c <= 0x39) ||
-    c === 0x2b ||
-    c === 0x2f;
-  const isNewline = (c: number) => c === 0x0a || c === 0x0d;
-  let si = 0;
-  for (;;) {
-    // decodeQuantum: up to four symbols.
-    for (let j = 0; j < 4; j++) {
-      if (si === src.length) {
-        if (j === 0) return undefined;
-        return si - j;
-      }
-      const c = src[si++];
-      if (isAlphabet(c)) continue;
-      if (isNewline(c)) {
-        j--;
-        continue;
-      }
-      if (c !== 0x3d) return si - 1;
-      // Padding: only in the third or fourth place, and nothing but newlines after it.
-      if (j < 2) return si - 1;
-      if (j === 2) {
-        while (si < src.length && isNewline(src[si])) si++;
-        if (si === src.length) return src.length;
-        if (src[si] !== 0x3d) return si - 1;
-        si++;
-      }
-      while (si < src.length && isNewline(src[si])) si++;
-      return si < src.length ? si : undefined;
-    }
-  }
-}
 
 /**
  * Refuses a body whose []byte field is not base64, with the decoder's error as the API server

@@ -2,13 +2,8 @@
 // style TLS Secrets, webhook configurations, APIServices, a CRD with a conversion webhook,
 // kube-public/cluster-info and kube-root-ca.crt. Each has one deliberate problem (or none), listed
 // in SEEDED_PROBLEMS. Certificates are made here, from the seeder's clock: no key is ever committed.
-import { createHmac, randomBytes } from 'node:crypto';
-import {
-  generateKey,
-  issueCertificate,
-  privateKeyToPem,
-  type IssuedCertificate,
-} from '../../src/core/x509/issue';
+import { randomBytes } from 'node:crypto';
+import { clusterInfoData } from './clusterInfo';
 import { ROOT_CA_CONFIGMAP, type ObjectRegistry } from './objectRegistry';
 import {
   APISERVICES,
@@ -20,6 +15,8 @@ import {
   VALIDATING_WEBHOOKS,
   type ResourceDef,
 } from './resources';
+import type { IssuedCertificate } from '../../src/core/x509/issue';
+import { makeCertificates } from './seedCertificates';
 import { objectKey } from './store';
 import type { KubeObject } from './types';
 
@@ -34,11 +31,8 @@ export const SEEDED_NAMESPACES: readonly string[] = ['cert-manager', 'ingress-ng
 /** The namespace whose kube-root-ca.crt holds another (older) cluster CA. */
 export const STALE_ROOT_CA_NAMESPACE = 'monitoring';
 
-const DAY = 24 * 3600_000;
-
 /** An object as a client would post it. */
 type Manifest = Record<string, unknown> & { metadata: Record<string, unknown> };
-const KEY = { algorithm: 'EC', curve: 'P-256' } as const;
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
 /** What is wrong with each seeded object, by resource/namespace/name (for docs and tests). */
@@ -93,7 +87,12 @@ export async function seedObjects(options: SeedObjectsOptions): Promise<void> {
   const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
   for (const [i, name] of SEEDED_NAMESPACES.entries())
     await ensure(objects, NAMESPACES, { metadata: { name } }, minutesAgo(240 - i * 10));
-  await seedClusterInfo(options);
+  // kubeadm's cluster-info; a restarted demo listens on another port: publish where it is now.
+  const info = clusterInfoData(options.clusterCaPem, options.server, options.bootstrapToken);
+  if (objects.store(CONFIGMAPS).has(objectKey({ namespace: 'kube-public', name: 'cluster-info' })))
+    await updateData(objects, CONFIGMAPS, 'kube-public', 'cluster-info', info);
+  else
+    await ensure(objects, CONFIGMAPS, { metadata: { name: 'cluster-info' }, data: info }, now, 'kube-public');
   if (objects.store(CRDS).has('widgets.example.com')) return;
 
   const certs = await makeCertificates(now);
@@ -348,50 +347,6 @@ export async function seedObjects(options: SeedObjectsOptions): Promise<void> {
   );
 }
 
-/** kubeadm's kube-public/cluster-info: the cluster CA and server, signed for each bootstrap token. */
-async function seedClusterInfo(options: SeedObjectsOptions): Promise<void> {
-  const kubeconfig = [
-    'apiVersion: v1',
-    'clusters:',
-    '- cluster:',
-    `    certificate-authority-data: ${b64(options.clusterCaPem)}`,
-    `    server: ${options.server}`,
-    '  name: ""',
-    'contexts: null',
-    'current-context: ""',
-    'kind: Config',
-    'preferences: {}',
-    'users: null',
-    '',
-  ].join('\n');
-  const data: Record<string, string> = { kubeconfig };
-  if (options.bootstrapToken) {
-    const { id, secret } = options.bootstrapToken;
-    data[`jws-kubeconfig-${id}`] = detachedJws(kubeconfig, id, `${id}.${secret}`);
-  }
-  const key = objectKey({ namespace: 'kube-public', name: 'cluster-info' });
-  if (options.objects.store(CONFIGMAPS).has(key)) {
-    // A restarted demo listens on another port: publish where it is now.
-    await updateData(options.objects, CONFIGMAPS, 'kube-public', 'cluster-info', data);
-    return;
-  }
-  await ensure(
-    options.objects,
-    CONFIGMAPS,
-    { metadata: { name: 'cluster-info' }, data },
-    options.now,
-    'kube-public',
-  );
-}
-
-/** The bootstrap signer's detached JWS (HS256, key = the whole token): `header..signature`. */
-function detachedJws(content: string, keyId: string, key: string): string {
-  const header = Buffer.from(JSON.stringify({ alg: 'HS256', kid: keyId })).toString('base64url');
-  const payload = Buffer.from(content).toString('base64url');
-  const signature = createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url');
-  return `${header}..${signature}`;
-}
-
 async function ensure(
   objects: ObjectRegistry,
   def: ResourceDef,
@@ -418,70 +373,4 @@ async function updateData(
     { ...current, data: { ...(current.data as object), ...data } },
     'main',
   );
-}
-
-interface SeedCertificates {
-  readonly demoCa: IssuedCertificate;
-  readonly impostorCa: IssuedCertificate;
-  readonly webhookCa: IssuedCertificate;
-  readonly expiredCa: IssuedCertificate;
-  readonly metricsCa: IssuedCertificate;
-  readonly staleClusterCa: IssuedCertificate;
-  readonly widgets: IssuedCertificate;
-  readonly shop: IssuedCertificate;
-  readonly api: IssuedCertificate;
-  readonly grafana: IssuedCertificate;
-  /** A key that belongs to no certificate. */
-  readonly otherKeyPem: string;
-}
-
-async function makeCertificates(now: Date): Promise<SeedCertificates> {
-  const at = (days: number) => new Date(now.getTime() + days * DAY);
-  const ca = (commonName: string, from: number, to: number, organizations?: string[]) =>
-    issueCertificate({
-      subject: { commonName, ...(organizations ? { organizations } : {}) },
-      notBefore: at(from),
-      notAfter: at(to),
-      basicConstraints: { ca: true },
-      keyUsage: ['digitalSignature', 'keyEncipherment', 'keyCertSign'],
-      key: KEY,
-    });
-  const [demoCa, impostorCa, webhookCa, expiredCa, metricsCa, staleClusterCa] = await Promise.all([
-    ca('demo-ca', -30, 5 * 365, ['kubecerts demo']),
-    // Same subject as demo-ca, another key: the classic "CA was regenerated" trap.
-    ca('demo-ca', -5, 5 * 365, ['kubecerts demo']),
-    ca('cert-manager-webhook-ca', -20, 345),
-    ca('policy-webhook-ca', -375, -10),
-    ca(`metrics-server-ca@${Math.floor(now.getTime() / 1000) - 60 * 86400}`, -60, 305),
-    ca('kubernetes', -800, 9 * 365),
-  ]);
-  const leaf = (commonName: string, dns: readonly string[], from: number, to: number) =>
-    issueCertificate({
-      subject: { commonName },
-      notBefore: at(from),
-      notAfter: at(to),
-      sans: { dns },
-      basicConstraints: { ca: false },
-      keyUsage: ['digitalSignature', 'keyEncipherment'],
-      extKeyUsage: ['serverAuth'],
-      issuer: demoCa,
-      key: KEY,
-    });
-  const [widgets, shop, api, grafana, otherKey] = await Promise.all([
-    leaf(
-      'widgets-webhook.cert-manager.svc',
-      ['widgets-webhook.cert-manager.svc', 'widgets-webhook.cert-manager.svc.cluster.local'],
-      -10,
-      80,
-    ),
-    leaf('shop.example.com', ['shop.example.com'], -78, 12),
-    leaf('api.example.com', ['api.example.com'], -30, 60),
-    leaf('grafana.monitoring.svc', ['grafana.monitoring.svc', 'grafana.example.com'], -15, 75),
-    generateKey(KEY),
-  ]);
-  return {
-    ...{ demoCa, impostorCa, webhookCa, expiredCa, metricsCa, staleClusterCa },
-    ...{ widgets, shop, api, grafana },
-    otherKeyPem: privateKeyToPem(otherKey),
-  };
 }

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startDemoCluster, type DemoCluster } from '../../../tools/demo-cluster/cluster';
-import { goBase64ErrorOffset } from '../../../tools/demo-cluster/objectValidation';
+import { goBase64ErrorOffset } from '../../../tools/demo-cluster/goBase64';
 import { SEEDED_PROBLEMS } from '../../../tools/demo-cluster/seedObjects';
 import { kubectl, kubectlWatch, run } from './helpers';
 
