@@ -10,7 +10,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { parseClusterArgs } from '../../../src/cli/commands/cluster';
+import { makeCa } from '../../fixtures/certs';
 import { brokenKeyPem } from '../../fixtures/secrets';
 import { kubectl, startTestCluster } from '../../fixtures/demoCluster';
 import { cli, parseExposition } from './prometheusHelpers';
@@ -294,6 +296,54 @@ describe('kubecerts cluster (demo cluster)', function () {
     seen.push(timedOut.stdout, timedOut.stderr);
     for (const text of seen)
       for (const marker of MARKERS) assert.ok(!text.includes(marker), `${marker} leaked`);
+  });
+
+  it('cluster-info publishing another CA than the kubeconfig trusts: cluster-info-ca-mismatch (kubeadm join would fail)', async () => {
+    // The rotated-CA case: kubectl still reaches the cluster with admin.conf's CA, but the CA
+    // kube-public/cluster-info publishes (what kubeadm join pins) is another one.
+    const other = await makeCa({
+      cn: 'kubernetes',
+      notBefore: new Date(Date.now() - 86_400_000),
+      notAfter: new Date(Date.now() + 3650 * 86_400_000),
+    });
+    const info = JSON.parse(
+      await kubectl(admin, 'get', 'configmap', '-n', 'kube-public', 'cluster-info', '-o', 'json'),
+    ) as {
+      data: { kubeconfig: string };
+    };
+    const kubeconfigText = info.data.kubeconfig.replace(
+      /certificate-authority-data: \S+/,
+      `certificate-authority-data: ${Buffer.from(other.certPem).toString('base64')}`,
+    );
+    const patch = join(dir, 'cluster-info-patch.json');
+    writeFileSync(patch, JSON.stringify({ data: { kubeconfig: kubeconfigText } }));
+    await kubectl(
+      admin,
+      'patch',
+      'configmap',
+      '-n',
+      'kube-public',
+      'cluster-info',
+      '--type',
+      'merge',
+      '--patch-file',
+      patch,
+    );
+    const { stdout } = await cli(['cluster', '-A', '--kubeconfig', admin, '--format', 'json'], dir);
+    const out = JSON.parse(stdout) as JsonReport & {
+      findings: { code: string; severity: string; message: string; related?: { file: string }[] }[];
+    };
+    const mismatch = out.findings.filter((f) => f.code === 'cluster-info-ca-mismatch');
+    assert.equal(mismatch.length, 1);
+    assert.equal(mismatch[0].severity, 'error');
+    // The pin kubeadm would print for the published CA, computed by openssl.
+    const der = execFileSync('openssl', ['x509', '-noout', '-pubkey'], { input: other.certPem });
+    const spki = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'DER'], { input: der });
+    const pin = createHash('sha256').update(spki).digest('hex');
+    assert.ok(mismatch[0].message.includes(`sha256:${pin}`), mismatch[0].message);
+    assert.equal(mismatch[0].related?.[0].file, admin);
+    // Every kube-root-ca.crt still holds the old CA: each now differs from cluster-info.
+    assert.ok(out.findings.filter((f) => f.code === 'kube-root-ca-mismatch').length >= 4);
   });
 });
 
