@@ -109,9 +109,10 @@ export function registerDiagnostics(ctx: Ctx, documents: KubeconfigDocuments): v
     }
     const text = doc.getText();
     if (!MAY_HOLD_CERTIFICATES.test(text)) return [];
-    const { auditFileContent } = await workspace.module();
+    // The workspace audit's bundle (loaded once, shared): the same reading of a file as on disk.
+    const engine = await import('../workspace/engine');
     const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
-    const audit = await auditFileContent(file, new TextEncoder().encode(text), documents.options());
+    const audit = await engine.auditFileContent(file, new TextEncoder().encode(text), documents.options());
     return audit?.kind === 'certificates' ? audit.findings : [];
   };
 

@@ -128,7 +128,11 @@ class WorkspaceSummary implements vscode.Disposable {
             );
       const show = vscode.l10n.t('Show');
       const never = vscode.l10n.t("Don't Show Again");
-      const answer = await vscode.window.showWarningMessage(message, show, never);
+      // An untrusted workspace writes nothing, not even the user's setting.
+      const answer = await vscode.window.showWarningMessage(
+        message,
+        ...(vscode.workspace.isTrusted ? [show, never] : [show]),
+      );
       if (answer === show) await pickCertificate(due, vscode.l10n.t('Expired and expiring certificates'));
       else if (answer === never) await this.ctx.config.disableExpiryNotifications();
     } catch (err) {
@@ -142,7 +146,7 @@ class WorkspaceSummary implements vscode.Disposable {
       ? [this.ctx.config.kubeconfig]
       : (process.env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f !== '');
     if (files.length === 0) files.push(path.join(os.homedir(), '.kube', 'config'));
-    const { auditFileContent, nodeFs } = await this.workspace.module();
+    const engine = await import('./engine');
     const options = {
       now: this.ctx.clock(),
       warnDays: this.ctx.config.expiryWarningDays,
@@ -150,8 +154,8 @@ class WorkspaceSummary implements vscode.Disposable {
     };
     const found: Affected[] = [];
     for (const file of files) {
-      const bytes = await nodeFs.read(file).catch(() => undefined);
-      const audit = bytes && (await auditFileContent(file, bytes, options));
+      const bytes = await engine.nodeFs.read(file).catch(() => undefined);
+      const audit = bytes && (await engine.auditFileContent(file, bytes, options));
       if (audit?.kind === 'kubeconfig')
         found.push(...affectedCertificates([{ place: vscode.Uri.file(file), findings: audit.findings }]));
     }

@@ -75,11 +75,6 @@ export class WorkspaceAudit implements vscode.Disposable {
     return this.engine ? (await this.engine).engine.pkiRoots : [];
   }
 
-  /** The lazily loaded engine module (also for auditing an open document the same way). */
-  async module(): Promise<Engine> {
-    return (await this.load()).module;
-  }
-
   rescan(): void {
     this.started = true;
     clearTimeout(this.startTimer);

@@ -32,8 +32,15 @@ describe('workspace summary', () => {
     assert.match(text, /\d+ expired/);
     await parkMouse();
     await screenshot('workspace-status-bar');
+    // The left end of the status bar up to the summary: the Problems counts beside it.
     const bar = await regionOf([page.locator('.part.statusbar')]);
-    await readmeImage('workspace-status-bar', { ...bar, y: bar.y - 4, height: bar.height + 4 });
+    const summary = await regionOf([item]);
+    await readmeImage('workspace-status-bar', {
+      x: bar.x,
+      y: bar.y - 4,
+      width: summary.x + summary.width + 24 - bar.x,
+      height: bar.height + 4,
+    });
 
     const widget = page.locator('.quick-input-widget');
     const rows = widget.locator('.quick-input-list .monaco-list-row');
