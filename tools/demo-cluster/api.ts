@@ -23,7 +23,11 @@ import { objectHandler } from './objectHandler';
 import type { ObjectRegistry } from './objectRegistry';
 import { openApiDocument, openApiIndex } from './openapi';
 import { OBJECT_RESOURCES } from './resources';
-import { selfSubjectAccessReviewHandler, selfSubjectReviewHandler } from './reviewHandler';
+import {
+  selfSubjectAccessReviewHandler,
+  selfSubjectReviewHandler,
+  selfSubjectRulesReviewHandler,
+} from './reviewHandler';
 import { CSR_RESOURCE, type CsrStore } from './store';
 import type { KubeNode } from './types';
 
@@ -55,6 +59,7 @@ export class ApiHandler {
       'v1/nodes': nodeHandler(deps.nodes, resourceVersion),
       'v1/events': eventHandler(resourceVersion),
       'authorization.k8s.io/v1/selfsubjectaccessreviews': selfSubjectAccessReviewHandler(deps.store),
+      'authorization.k8s.io/v1/selfsubjectrulesreviews': selfSubjectRulesReviewHandler,
       'authentication.k8s.io/v1/selfsubjectreviews': selfSubjectReviewHandler,
       ...Object.fromEntries(
         OBJECT_RESOURCES.map((def) => [

@@ -205,6 +205,24 @@ function ruleMatches(rule: PolicyRule, attrs: Attributes): boolean {
   return !rule.resourceNames?.length || (attrs.name !== undefined && rule.resourceNames.includes(attrs.name));
 }
 
+/**
+ * What a SelfSubjectRulesReview lists: the rules of the user's ClusterRoleBindings and of its
+ * RoleBindings in `namespace` (the node authorizer's own-objects rules are not RBAC: left out).
+ */
+export function rulesFor(
+  user: UserInfo,
+  namespace: string,
+  bindings: readonly Binding[] = BINDINGS,
+): PolicyRule[] {
+  return bindings
+    .filter((b) =>
+      b.subjects.some((s) => (s.kind === 'User' ? s.name === user.name : user.groups.includes(s.name))),
+    )
+    .filter((b) => !b.namespaces || b.namespaces.includes(namespace))
+    .flatMap((b) => b.rules)
+    .filter((r) => !r.ownObjectsOnly);
+}
+
 /** The 403 for an RBAC denial, worded as the API server words it. */
 export function forbidden(user: UserInfo, attrs: Attributes, ref?: ResourceRef, name?: string): ApiError {
   if ('path' in attrs) {

@@ -83,6 +83,13 @@ const FIXED_APIS: readonly GroupVersion[] = [
         namespaced: false,
         verbs: ['create'],
       },
+      {
+        name: 'selfsubjectrulesreviews',
+        singularName: 'selfsubjectrulesreview',
+        kind: 'SelfSubjectRulesReview',
+        namespaced: false,
+        verbs: ['create'],
+      },
     ],
   },
   {

@@ -123,6 +123,10 @@ const KINDS: Readonly<Record<string, MessageSpec>> = {
   ConfigMap: CONFIG_MAP,
   Namespace: NAMESPACE,
   SelfSubjectAccessReview: SELF_SUBJECT_ACCESS_REVIEW,
+  SelfSubjectRulesReview: {
+    1: { name: 'metadata', type: 'message', message: OBJECT_META },
+    2: { name: 'spec', type: 'message', message: { 1: { name: 'namespace', type: 'string' } } },
+  },
   SelfSubjectReview: { 1: { name: 'metadata', type: 'message', message: OBJECT_META } },
 };
 

@@ -1,5 +1,6 @@
-// SelfSubjectAccessReview (`kubectl auth can-i`) and SelfSubjectReview (`kubectl auth whoami`).
-import { authorize, type Attributes } from './authz';
+// SelfSubjectAccessReview (`kubectl auth can-i`), SelfSubjectRulesReview (`kubectl auth can-i
+// --list`) and SelfSubjectReview (`kubectl auth whoami`).
+import { authorize, rulesFor, type Attributes } from './authz';
 import { badRequest } from './errors';
 import { methodNotAllowed, readBody, send, type Call, type Handler } from './http';
 import type { CsrStore } from './store';
@@ -61,6 +62,33 @@ export const selfSubjectReviewHandler: Handler = async (call) => {
         groups: call.user.groups,
         ...(call.user.extra ? { extra: call.user.extra } : {}),
       },
+    },
+  });
+};
+
+export const selfSubjectRulesReviewHandler: Handler = async (call) => {
+  if (call.verb !== 'create') throw methodNotAllowed();
+  const body = (await readBody(call.req)) as { spec?: { namespace?: string } } | undefined;
+  const namespace = body?.spec?.namespace ?? '';
+  const rules = rulesFor(call.user, namespace);
+  return send(call.res, 201, {
+    kind: 'SelfSubjectRulesReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    spec: { namespace },
+    status: {
+      resourceRules: rules
+        .filter((r) => r.resources)
+        .map((r) => ({
+          verbs: r.verbs,
+          apiGroups: r.apiGroups ?? [],
+          resources: r.resources ?? [],
+          ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}),
+        })),
+      nonResourceRules: rules
+        .filter((r) => r.nonResourceURLs)
+        .map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })),
+      incomplete: false,
     },
   });
 };

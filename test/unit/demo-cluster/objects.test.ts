@@ -214,6 +214,9 @@ describe('demo cluster certificate objects with kubectl', function () {
       'yes',
     );
     assert.equal((await reader('auth', 'can-i', 'list', 'secrets', '-n', 'default')).stdout.trim(), 'no');
+    const secretsRule = /^secrets\s+\[\]\s+\[\]\s+\[get list watch\]$/m;
+    assert.match((await reader('auth', 'can-i', '--list', '-n', 'monitoring')).stdout, secretsRule);
+    assert.doesNotMatch((await reader('auth', 'can-i', '--list', '-n', 'default')).stdout, secretsRule);
     const namespaces = await reader('get', 'namespaces', '-o', 'name');
     assert.equal(namespaces.code, 0, namespaces.stderr);
     const viewer = await kubectl(dir, 'viewer.conf', 'get', 'secrets', '-n', 'monitoring');
