@@ -2,6 +2,7 @@
 // decoded certificates of that one value, its chain verdict and its findings.
 import * as vscode from 'vscode';
 import type { Finding } from '../../core/findings/finding';
+import { formatRelativeTime } from '../../core/time/relative';
 import type { Ctx } from '../ctx';
 import { KUBECONFIG_SELECTOR, type KubeconfigDocuments } from '../kubeconfig/documents';
 import { renewCommandLink } from '../renew/args';
@@ -23,12 +24,22 @@ const CERTIFICATE_FIELDS = new Set([
 ]);
 const KEY_FIELDS = new Set(['client-key-data', 'client-key']);
 
+/** How long after activation the first-use costs are paid (the host is idle by then). */
+const WARM_UP_DELAY_MS = 100;
+
 export function registerHover(ctx: Ctx, documents: KubeconfigDocuments): void {
   ctx.own(
     vscode.languages.registerHoverProvider(KUBECONFIG_SELECTOR, {
       provideHover: (doc, position, token) => provideHover(ctx, documents, doc, position, token),
     }),
   );
+  // Paid once while the host is idle after activation rather than by the first hover: loading the
+  // analysis bundle (yaml, the certificate engine) and ICU's relative-time data ("in 23 days").
+  const warmUp = setTimeout(() => {
+    void documents.load().catch((err: unknown) => ctx.log.error('loading the kubeconfig analysis', err));
+    formatRelativeTime(new Date(0), new Date(0), vscode.env.language);
+  }, WARM_UP_DELAY_MS);
+  ctx.own({ dispose: () => clearTimeout(warmUp) });
 }
 
 async function provideHover(
