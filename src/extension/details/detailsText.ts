@@ -45,7 +45,9 @@ export function detailsText(field: CertificateField, source: string, now: Date, 
       const where = verdict.context ? ` (${l10n.t('context {0}', verdict.context)})` : '';
       if (verdict.status !== 'not-signed' && verdict.anchor !== undefined) {
         out.push(`    ✓ ${l10n.t('Signed by {0}', verdict.anchor)}${where}`);
-        if (verdict.status !== 'verified')
+        // Its own dates are said above; "not valid now" adds what else breaks the chain.
+        const own = verdict.codes.every((c) => c === 'cert-expired' || c === 'cert-not-yet-valid');
+        if (verdict.status !== 'verified' && !(own && (now < cert.notBefore || now > cert.notAfter)))
           out.push(`    ✗ ${l10n.t('Not valid now')}: ${verdict.codes.join(', ')}`);
       } else {
         out.push(

@@ -7,6 +7,7 @@ import { Buffer } from 'node:buffer';
 import { WORKSPACE_MANIFEST } from '../../fixtures/manifests';
 import { brokenKeyPem } from '../../fixtures/secrets';
 import { CLUSTER_CA_COMMON_NAME } from '../../fixtures/workspace';
+import { runFromPalette } from './dialogs';
 import { openFromExplorer } from './editor';
 import { kubeCertsLogs } from './output';
 import { parkMouse, readmeImage, regionOf, screenshot, shown, waitForWorkbench } from './page';
@@ -48,6 +49,9 @@ describe('codelens', () => {
       details.filter({ hasText: `expired ${m.expiredDays} days ago` }),
       'our verdict in the details',
     );
+    // The document alone, as wide as the editor area.
+    await runFromPalette('View: Close Editors in Other Groups');
+    await shown(page.locator('.tabs-container .tab.active[aria-label^="CN="]'), 'the details document alone');
     await parkMouse();
     await screenshot('details');
     await readmeImage('details', await regionOf([editor]));
