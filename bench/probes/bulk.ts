@@ -1,10 +1,14 @@
 // Probe run in a fresh process on the certificate set: `ours` (kubecerts' audit of the bundle:
 // PEM decode, lean DER parse, chain verification, findings), `x509` (node:crypto X509Certificate
 // parse + verify against the issuing CA) or `peculiar` (naive @peculiar/x509 parse + verify, on
-// the first `limit` leaves). Prints one JSON line with µs per certificate and peak RSS.
+// the first `limit` leaves), or `verify` (the floor: node:crypto's verify alone on every signature
+// the audit checks, on one thread and on two, inputs prepared untimed). Prints one JSON line with
+// µs per certificate and peak RSS.
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
-import { auditCertificateFiles } from '../../src/core/audit/files';
+import { auditCertificateFiles, prepareCertificateAudit } from '../../src/core/audit/files';
+import { issuerKey, runSignatureCheck, signatureCheck } from '../../src/core/x509/signature';
+import { SignaturePool } from '../../src/node/pool/signaturePool';
 import { printJsonLine } from './jsonLine';
 
 const [mode, bundleFile, casFile, nowText, limitText] = process.argv.slice(2);
@@ -25,6 +29,24 @@ async function main(): Promise<Record<string, unknown>> {
     const count = audit.certificates.length;
     const verified = audit.certificates.filter((c) => c.chains.some((ch) => ch.verified)).length;
     return { count, usPerCert: (ms * 1000) / count, findings: audit.findings.length, verified };
+  }
+  if (mode === 'verify') {
+    const bytes = new Uint8Array(fs.readFileSync(bundleFile));
+    const pairs = prepareCertificateAudit([{ file: bundleFile, bytes }], { now }).signaturePairs;
+    const checks = pairs.map((p) => ({ check: signatureCheck(p.certificate, p.ca)!, key: issuerKey(p.ca)! }));
+    const t0 = performance.now();
+    let verified = 0;
+    for (const { check, key } of checks) if (runSignatureCheck(check, key)) verified++;
+    const oneMs = performance.now() - t0;
+    // Two threads: this one and a worker, each half, as the audit's pool runs them (transfer included).
+    const pool = new SignaturePool({ threads: 2, minChecks: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const t1 = performance.now();
+    await pool.answer(pairs);
+    const twoMs = performance.now() - t1;
+    pool.close();
+    const count = pairs.length;
+    return { count, verified, usPerCert: (oneMs * 1000) / count, usPerCertTwo: (twoMs * 1000) / count };
   }
   const cas = pemBlocks(casFile);
   const leaves = pemBlocks(bundleFile).slice(cas.length, cas.length + Number(limitText ?? Infinity));

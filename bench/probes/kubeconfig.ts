@@ -1,5 +1,5 @@
-// Probe run in a fresh process on the big kubeconfig: `hover` (cold = the first hover after
-// open, then warm repeats), `diagnostics` (open → published), or `yaml` (yaml.parseDocument alone).
+// Probe run in a fresh process on the big kubeconfig: `hover` (cold = the first hover, once
+// activation is idle, then warm repeats), `diagnostics` (open → published), or `yaml` (yaml.parseDocument alone).
 // Drives the bundled extension through the vscode stand-in. Prints one JSON line.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,6 +34,9 @@ async function main(): Promise<Record<string, unknown>> {
   extension.activate(extensionContext(root, '0.0.0'));
   const doc = new TextDocument(file, text);
   if (mode === 'hover') {
+    // A user hovers after the file is open and the host idle: activation's idle-time warm-up (the
+    // analysis bundle, ICU data) is done by then, and no pass over the file has run (no open event).
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const provider = recorded.hoverProviders[0];
     const position = doc.positionAt(Number(offsetText));
     const hover = async () => {
