@@ -323,6 +323,21 @@ describe('demo cluster certificate objects with kubectl', function () {
     assert.match(missingNs.stderr, /namespaces "nowhere" not found/);
   });
 
+  it('replace and delete a Secret; the deleted one is NotFound', async () => {
+    const file = path.join(dir, 'replaced.yaml');
+    const manifest = (value: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: replaced\n  namespace: default\nstringData:\n  token: ${value}\n`;
+    await fs.writeFile(file, manifest('one'));
+    assert.equal((await admin('create', '-f', file)).stdout.trim(), 'secret/replaced created');
+    await fs.writeFile(file, manifest('two'));
+    assert.equal((await admin('replace', '-f', file)).stdout.trim(), 'secret/replaced replaced');
+    const data = await admin('get', 'secret', 'replaced', '-n', 'default', '-o', 'jsonpath={.data.token}');
+    assert.equal(pem(data.stdout), 'two');
+    assert.equal((await admin('delete', '-f', file)).stdout.trim(), 'secret "replaced" deleted');
+    const gone = await admin('get', 'secret', 'replaced', '-n', 'default');
+    assert.equal(gone.stderr.trim(), 'Error from server (NotFound): secrets "replaced" not found');
+  });
+
   it('CRD and mutating webhook: get, short names and the caBundles', async () => {
     const crds = await admin('get', 'crd');
     assert.deepEqual(rowsOf(crds.stdout)[0], ['NAME', 'CREATED AT']);
