@@ -21,6 +21,8 @@ const SHOW_CERTIFICATES_COMMAND = 'kubecerts.workspace.showCertificates';
 const NOTIFIED_KEY = 'kubecerts.expiryNotified';
 /** Wait for a burst of updates (the first scan) to settle before deciding on a notification. */
 const NOTIFY_DELAY_MS = 2000;
+/** Typing publishes often: the notification (which reads the current kubeconfig) is decided at most this often. */
+const NOTIFY_EVERY_MS = 60_000;
 
 type Affected = AffectedCertificate<vscode.Uri>;
 const uriKey = (uri: vscode.Uri): string => uri.toString();
@@ -55,6 +57,7 @@ class WorkspaceSummary implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private affected: Affected[] = [];
   private notifyTimer?: ReturnType<typeof setTimeout>;
+  private lastNotifyCheck = 0;
 
   constructor(
     private readonly ctx: Ctx,
@@ -91,7 +94,14 @@ class WorkspaceSummary implements vscode.Disposable {
       this.item.show();
     }
     clearTimeout(this.notifyTimer);
-    this.notifyTimer = setTimeout(() => void this.notify(), NOTIFY_DELAY_MS);
+    const wait = Math.max(
+      NOTIFY_DELAY_MS,
+      this.lastNotifyCheck + NOTIFY_EVERY_MS - this.ctx.clock().getTime(),
+    );
+    this.notifyTimer = setTimeout(() => {
+      this.lastNotifyCheck = this.ctx.clock().getTime();
+      void this.notify();
+    }, wait);
   }
 
   show(): Promise<void> {

@@ -114,7 +114,7 @@ export class WorkspaceAudit implements vscode.Disposable {
   }
 
   private async scan(progress: vscode.Progress<{ message?: string }>): Promise<void> {
-    const started = Date.now();
+    const started = performance.now();
     const { module, engine } = await this.load();
     const options = this.options();
     const roots = await this.pkiFolders(module);
@@ -152,7 +152,7 @@ export class WorkspaceAudit implements vscode.Disposable {
     });
     const counts = engine.counts;
     this.ctx.log.info(
-      `workspace audit: ${counts.tracked} candidate files, ${counts.matched} kubeconfigs or certificate files, ${counts.reads} reads so far, ${counts.tooLarge} too large, ${roots.length} PKI folders, ${Date.now() - started} ms`,
+      `workspace audit: ${counts.tracked} candidate files, ${counts.matched} kubeconfigs or certificate files, ${counts.reads} reads so far, ${counts.tooLarge} too large, ${roots.length} PKI folders, ${Math.round(performance.now() - started)} ms`,
     );
     this.publish(engine);
   }
