@@ -28,6 +28,8 @@ interface JsonReport {
   findings: {
     code: string;
     severity: string;
+    message: string;
+    related?: { file: string }[];
     kind?: string;
     namespace?: string | null;
     name?: string;
@@ -330,9 +332,7 @@ describe('kubecerts cluster (demo cluster)', function () {
       patch,
     );
     const { stdout } = await cli(['cluster', '-A', '--kubeconfig', admin, '--format', 'json'], dir);
-    const out = JSON.parse(stdout) as JsonReport & {
-      findings: { code: string; severity: string; message: string; related?: { file: string }[] }[];
-    };
+    const out = JSON.parse(stdout) as JsonReport;
     const mismatch = out.findings.filter((f) => f.code === 'cluster-info-ca-mismatch');
     assert.equal(mismatch.length, 1);
     assert.equal(mismatch[0].severity, 'error');
