@@ -73,7 +73,9 @@ describe('PKI view: a renewed certificate still served', () => {
       i.description.startsWith('restart needed'),
     );
     assert.match(stale.description, /^restart needed · 36[45]d$/);
-    assert.equal(stale.icon, 'warning');
+    // A warning; an error when the old certificate it still serves has expired as well (the
+    // workspace's apiserver certificate is expired until pki.ui.ts renews it).
+    assert.ok(['warning', 'error'].includes(stale.icon), stale.icon);
     // The verdict is drawn whole in a 300 px side bar (no ellipsis).
     const whole = await (
       await treeRow(pane, { label: expired.name })
@@ -93,7 +95,7 @@ describe('PKI view: a renewed certificate still served', () => {
     const restarted = await rowInfoWhen(pane, { label: expired.name }, (i) =>
       /^36[45]d$/.test(i.description),
     );
-    assert.notEqual(restarted.icon, 'warning');
+    assert.ok(!['warning', 'error'].includes(restarted.icon), restarted.icon);
     await parkMouse();
     await screenshot('served-stale-restarted');
   });
