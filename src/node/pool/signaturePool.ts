@@ -70,6 +70,8 @@ export class SignaturePool {
     if ((options.threads ?? availableParallelism()) > 1) {
       this.worker = new Worker(WORKER_SOURCE, { eval: true });
       this.worker.unref();
+      // A thread that is gone leaves every check to this one.
+      this.worker.once('exit', () => (this.worker = undefined));
     }
   }
 
@@ -91,18 +93,24 @@ export class SignaturePool {
     const answers = new Promise<Uint8Array>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`signature worker exited (${code})`)));
     });
     worker.ref();
     const sent = message(theirs);
     worker.postMessage(sent, [sent.bytes.buffer as ArrayBuffer, sent.jobs.buffer as ArrayBuffer]);
     for (let i = 0; i < split; i++) rememberJob(jobs[i], runSignatureCheck(jobs[i].check, jobs[i].key));
+    let results: Uint8Array | undefined;
     try {
-      const results = await answers;
-      theirs.forEach((job, i) => rememberJob(job, results[i] === 1));
+      results = await answers;
+    } catch {
+      // A thread that failed (out of memory, killed) answers nothing: its share is checked here.
     } finally {
       worker.unref();
     }
-    return { here: split, there: theirs.length };
+    theirs.forEach((job, i) =>
+      rememberJob(job, results ? results[i] === 1 : runSignatureCheck(job.check, job.key)),
+    );
+    return results ? { here: split, there: theirs.length } : { here: jobs.length, there: 0 };
   }
 
   close(): void {

@@ -78,6 +78,16 @@ describe('signature pool (bulk audit on both cores)', function () {
     );
   });
 
+  it("checks the helper thread's share here when that thread is gone", async () => {
+    const bytes = new Uint8Array(readFileSync(file));
+    const pairs = prepareCertificateAudit([{ file, bytes }], { now }).signaturePairs;
+    const pool = new SignaturePool({ threads: 2, minChecks: 0 });
+    await (pool as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const counts = await pool.answer(pairs);
+    pool.close();
+    assert.deepEqual(counts, { here: pairs.length, there: 0 });
+  });
+
   it('kubecerts audit --format json: the two-thread report is byte for byte the single-threaded one', () => {
     // Separate processes: each starts with empty signature caches.
     const run = (threads: string) =>
