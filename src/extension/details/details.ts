@@ -9,7 +9,7 @@ import type { Ctx } from '../ctx';
 import { translate } from '../l10n';
 import { showDetailsArgs } from './commandArgs';
 import { detailsText } from './detailsText';
-import { fieldAt, type CertificateField, type DocumentCertificateService } from './documentCertificates';
+import { fieldAt, type FieldCertificates, type DocumentCertificateService } from './documentCertificates';
 
 export const DETAILS_SCHEME = 'kubecerts-details';
 
@@ -76,7 +76,7 @@ const COMMANDS: CommandTable<DetailsOwner> = {
 };
 
 interface Located {
-  readonly field: CertificateField;
+  readonly field: FieldCertificates;
   /** Where it came from, for the document's header. */
   readonly source: string;
 }

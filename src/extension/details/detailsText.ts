@@ -5,7 +5,7 @@ import { renderFindingMessage, type Finding } from '../../core/findings/finding'
 import { formatRelativeTime } from '../../core/time/relative';
 import { headlineOf } from '../../core/verdict/chainVerdict';
 import type { HoverText } from '../hover/markdown';
-import type { CertificateField } from './documentCertificates';
+import type { FieldCertificates } from './documentCertificates';
 import { opensslText } from './opensslText';
 
 const MARK: Record<Finding['severity'], string> = { error: '✗', warning: '⚠', info: 'ℹ' };
@@ -15,7 +15,7 @@ function findingText(finding: Finding, text: HoverText): string {
 }
 
 /** The whole document for one field (or selection): a header, then each certificate. */
-export function detailsText(field: CertificateField, source: string, now: Date, text: HoverText): string {
+export function detailsText(field: FieldCertificates, source: string, now: Date, text: HoverText): string {
   const { l10n, language } = text;
   const out: string[] = [
     `# ${l10n.t('Kube Certs: certificate details')}`,

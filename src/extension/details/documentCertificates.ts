@@ -10,7 +10,7 @@ import type { Ctx } from '../ctx';
 import type { KubeconfigDocuments } from '../kubeconfig/documents';
 
 /** One field (or PEM block) holding certificates: what a CodeLens summarises and a hover shows. */
-export interface CertificateField {
+export interface FieldCertificates {
   /** The value (kubeconfig field, manifest value, PEM block). */
   readonly span: Span;
   /** Shown in titles: "client-certificate-data", "data.tls.crt (Secret web/web-tls)". */
@@ -30,7 +30,7 @@ export interface KeyField {
 
 export interface DocumentCertificates {
   readonly kind: 'kubeconfig' | 'manifest' | 'pem';
-  readonly fields: readonly CertificateField[];
+  readonly fields: readonly FieldCertificates[];
   readonly keys: readonly KeyField[];
 }
 
@@ -107,7 +107,7 @@ export class DocumentCertificateService {
       ...analysis.sites.filter((s) => s.role !== 'private-key'),
       ...new Set(analysis.certificates.map((c) => c.site)),
     ];
-    const fields: CertificateField[] = [...new Set(sites)]
+    const fields: FieldCertificates[] = [...new Set(sites)]
       .sort((a, b) => a.span.start - b.span.start)
       .map((site) => ({
         span: site.span,
@@ -137,7 +137,7 @@ export class DocumentCertificateService {
       if (list) list.push(report);
       else byField.set(id, [report]);
     }
-    const fields: CertificateField[] = [...byField.values()]
+    const fields: FieldCertificates[] = [...byField.values()]
       .map((reports) => ({
         span: reports[0].span,
         ...(reports[0].field !== undefined ? { label: reports[0].field } : {}),
