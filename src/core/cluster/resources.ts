@@ -33,6 +33,8 @@ export interface ClusterResource {
   readonly fieldSelector?: string;
   /** Listed only when the user allows reading Secrets. */
   readonly secret?: boolean;
+  /** Items per page when smaller than the default: CRDs carry their whole schema (often 100s of KB). */
+  readonly pageSize?: number;
 }
 
 export const SECRET_FIELD_SELECTOR = 'type=kubernetes.io/tls';
@@ -79,6 +81,7 @@ export const CLUSTER_RESOURCES: readonly ClusterResource[] = [
     kind: 'CustomResourceDefinition',
     namespaced: false,
     groupId: 'crd-conversion',
+    pageSize: 50,
   },
   {
     resource: 'configmaps',

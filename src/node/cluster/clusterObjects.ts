@@ -114,7 +114,9 @@ async function listResource(
     : {};
   // Objects of a list are kept only once the whole list has come: a failed list adds nothing.
   const read: ClusterObject[] = [];
-  const resourceVersion = await listPaged(source, collectionPath(resource, scope), query, options, (raw) => {
+  const pageSize = Math.min(options.pageSize ?? DEFAULT_PAGE_SIZE, resource.pageSize ?? DEFAULT_PAGE_SIZE);
+  const page = { ...options, pageSize };
+  const resourceVersion = await listPaged(source, collectionPath(resource, scope), query, page, (raw) => {
     // Secret items carry the kind only in the list; the digest needs it on the item.
     const object = readClusterObject(withKind(raw, resource));
     if (object) read.push(object);

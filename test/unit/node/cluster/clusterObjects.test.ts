@@ -86,7 +86,11 @@ describe('fetchClusterObjects', function () {
       '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations': () =>
         list([bare(webhookConfig('ValidatingWebhookConfiguration', 'v', [pki.issuerCa.certPem]))]),
       '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations': () => list([]),
-      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions': () => list([]),
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions': (url) => {
+        // CRDs carry their schemas: smaller pages than anything else.
+        assert.equal(url.searchParams.get('limit'), '2');
+        return list([]);
+      },
       '/api/v1/namespaces/kube-public/configmaps': () => list([]),
       '/api/v1/configmaps': (url) => {
         assert.equal(url.searchParams.get('fieldSelector'), 'metadata.name=kube-root-ca.crt');
@@ -114,6 +118,14 @@ describe('fetchClusterObjects', function () {
     });
     await fetchClusterObjects(api, { readSecrets: false, namespace: 'apps' });
     assert.ok(!api.requests.some((r) => r.includes('secrets')), api.requests.join('\n'));
+    // kubectl's chunk size, and pages of 50 for CRDs, whose schemas make each item large.
+    const limitOf = (path: string): string | null =>
+      new URL(
+        api.requests.find((r) => r.startsWith(path))!,
+        'https://api',
+      ).searchParams.get('limit');
+    assert.equal(limitOf('/api/v1/namespaces/apps/configmaps'), '500');
+    assert.equal(limitOf('/apis/apiextensions.k8s.io/v1/customresourcedefinitions'), '50');
   });
 
   it('a forbidden all-namespaces Secret list falls back to the namespaces that allow it', async () => {
