@@ -38,6 +38,8 @@ const LAZY_CHUNKS = [
   { file: 'pki.js', source: 'src/extension/views/pki/engine.ts' },
   // The whole-workspace audit (certificate engine, yaml, .gitignore rules), after activation.
   { file: 'workspace.js', source: 'src/extension/workspace/engine.ts' },
+  // The Cluster Certificates view's list/watch, checks and redacted YAML, on its first connection.
+  { file: 'cluster.js', source: 'src/extension/views/cluster/clusterEngine.ts' },
   // yaml alone, for the CSR view's "open as YAML".
   { file: 'yaml.js', module: 'yaml' },
 ];

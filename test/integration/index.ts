@@ -17,6 +17,7 @@ import './suites/renew.test';
 import './suites/secrets.test';
 import './suites/trust.test';
 import './suites/probe.test';
+import './suites/clusterView.test';
 import './suites/servedPki.test';
 import './suites/workspace.test';
 import './suites/navigation.test';

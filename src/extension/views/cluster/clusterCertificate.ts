@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { certificateMarkdown } from '../../hover/markdown';
 import { translate } from '../../l10n';
-import { certificateReport, fieldLabel, objectLabel } from './clusterRows';
+import { certificateReport, fieldLabel, objectTitle } from './clusterRows';
 import type { ClusterTreeProvider } from './clusterTree';
 
 export const CERTIFICATE_URI_SCHEME = 'kubecerts-cluster-certificate';
@@ -37,5 +37,5 @@ export function certificateDocument(uri: vscode.Uri, tree: ClusterTreeProvider, 
     /\$\(([a-z-]+)\)/g,
     (m, id: string) => ICON_TEXT[id] ?? m,
   );
-  return `# ${row.ref.kind} ${objectLabel(row)} · ${fieldLabel(cert)}\n\n${body}`;
+  return `# ${row.ref.kind} ${objectTitle(row)} · ${fieldLabel(cert)}\n\n${body}`;
 }

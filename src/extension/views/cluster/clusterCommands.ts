@@ -6,7 +6,7 @@ import type { InventoryRow, RowCertificate } from '../../../core/cluster/invento
 import { toPem } from '../../../core/x509/pem';
 import type { CommandTable } from '../../commands';
 import { certificateDocumentUri } from './clusterCertificate';
-import { commonName, fieldLabel, objectLabel, primaryCertificate } from './clusterRows';
+import { commonName, fieldLabel, objectTitle, primaryCertificate } from './clusterRows';
 import type { ClusterTreeNode } from './clusterTree';
 import type { ClusterView } from './clusterView';
 
@@ -36,7 +36,7 @@ async function target(view: ClusterView, args: readonly unknown[]): Promise<Targ
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    rows.map((row) => ({ label: objectLabel(row), description: row.ref.kind, row })),
+    rows.map((row) => ({ label: objectTitle(row), description: row.ref.kind, row })),
     { placeHolder: vscode.l10n.t('Objects of the Cluster Certificates view') },
   );
   return picked && { row: picked.row };
@@ -45,7 +45,7 @@ async function target(view: ClusterView, args: readonly unknown[]): Promise<Targ
 function certificateOf({ row, index }: Target): { cert: RowCertificate; index: number } | undefined {
   const cert = index !== undefined ? row.certificates[index] : primaryCertificate(row);
   if (!cert) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('{0} holds no certificate.', objectLabel(row)));
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} holds no certificate.', objectTitle(row)));
     return undefined;
   }
   return { cert, index: row.certificates.indexOf(cert) };
@@ -78,7 +78,7 @@ async function copyCertificate(view: ClusterView, args: readonly unknown[]): Pro
       'Copied the certificate {0} ({1}) of {2}.',
       commonName(found.cert),
       fieldLabel(found.cert),
-      objectLabel(picked.row),
+      objectTitle(picked.row),
     ),
   );
 }

@@ -1,6 +1,6 @@
-// The findings badge on an object row: a FileDecoration on the row's resourceUri
-// (objectDocumentUri), counting its error-level findings (else its warnings) in the list's error
-// or warning colour.
+// The colour of an object row's name: a FileDecoration on the row's resourceUri
+// (objectDocumentUri), in the list's error colour when it has an error-level finding, else its
+// warning colour when it has a warning. No count badge: at 300 px its width is the verdict's.
 import * as vscode from 'vscode';
 import type { InventoryRow } from '../../../core/cluster/inventory';
 import { CLUSTER_URI_SCHEME, parseObjectDocumentUri } from './clusterTree';
@@ -29,7 +29,7 @@ export class ClusterDecorations implements vscode.FileDecorationProvider, vscode
     const warnings = findings.filter((f) => f.severity === 'warning').length;
     if (!errors && !warnings) return undefined;
     return new vscode.FileDecoration(
-      String(Math.min(errors || warnings, 99)),
+      undefined,
       errors ? vscode.l10n.t('{0} errors', errors) : vscode.l10n.t('{0} warnings', warnings),
       new vscode.ThemeColor(errors ? 'list.errorForeground' : 'list.warningForeground'),
     );

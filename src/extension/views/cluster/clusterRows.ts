@@ -1,7 +1,8 @@
 // What a Cluster Certificates row shows, free of `vscode` so plain Node tests build it. At the
-// side bar's default width (300 px) the description opens with the verdict — the code of the worst
-// finding that is not about dates, then the residual time as the PKI view prints it — and ends with
-// the certificate's CN; the icon carries the worst finding, the tooltip everything else.
+// side bar's default width (300 px) the description opens with the verdict — a word for the worst
+// finding that is not about dates, else the residual time as the PKI view prints it — then the
+// residual time and the certificate's CN; the icon carries the worst finding, the tooltip
+// everything else.
 import type { AccessProblem, InventoryRow, RowCertificate } from '../../../core/cluster/inventory';
 import type { CertificateReport } from '../../../core/audit/report';
 import { CLUSTER_RESOURCES, qualifiedResource, type GroupId } from '../../../core/cluster/resources';
@@ -80,6 +81,33 @@ const DATE_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
 
 const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 
+/**
+ * The verdict word of a finding, a few characters long: at 300 px a row three levels deep with a
+ * 20-character name has room for about a dozen characters of description. Other codes show as
+ * themselves; the tooltip has every finding in full.
+ */
+const VERDICTS: Partial<Record<FindingCode, (l10n: L10n) => string>> = {
+  'tls-key-mismatch': (l10n) => l10n.t('wrong key', {}),
+  'tls-ca-mismatch': (l10n) => l10n.t('wrong CA', {}),
+  'ca-bundle-not-ca': (l10n) => l10n.t('not a CA', {}),
+  'cluster-info-ca-mismatch': (l10n) => l10n.t('other CA', {}),
+  'kube-root-ca-mismatch': (l10n) => l10n.t('stale CA', {}),
+  'not-signed-by-ca': (l10n) => l10n.t('mis-signed', {}),
+  'bad-signature': (l10n) => l10n.t('mis-signed', {}),
+  'issuer-not-ca': (l10n) => l10n.t('mis-signed', {}),
+  'invalid-pem': (l10n) => l10n.t('unreadable', {}),
+  'invalid-base64': (l10n) => l10n.t('unreadable', {}),
+  'invalid-certificate': (l10n) => l10n.t('unreadable', {}),
+  'redacted-data': (l10n) => l10n.t('unreadable', {}),
+  'weak-key': (l10n) => l10n.t('weak key', {}),
+  'weak-signature': (l10n) => l10n.t('weak hash', {}),
+};
+
+/** The short verdict of a finding (its code when it has no word of its own). */
+export function verdictWord(code: FindingCode, l10n: L10n): string {
+  return VERDICTS[code]?.(l10n) ?? code;
+}
+
 function worstFinding(findings: readonly Finding[]): Finding | undefined {
   let out: Finding | undefined;
   for (const f of findings) if (!out || RANK[f.severity] > RANK[out.severity]) out = f;
@@ -93,13 +121,27 @@ export function primaryCertificate(row: InventoryRow): RowCertificate | undefine
   return out;
 }
 
-/** The residual time as the PKI view prints it: "364d", "expired 3d ago", "not valid before …". */
-export function residual(cert: RowCertificate, now: Date, l10n: L10n): string {
-  if (cert.residualSeconds < 0)
-    return l10n.t('expired {0} ago', { 0: shortHumanDuration(-cert.residualSeconds) });
-  if (cert.certificate.notBefore.getTime() > now.getTime())
-    return l10n.t('not valid before {0}', { 0: cert.certificate.notBefore.toISOString().slice(0, 10) });
-  return shortHumanDuration(cert.residualSeconds);
+/** The residual time in the PKI view's units: "364d", "3y"; "10d ago" once expired. */
+export function residual(cert: RowCertificate, l10n: L10n): string {
+  return cert.residualSeconds < 0
+    ? l10n.t('{0} ago', { 0: shortHumanDuration(-cert.residualSeconds) })
+    : shortHumanDuration(cert.residualSeconds);
+}
+
+/**
+ * The verdict, a few words first in the description: "expired", "not yet valid", else a word for
+ * the worst finding that is not about dates; undefined when the residual time says it all.
+ */
+function verdict(
+  cert: RowCertificate | undefined,
+  worst: Finding | undefined,
+  now: Date,
+  l10n: L10n,
+): string | undefined {
+  if (cert && cert.residualSeconds < 0) return l10n.t('expired', {});
+  if (cert && cert.certificate.notBefore.getTime() > now.getTime()) return l10n.t('not yet valid', {});
+  if (worst && !DATE_CODES.has(worst.code) && worst.severity !== 'info') return verdictWord(worst.code, l10n);
+  return undefined;
 }
 
 /** The CN, else the whole subject (a certificate without a CN). */
@@ -115,11 +157,21 @@ export interface ObjectRowView {
   readonly contextValue: string;
 }
 
-/** Label: the name (namespace/name for the Cluster CA ConfigMaps, one per namespace). */
+/** The ConfigMap the root CA publisher writes into every namespace. */
+export const KUBE_ROOT_CA = 'kube-root-ca.crt';
+
+export function isKubeRootCa(row: InventoryRow): boolean {
+  return row.group === 'cluster-ca' && row.ref.kind === 'ConfigMap' && row.ref.name === KUBE_ROOT_CA;
+}
+
+/** The tree label: the name, or the namespace for a kube-root-ca.crt (listed under a row of that name). */
 export function objectLabel(row: InventoryRow): string {
-  return row.group === 'cluster-ca' && row.ref.namespace
-    ? `${row.ref.namespace}/${row.ref.name}`
-    : row.ref.name;
+  return isKubeRootCa(row) ? (row.ref.namespace ?? row.ref.name) : row.ref.name;
+}
+
+/** The object named in full, for messages and pickers: "monitoring/kube-root-ca.crt". */
+export function objectTitle(row: InventoryRow): string {
+  return row.ref.namespace ? `${row.ref.namespace}/${row.ref.name}` : row.ref.name;
 }
 
 const KIND_ICONS: Readonly<Record<TopGroup, string>> = {
@@ -134,8 +186,9 @@ export function objectRow(row: InventoryRow, now: Date, l10n: L10n): ObjectRowVi
   const cert = primaryCertificate(row);
   const worst = worstFinding(row.findings);
   const parts: string[] = [];
-  if (worst && !DATE_CODES.has(worst.code) && worst.severity !== 'info') parts.push(worst.code);
-  if (cert) parts.push(residual(cert, now, l10n), commonName(cert));
+  const word = verdict(cert, worst, now, l10n);
+  if (word) parts.push(word);
+  if (cert) parts.push(residual(cert, l10n), commonName(cert));
   else parts.push(l10n.t('no certificate', {}));
   const icon: RowIcon = worst
     ? SEVERITY_ICONS[worst.severity]
@@ -167,7 +220,9 @@ export function certificateRow(
   const worst = worstFinding(findingsOf(row, cert));
   return {
     label: commonName(cert),
-    description: [residual(cert, now, l10n), fieldLabel(cert)].join(' · '),
+    description: [verdict(cert, undefined, now, l10n), residual(cert, l10n), fieldLabel(cert)]
+      .filter(Boolean)
+      .join(' · '),
     icon: worst
       ? SEVERITY_ICONS[worst.severity]
       : [cert.role === 'ca-bundle' ? 'shield' : 'verified', 'testing.iconPassed'],
@@ -176,7 +231,7 @@ export function certificateRow(
 }
 
 /** The object row's tooltip, Markdown: what it is, cert-manager's links, the key check, every finding. */
-export function objectTooltip(row: InventoryRow, now: Date, l10n: L10n, translate: Translate): string {
+export function objectTooltip(row: InventoryRow, l10n: L10n, translate: Translate): string {
   const { ref } = row;
   const where = ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
   const lines = [`**${esc(ref.kind)}** ${code(where)}`];
@@ -188,7 +243,7 @@ export function objectTooltip(row: InventoryRow, now: Date, l10n: L10n, translat
       [l10n.t('Issuer', {}), code(cert.certificate.issuer.display || '—')],
       [
         l10n.t('Valid until', {}),
-        `${code(cert.certificate.notAfter.toISOString())} (${esc(residual(cert, now, l10n))})`,
+        `${code(cert.certificate.notAfter.toISOString())} (${esc(residual(cert, l10n))})`,
       ],
       [l10n.t('Field', {}), code(cert.field)],
     );

@@ -3,8 +3,12 @@
 // makes older ones moot), a ClusterWatcher keeping the context's certificate-holding objects live
 // (list, then watch; it reconnects with backoff), and core's inventory judging them, again when
 // the time or the settings move. The view renders what this holds and listens to onDidChange.
-import type * as InventoryModule from '../../../core/cluster/inventory';
-import type { ClusterInventory, ClusterSnapshot, InventoryOptions } from '../../../core/cluster/inventory';
+import type {
+  buildClusterInventory,
+  ClusterInventory,
+  ClusterSnapshot,
+  InventoryOptions,
+} from '../../../core/cluster/inventory';
 import type { ClusterClient } from '../../../node/cluster/client';
 import type { ClusterWatcher } from '../../../node/cluster/clusterWatch';
 import { ClusterError } from '../../../node/cluster/errors';
@@ -46,7 +50,8 @@ export class ClusterSession {
   private answers = 0;
   /** Bumped by every connect and disconnect: answers for an older one are dropped. */
   private generation = 0;
-  private inventoryModule: typeof InventoryModule | undefined;
+  /** core's buildClusterInventory, from the engine's bundle once loaded. */
+  private build: typeof buildClusterInventory | undefined;
   private readonly listeners = new Set<() => void>();
   private disposed = false;
 
@@ -159,7 +164,7 @@ export class ClusterSession {
   }
 
   private judge(snapshot: ClusterSnapshot): ClusterInventory {
-    return this.inventoryModule!.buildClusterInventory(snapshot, {
+    return this.build!(snapshot, {
       ...this.deps.judgeOptions(),
       now: this.deps.now(),
     });
@@ -180,11 +185,8 @@ export class ClusterSession {
     const generation = ++this.generation;
     // The watcher and the judging code (certificate checks, chain building) load with the first
     // connection.
-    const [{ ClusterWatcher }, inventoryModule] = await Promise.all([
-      import('../../../node/cluster/clusterWatch'),
-      import('../../../core/cluster/inventory'),
-    ]);
-    this.inventoryModule = inventoryModule;
+    const { ClusterWatcher, buildClusterInventory } = await import('./clusterEngine');
+    this.build = buildClusterInventory;
     let client: ClusterClient;
     try {
       client = await this.deps.connect(this.chosenContext);
@@ -235,8 +237,20 @@ export class ClusterSession {
   }
 
   private setProblem(err: unknown): void {
-    this.lastProblem = err instanceof ClusterError ? err : new ClusterError('other', String(err));
+    this.lastProblem = asClusterError(err);
     this.deps.log.warn(`Cluster view: ${this.lastProblem.message}`);
     this.changed();
   }
+}
+
+/**
+ * The error as a ClusterError. One thrown in the engine's bundle is another copy of the class:
+ * recognised by its name and kind, not by instanceof.
+ */
+export function asClusterError(err: unknown): ClusterError {
+  if (err instanceof ClusterError) return err;
+  const e = err as Partial<ClusterError> | undefined;
+  if (e?.name === 'ClusterError' && typeof e.kind === 'string' && typeof e.message === 'string')
+    return new ClusterError(e.kind, e.message, e.details ?? {});
+  return new ClusterError('other', String(err));
 }

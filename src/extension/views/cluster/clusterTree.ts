@@ -11,6 +11,8 @@ import {
   accessRow,
   certificateReport,
   certificateRow,
+  isKubeRootCa,
+  KUBE_ROOT_CA,
   objectRow,
   objectTooltip,
   SEVERITY_ICONS,
@@ -38,6 +40,8 @@ export type ClusterTreeNode =
   | { readonly kind: 'group'; readonly group: TopGroup }
   | { readonly kind: 'namespace'; readonly namespace: string }
   | { readonly kind: 'webhooks'; readonly group: WebhookGroup }
+  /** kube-root-ca.crt, with one row per namespace below it. */
+  | { readonly kind: 'rootCa' }
   | { readonly kind: 'object'; readonly uri: string }
   | { readonly kind: 'certificate'; readonly uri: string; readonly index: number }
   | { readonly kind: 'access'; readonly id: string; readonly problem: AccessProblem }
@@ -129,6 +133,10 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
           .map((r) => this.objectNode(r.uri));
       case 'webhooks':
         return [...this.accessOf(node.group), ...this.rowsOf(node.group).map((r) => this.objectNode(r.uri))];
+      case 'rootCa':
+        return this.rowsOf('cluster-ca')
+          .filter(isKubeRootCa)
+          .map((r) => this.objectNode(r.uri));
       case 'object': {
         const row = this.rows.get(node.uri);
         return (row?.certificates ?? []).map((_, index) =>
@@ -159,6 +167,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
             kind: 'webhooks',
             group: row.group as WebhookGroup,
           }));
+        if (isKubeRootCa(row)) return this.node('rootCa', () => ({ kind: 'rootCa' }));
         const top = TOP_GROUP_OF[row.group];
         return this.node(`group:${top}`, () => ({ kind: 'group', group: top }));
       }
@@ -168,6 +177,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
         return this.node('group:tls-secrets', () => ({ kind: 'group', group: 'tls-secrets' }));
       case 'webhooks':
         return this.node('group:webhooks', () => ({ kind: 'group', group: 'webhooks' }));
+      case 'rootCa':
+        return this.node('group:cluster-ca', () => ({ kind: 'group', group: 'cluster-ca' }));
       default:
         return undefined;
     }
@@ -188,6 +199,13 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
           this.rowsOf(node.group),
           'plug',
           this.accessOf(node.group).length,
+        );
+      case 'rootCa':
+        return this.containerItem(
+          'rootCa',
+          KUBE_ROOT_CA,
+          this.rowsOf('cluster-ca').filter(isKubeRootCa),
+          'symbol-file',
         );
       case 'object':
         return this.objectItem(node.uri);
@@ -267,7 +285,10 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
         ),
       ];
     }
-    return [...access, ...this.rowsOf(group).map((r) => this.objectNode(r.uri))];
+    const rows = this.rowsOf(group);
+    const nodes = [...access, ...rows.filter((r) => !isKubeRootCa(r)).map((r) => this.objectNode(r.uri))];
+    if (rows.some(isKubeRootCa)) nodes.push(this.node('rootCa', () => ({ kind: 'rootCa' })));
+    return nodes;
   }
 
   private groupItem(group: TopGroup): vscode.TreeItem {
@@ -323,7 +344,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterTreeN
     item.iconPath = icon(view.icon);
     item.contextValue = view.contextValue;
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(objectTooltip(row, this.now(), vscode.l10n, translate));
+    tooltip.appendMarkdown(objectTooltip(row, vscode.l10n, translate));
     item.tooltip = tooltip;
     item.accessibilityInformation = { label: `${view.label}, ${view.description}` };
     return item;

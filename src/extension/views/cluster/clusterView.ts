@@ -7,11 +7,13 @@ import type { ClusterInventory } from '../../../core/cluster/inventory';
 import type { FindingCode } from '../../../core/findings/catalog';
 import { ClusterError } from '../../../node/cluster/errors';
 import { registerCommandTable } from '../../commands';
+import { certificateMarkdown } from '../../hover/markdown';
+import { translate } from '../../l10n';
 import type { Ctx } from '../../ctx';
 import { COMMANDS } from './clusterCommands';
 import { ClusterDecorations } from './clusterDecorations';
-import { errorRows, objectRow } from './clusterRows';
-import { ClusterSession } from './clusterSession';
+import { certificateReport, certificateRow, errorRows, objectRow, objectTooltip } from './clusterRows';
+import { asClusterError, ClusterSession } from './clusterSession';
 import {
   CLUSTER_URI_SCHEME,
   CLUSTER_VIEW_ID,
@@ -45,7 +47,15 @@ export interface ClusterViewSnapshot {
       readonly name: string;
       readonly description: string;
       readonly icon: string;
-      readonly certificates: number;
+      /** The row's tooltip (Markdown). */
+      readonly tooltip: string;
+      readonly certificates: readonly {
+        readonly label: string;
+        readonly description: string;
+        readonly spkiPin: string;
+        /** The certificate row's tooltip: the hover's detailed layout (Markdown). */
+        readonly tooltip: string;
+      }[];
       readonly findings: readonly string[];
       readonly certManager: { readonly certificateName?: string; readonly injectCaFrom?: string };
     }[];
@@ -175,6 +185,7 @@ export class ClusterView implements vscode.Disposable {
     const problem = this.session.problem;
     const inventory: ClusterInventory | undefined = problem ? undefined : this.session.inventory;
     const now = this.ctx.clock();
+    const hoverText = { l10n: vscode.l10n, language: vscode.env.language, translate };
     return {
       context: this.session.context,
       ...(problem ? { problem: problemItem(problem) } : {}),
@@ -191,7 +202,17 @@ export class ClusterView implements vscode.Disposable {
             name: r.ref.name,
             description: view.description,
             icon: view.icon[0],
-            certificates: r.certificates.length,
+            tooltip: objectTooltip(r, vscode.l10n, translate),
+            certificates: r.certificates.map((c, index) => {
+              const cert = certificateRow(c, r, now, vscode.l10n);
+              const { report, total, findings } = certificateReport(r, index);
+              return {
+                label: cert.label,
+                description: cert.description,
+                spkiPin: c.certificate.spkiPin,
+                tooltip: certificateMarkdown(report, total, findings, now, hoverText),
+              };
+            }),
             findings: r.findings.map((f) => f.code),
             certManager: r.certManager,
           };
@@ -232,11 +253,11 @@ export class ClusterView implements vscode.Disposable {
     const where = target.namespace ? `${target.namespace}/${target.name}` : target.name;
     if (!client || target.context !== this.session.context)
       return vscode.l10n.t('# {0} {1}: not connected to context {2}.', target.kind, where, target.context);
-    const { readRedactedObject } = await import('./clusterYaml');
+    const { readRedactedObject } = await import('./clusterEngine');
     try {
       return await readRedactedObject(client, target);
     } catch (err) {
-      const error = err instanceof ClusterError ? err : new ClusterError('other', String(err));
+      const error = asClusterError(err);
       this.ctx.log.warn(`Cluster view: reading ${target.kind} ${where}: ${error.message}`);
       return vscode.l10n.t('# {0} {1} could not be read: {2}', target.kind, where, error.message);
     }

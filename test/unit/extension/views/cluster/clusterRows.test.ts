@@ -16,6 +16,7 @@ import {
   certificateRow,
   objectRow,
   objectTooltip,
+  verdictWord,
 } from '../../../../../src/extension/views/cluster/clusterRows';
 import {
   NOW,
@@ -71,35 +72,46 @@ describe('Cluster Certificates rows', () => {
     });
   });
 
-  it('a key that does not match: the finding code before the time; error icon', () => {
+  it('a key that does not match: a word for the finding before the time; error icon', () => {
     const view = objectRow(row('mismatch-tls'), NOW, english);
-    assert.equal(view.description, 'tls-key-mismatch · 8y · app.example.com');
+    assert.equal(view.description, 'wrong key · 8y · app.example.com');
     assert.deepEqual(view.icon, ['error', 'list.errorForeground']);
   });
 
-  it('an expired caBundle: "expired … ago"; a valid one: the kind icon, green', () => {
+  it('an expired caBundle: "expired · … ago"; a valid one: the kind icon, green', () => {
     const expired = objectRow(row('policy-webhook'), NOW, english);
-    assert.equal(expired.description, 'expired 5d ago · webhook-ca');
+    assert.equal(expired.description, 'expired · 5d ago · webhook-ca');
     assert.equal(expired.icon[0], 'error');
     const valid = objectRow(row('v1beta1.metrics.k8s.io'), NOW, english);
     assert.equal(valid.description, '8y · kubernetes');
     assert.deepEqual(valid.icon, ['shield', 'testing.iconPassed']);
   });
 
-  it('keeps the verdict within what 300 px shows before the CN', () => {
+  it('keeps every verdict word within what a row three levels deep shows at 300 px', () => {
     for (const r of rows.values()) {
-      const verdict = objectRow(r, NOW, english).description.split(' · ').slice(0, -1).join(' · ');
-      assert.ok(verdict.length <= 24, `${r.ref.name}: "${verdict}"`);
+      const verdict = objectRow(r, NOW, english).description.split(' · ')[0];
+      assert.ok(verdict.length <= 10, `${r.ref.name}: "${verdict}"`);
+    }
+    for (const code of [
+      'tls-key-mismatch',
+      'tls-ca-mismatch',
+      'ca-bundle-not-ca',
+      'cluster-info-ca-mismatch',
+      'kube-root-ca-mismatch',
+      'weak-signature',
+    ] as const) {
+      assert.ok(verdictWord(code, english).length <= 10, code);
+      assert.ok((zh[verdictWord(code, english)] ?? '').length <= 5, `zh-cn of ${code}`);
     }
   });
 
   it('tooltip: findings with their codes, the key check, cert-manager annotations', () => {
     const plain = (md: string) => md.replace(/\\(.)/g, '$1');
-    const expiring = plain(objectTooltip(row('expiring-tls'), NOW, english, englishTemplate));
+    const expiring = plain(objectTooltip(row('expiring-tls'), english, englishTemplate));
     assert.match(expiring, /cert-manager\.io\/certificate-name: `expiring`/);
     assert.match(expiring, /`cert-expiring`/);
     assert.match(expiring, /tls\.key matches tls\.crt: yes/);
-    const mismatch = plain(objectTooltip(row('mismatch-tls'), NOW, english, englishTemplate));
+    const mismatch = plain(objectTooltip(row('mismatch-tls'), english, englishTemplate));
     assert.match(mismatch, /\$\(error\) tls\.key of Secret shop\/mismatch-tls is not the private key/);
     assert.match(mismatch, /tls\.key matches tls\.crt: no/);
   });
