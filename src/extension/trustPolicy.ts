@@ -34,8 +34,14 @@ export const COMMAND_TRUST: Readonly<Record<string, { readonly trust: CommandTru
     },
     'kubecerts.cluster.switchContext': { trust: 'trusted-only', why: 'connects to a cluster' },
     'kubecerts.cluster.openYaml': { trust: 'trusted-only', why: 'reads from the cluster' },
-    'kubecerts.cluster.showCertificate': { trust: 'trusted-only', why: 'shows what was read from the cluster' },
-    'kubecerts.cluster.copyCertificate': { trust: 'trusted-only', why: 'copies what was read from the cluster' },
+    'kubecerts.cluster.showCertificate': {
+      trust: 'trusted-only',
+      why: 'shows what was read from the cluster',
+    },
+    'kubecerts.cluster.copyCertificate': {
+      trust: 'trusted-only',
+      why: 'copies what was read from the cluster',
+    },
     'kubecerts.cluster.copySpkiPin': { trust: 'trusted-only', why: 'copies what was read from the cluster' },
     'kubecerts.renewCert': {
       trust: 'trusted-only',
@@ -58,7 +64,8 @@ export const RESTRICTED_SETTINGS: Readonly<Record<string, string>> = {
   'kubecerts.pkiDirectories': 'folders whose files are read and shown',
   'kubecerts.kubeconfig': 'the kubeconfig used to connect (its exec plugins run programs)',
   'kubecerts.kubeletDirectories': 'folders whose files are read and shown',
-  'kubecerts.cluster.readSecrets': 'whether the cluster view reads TLS Secrets (a workspace may not turn it on)',
+  'kubecerts.cluster.readSecrets':
+    'whether the cluster view reads TLS Secrets (a workspace may not turn it on)',
 };
 
 /** True when the command may run now. Unknown commands are treated as needing trust. */

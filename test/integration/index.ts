@@ -17,10 +17,10 @@ import './suites/renew.test';
 import './suites/secrets.test';
 import './suites/trust.test';
 import './suites/probe.test';
-import './suites/clusterView.test';
 import './suites/servedPki.test';
 import './suites/workspace.test';
 import './suites/navigation.test';
+import './suites/clusterView.test';
 import './suites/anyFile.test';
 import { RESULT_FILE_ENV, type SuiteResult, type TestOutcome } from './result';
 
