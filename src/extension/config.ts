@@ -107,14 +107,14 @@ export class Config implements vscode.Disposable {
       : undefined;
   }
 
-  /** A CodeLens above each certificate field (subject, expiry, verdict); on unless turned off. */
-  get codeLensEnabled(): boolean {
-    return this.get<boolean>('codeLens.enabled') !== false;
-  }
-
   /** Whether the Cluster Certificates view lists TLS Secrets (on unless the user turned it off). */
   get clusterReadSecrets(): boolean {
     return this.get<boolean>('cluster.readSecrets') !== false;
+  }
+
+  /** A CodeLens above each certificate field (subject, expiry, verdict); on unless turned off. */
+  get codeLensEnabled(): boolean {
+    return this.get<boolean>('codeLens.enabled') !== false;
   }
 
   /** Validity of renewed certificates (Go duration, default 8760h); never beyond their CA. */

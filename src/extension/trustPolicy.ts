@@ -53,6 +53,10 @@ export const COMMAND_TRUST: Readonly<Record<string, { readonly trust: CommandTru
       trust: 'trusted-only',
       why: 'connects to the components named by the PKI folders',
     },
+    'kubecerts.showCertificateDetails': {
+      trust: 'always',
+      why: 'decodes a certificate of an open file into a read-only document',
+    },
     'kubecerts.workspace.showCertificates': {
       trust: 'always',
       why: 'lists what the read-only audit found and opens a file',
