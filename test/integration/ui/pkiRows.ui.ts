@@ -11,13 +11,23 @@ import { gone, normalize, parkMouse, screenshot, shown, waitForWorkbench } from 
 import { ui } from './session';
 import { openKubeCertsSideBar, rowInfo, setSideBarWidth, treeRow, viewPane } from './sideBar';
 
-const { missing, externallyManaged } = WORKSPACE_PKI;
+const { missing, externallyManaged, loosePermissions } = WORKSPACE_PKI;
 
 /** True when the row's label and description are drawn whole (no ellipsis). */
 function drawnWhole(row: Locator): Promise<boolean> {
   return row.evaluate((r) => {
     const container = r.querySelector('.monaco-icon-label-container') as HTMLElement | null;
     return !!container && container.scrollWidth <= container.clientWidth + 1;
+  });
+}
+
+/** True when the row's label (its verdict, for a finding row) is drawn whole; the description may be cut. */
+function labelWhole(row: Locator): Promise<boolean> {
+  return row.evaluate((r) => {
+    const label = r.querySelector('.label-name') as HTMLElement | null;
+    const container = r.querySelector('.monaco-icon-label-container') as HTMLElement | null;
+    if (!label || !container) return false;
+    return label.getBoundingClientRect().right <= container.getBoundingClientRect().right + 1;
   });
 }
 
@@ -74,6 +84,21 @@ describe('PKI rows at 300 px', () => {
     await treeRow(pane, { label: WORKSPACE_PKI.folder });
     await parkMouse();
     await screenshot('pki-rows-300px');
+  });
+
+  // A finding row's verdict is its code, drawn whole; the file it concerns follows and may be cut
+  // (it is in the tooltip, with the message).
+  it('shows a CIS finding row by its code, whole, then its file; the benchmark item in the tooltip', async () => {
+    const pane = await viewPane('PKI');
+    const row = await treeRow(pane, { label: 'cis-file-permissions' }, 30_000);
+    const info = await rowInfo(row);
+    assert.equal(info.description, loosePermissions.file.split('/').pop());
+    assert.equal(info.icon, 'warning');
+    assert.ok(await labelWhole(row), 'the code cis-file-permissions is cut at 300 px');
+    const text = await tooltipOf(row, (t) => t.includes('front-proxy-client.key'));
+    assert.match(text, /has mode 0?644; CIS Kubernetes Benchmark .* item [\d.]+ requires 0?600/);
+    await parkMouse();
+    await screenshot('pki-rows-300px-cis');
   });
 
   it('names in the externally managed CA tooltip only files that exist, and the missing key', async () => {

@@ -96,7 +96,10 @@ async function decide(view: CsrView, decision: ApprovalDecision, args: readonly 
   if (failures.length) void vscode.window.showErrorMessage(failures.map((f) => f.error.message).join('\n'));
   const decided = pending.filter((n) => !failures.some((f) => f.name === n));
   // The rows move to another group: follow them there, so a decision never hides what it did.
-  if (decided.length && (await session.decisionsSeen(decided))) await view.reveal(decided);
+  if (decided.length && (await session.decisionsSeen(decided))) {
+    await session.decisionsSettled(decided);
+    await view.reveal(decided);
+  }
 }
 
 async function switchContext(view: CsrView, name: unknown): Promise<void> {

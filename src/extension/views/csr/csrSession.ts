@@ -2,7 +2,7 @@
 // API server: one connection at a time (a newer connect or a switch of context makes older ones
 // moot), a CsrWatcher keeping the list live, one review per CSR version, and decisions sent with
 // the uid the user saw. The view renders what this holds and listens to onDidChange.
-import { csrState, type Csr } from '../../../core/csr/model';
+import { csrState, isIssued, type Csr } from '../../../core/csr/model';
 import type { CsrPolicy, CsrReview } from '../../../core/csr/risk';
 import type { ApprovalDecision, ClusterClient } from '../../../node/cluster/client';
 import { CsrWatcher } from '../../../node/cluster/csrWatch';
@@ -234,6 +234,24 @@ export class CsrSession {
         names.every((n) => {
           const csr = this.connection?.watcher.items.get(n);
           return !csr || csrState(csr) !== 'pending';
+        }),
+      timeoutMs,
+    );
+  }
+
+  /**
+   * Resolves once every named request has reached where its decision leads: an approved one
+   * issued (or failed), a denied one denied. A cluster whose signer never issues is waited for up
+   * to `timeoutMs` only. Each step moves the row, so revealing earlier would race a refresh.
+   */
+  decisionsSettled(names: readonly string[], timeoutMs = 5_000): Promise<boolean> {
+    return this.until(
+      () =>
+        names.every((n) => {
+          const csr = this.connection?.watcher.items.get(n);
+          if (!csr) return true;
+          const state = csrState(csr);
+          return state === 'denied' || state === 'failed' || (state === 'approved' && isIssued(csr));
         }),
       timeoutMs,
     );
