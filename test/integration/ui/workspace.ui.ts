@@ -2,7 +2,10 @@
 // sees them: nothing opened first, the first scan finds the expired certificates of the workspace's
 // kubeconfigs and of its PKI folder; choosing one opens the file at its line.
 import assert from 'node:assert/strict';
-import { WORKSPACE_FILES } from '../../fixtures/workspace';
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodePemText } from '../../../src/core/x509/decode';
+import { WORKSPACE_FILES, WORKSPACE_PKI } from '../../fixtures/workspace';
 import { waitFor } from '../wait';
 import {
   ACTION_TIMEOUT,
@@ -20,6 +23,13 @@ function summaryItem() {
   return ui()
     .page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ expired/ })
     .first();
+}
+
+function apiserverExpired(): boolean {
+  const file = path.join(ui().workspace, WORKSPACE_PKI.folder, WORKSPACE_PKI.expired.file);
+  const [first] = decodePemText(fs.readFileSync(file, 'utf8')).certificates;
+  assert.ok(first, file);
+  return first.cert.notAfter.getTime() < Date.now();
 }
 
 describe('workspace summary', () => {
@@ -57,10 +67,15 @@ describe('workspace summary', () => {
       labels.some((l) => l.includes(expired.commonName) && l.includes(expired.file)),
       `${expired.commonName} (${expired.file}) in ${JSON.stringify(labels)}`,
     );
-    assert.ok(
-      labels.some((l) => l.includes('apiserver') && l.includes('apiserver.crt')),
-      `the PKI folder's expired apiserver certificate in ${JSON.stringify(labels)}`,
-    );
+    // The PKI folder's apiserver certificate is listed while it is expired; the PKI tests renew it,
+    // and then the summary, fed by the watcher, must have dropped it.
+    const apiserverListed = labels.some((l) => l.includes('apiserver') && l.includes('apiserver.crt'));
+    if (apiserverExpired())
+      assert.ok(
+        apiserverListed,
+        `the PKI folder's expired apiserver certificate in ${JSON.stringify(labels)}`,
+      );
+    else assert.ok(!apiserverListed, `the renewed apiserver certificate in ${JSON.stringify(labels)}`);
 
     await rows.filter({ hasText: expired.commonName }).first().click({ timeout: ACTION_TIMEOUT });
     await shown(
