@@ -1,13 +1,15 @@
 // Keeps l10n/bundle.l10n.json in sync with the sources: every literal message passed to
-// vscode.l10n.t / l10n.t under src/, plus the findings catalog's message templates (which the
-// extension and the CLI translate by their English text). `npm run l10n` writes it; the unit
-// test `test/unit/extension/l10n.test.ts` fails when it is stale or a translation is missing.
+// vscode.l10n.t / l10n.t under src/, plus the catalogs' message templates (findings, CSR risks,
+// renewal, PKI reasons), which the extension and the CLI translate by their English text.
+// `npm run l10n` writes it; the unit test `test/unit/extension/l10n.test.ts` fails when it is
+// stale or a translation is missing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { CSR_RISK_CATALOG } from '../src/core/csr/riskCatalog';
 import { FINDING_CATALOG, RELATED_MESSAGES } from '../src/core/findings/catalog';
+import { PKI_REASONS } from '../src/core/pki/reasons';
 import { RENEW_TEMPLATES } from '../src/core/renew/l10n';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -55,6 +57,7 @@ export function expectedBundle(): Record<string, string> {
     ...Object.values(CSR_RISK_CATALOG).flatMap((d) => [d.message, d.label]),
     ...Object.values(RELATED_MESSAGES),
     ...RENEW_TEMPLATES,
+    ...Object.values(PKI_REASONS),
   ]);
   return Object.fromEntries([...messages].sort().map((m) => [m, m]));
 }

@@ -13,6 +13,7 @@ import { PRIVATE_KEY_LABELS } from '../x509/keys';
 import { parseKubeletConfig, type KubeletConfig } from './kubelet';
 import { fileRole } from './layout';
 import { parseStaticPodManifest, type StaticPodManifest } from './manifest';
+import { pkiReason, type PkiReason } from './reasons';
 
 export interface PemContent {
   readonly kind: 'pem';
@@ -34,7 +35,8 @@ export interface KubeconfigClient {
   /** `client-certificate` path as written and resolved against the kubeconfig's folder. */
   readonly certificatePath?: { readonly written: string; readonly resolved: string };
   readonly clusterCas: readonly Certificate[];
-  readonly problems: readonly string[];
+  /** Why there is no client certificate to show, first reason first. */
+  readonly problems: readonly PkiReason[];
 }
 
 export interface KubeconfigContent {
@@ -141,16 +143,22 @@ function decodeKubeconfig(text: string, file: string): KubeconfigContent {
   const clusterName = context?.fields.cluster?.value;
   const user = document.users.find((u) => u.name === userName);
   const cluster = document.clusters.find((c) => c.name === clusterName);
-  const problems: string[] = [];
+  const problems: PkiReason[] = [];
   if (!context)
-    problems.push(contextName ? `current-context ${contextName} is not defined` : 'no current-context');
+    problems.push(
+      contextName
+        ? pkiReason('context-not-defined', { context: contextName })
+        : pkiReason('no-current-context'),
+    );
 
   let certificate: Certificate | undefined;
   const data = user?.fields['client-certificate-data']?.value;
   if (data !== undefined) {
     const decoded = decodeBase64Data(data);
     certificate = decoded.certificates[0]?.cert;
-    problems.push(...decoded.problems.map((p) => `client-certificate-data: ${p.message}`));
+    problems.push(
+      ...decoded.problems.map((p) => pkiReason('client-certificate-data-unreadable', { detail: p.message })),
+    );
   }
   const pathField = user?.fields['client-certificate'];
   const certificatePath =

@@ -3,6 +3,7 @@
 import type { Finding } from '../findings/finding';
 import type { Certificate } from '../x509/model';
 import type { KubeletCertRole } from './kubelet';
+import type { PkiReason } from './reasons';
 
 export type PkiItemState =
   | 'ok'
@@ -43,8 +44,8 @@ export interface PkiItem {
   readonly externallyManaged: boolean;
   readonly rotatedByKubelet: boolean;
   readonly certificate?: Certificate;
-  /** English, no secrets: why the state is missing/invalid/mis-signed (shown in the tooltip). */
-  readonly reason?: string;
+  /** Why the state is missing/invalid/mis-signed: a template code and its parameters (rendered in the tooltip). */
+  readonly reason?: PkiReason;
   readonly findings: readonly Finding[];
   /** When the main file was last written (ms since the epoch): "renewed on disk on …". */
   readonly modifiedMs?: number;
@@ -134,7 +135,7 @@ export function finishItem(draft: ItemDraft): PkiItem {
     draft.certificate?.sha256Fingerprint ?? '',
     draft.externallyManaged,
     draft.caId ?? '',
-    draft.reason ?? '',
+    draft.reason ? `${draft.reason.code}:${JSON.stringify(draft.reason.params)}` : '',
     draft.missingFiles.join(','),
     draft.findings.map((f) => `${f.code}:${JSON.stringify(f.params)}`).join(','),
     draft.served ? `${draft.served.serialHex ?? draft.served.error ?? ''}@${draft.served.at.getTime()}` : '',

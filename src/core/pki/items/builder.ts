@@ -10,6 +10,7 @@ import type { Certificate } from '../../x509/model';
 import type { PemContent } from '../content';
 import type { InventoryFile, InventoryInput } from '../inventory';
 import { finishItem, type ItemDraft, type PkiItem } from '../item';
+import { pkiReason, type PkiReason } from '../reasons';
 import type { SignatureCache } from '../signatures';
 import type { ResolvedFile } from '../wiring';
 
@@ -79,7 +80,7 @@ export interface Missing {
   readonly files: readonly string[];
   /** Those worth a `pki-missing` finding; default: all. Empty for files absent on healthy clusters too. */
   readonly reported?: readonly string[];
-  readonly reason: string;
+  readonly reason: PkiReason;
   readonly externallyManaged?: boolean;
 }
 
@@ -106,7 +107,9 @@ export function invalidItem(
     ...base,
     state: 'invalid',
     externallyManaged: false,
-    reason: pem?.problems[0]?.message ?? 'no certificate in the file',
+    reason: pem?.problems[0]
+      ? pkiReason('certificate-unreadable', { detail: pem.problems[0].message })
+      : pkiReason('no-certificate'),
     missingFiles,
     findings: pkiFinding(b, 'invalid-pem', base.absolutePath, { field: base.absolutePath }),
   });

@@ -3,6 +3,7 @@
 import { certificateFindings } from '../../audit/checks';
 import { certificateRef } from '../../findings/finding';
 import { dateState, finishItem, itemState, type PkiItem } from '../item';
+import { pkiReason } from '../reasons';
 import {
   FILE_START,
   fileAt,
@@ -50,7 +51,7 @@ export function caItem(b: Builder, options: CaItemOptions): PkiItem {
     rotatedByKubelet: false,
   };
   if (!certFile.file)
-    return missingItem(b, base, { files: [absolutePath], reason: 'certificate file missing' });
+    return missingItem(b, base, { files: [absolutePath], reason: pkiReason('certificate-missing') });
   const cert = certFile.pem?.certificates[0];
   if (!cert) return invalidItem(b, base, certFile.pem);
 

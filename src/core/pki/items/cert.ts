@@ -4,6 +4,7 @@ import { certificateFindings } from '../../audit/checks';
 import { certificateRef, type Finding } from '../../findings/finding';
 import type { Certificate } from '../../x509/model';
 import { dateState, finishItem, itemState, type PkiItem } from '../item';
+import { pkiReason } from '../reasons';
 import {
   FILE_START,
   fileAt,
@@ -65,7 +66,7 @@ export function certItem(b: Builder, options: CertItemOptions): PkiItem {
     return missingItem(b, base, {
       files: [absolutePath, ...keyAbsent],
       reported: [absolutePath],
-      reason: 'certificate file missing',
+      reason: pkiReason('certificate-missing'),
       externallyManaged: ca?.externallyManaged,
     });
   }
@@ -82,15 +83,16 @@ export function certItem(b: Builder, options: CertItemOptions): PkiItem {
       ? [{ item: ca, cert: ca.certificate }]
       : (options.namesakes ?? []).filter((n) => n.cert.subject.derHex === cert.issuer.derHex)
   ).map((c) => ({ name: c.item.name, path: c.item.absolutePath, cert: c.cert }));
-  let misSigned = false;
+  let notVerifiedBy: string | undefined;
   let checkedWith: PkiItem['checkedWith'];
   for (const anchor of anchors) {
     checkedWith = { name: anchor.name, path: anchor.path };
     const problems = misSignedFindings(b, cert, anchor, { file: absolutePath, span: FILE_START });
     if (!problems) continue;
-    misSigned = true;
+    notVerifiedBy = anchor.name;
     findings.push(...problems);
   }
+  const misSigned = notVerifiedBy !== undefined;
   if (!ca && !misSigned && !cert.isSelfIssued) {
     findings.push(
       ...pkiFinding(
@@ -117,11 +119,12 @@ export function certItem(b: Builder, options: CertItemOptions): PkiItem {
     }),
     externallyManaged: ca?.externallyManaged ?? false,
     checkedWith,
-    reason: misSigned
-      ? `not verified by ${checkedWith?.name ?? 'its CA'}`
-      : keyMissing
-        ? 'key file missing'
-        : undefined,
+    reason:
+      notVerifiedBy !== undefined
+        ? pkiReason('not-verified', { ca: notVerifiedBy })
+        : keyMissing
+          ? pkiReason('key-missing')
+          : undefined,
     certificate: cert,
     missingFiles: keyAbsent,
     findings,

@@ -3,6 +3,7 @@
 import type { Finding } from '../../findings/finding';
 import { SERVICE_ACCOUNT_KEY } from '../catalog';
 import { finishItem, type PkiItem } from '../item';
+import { pkiReason, type PkiReason } from '../reasons';
 import { sameBytes } from '../wiring';
 import { fileAt, missingItem, pkiFinding, type Builder, type ItemBase } from './builder';
 
@@ -27,15 +28,18 @@ export function serviceAccountItem(b: Builder): PkiItem {
   };
   const missing = [priv, pub].filter((half) => !half.file).map((half) => half.absolutePath);
   if (missing.length)
-    return missingItem(b, base, { files: missing, reason: `${missing.join(', ')} missing` });
+    return missingItem(b, base, {
+      files: missing,
+      reason: pkiReason('files-missing', { files: missing.join(', ') }),
+    });
 
   const findings: Finding[] = [];
-  const finish = (state: PkiItem['state'], reason?: string) =>
+  const finish = (state: PkiItem['state'], reason?: PkiReason) =>
     finishItem({ ...base, state, externallyManaged: false, reason, missingFiles: [], findings });
   const privateSpkis = priv.pem?.privateKeySpkis ?? [];
   const publicSpkis = pub.pem?.publicKeySpkis ?? [];
-  if (!privateSpkis.length) return finish('invalid', 'sa.key holds no private key');
-  if (!publicSpkis.length) return finish('invalid', 'sa.pub holds no public key');
+  if (!privateSpkis.length) return finish('invalid', pkiReason('no-private-key', { file: privatePath }));
+  if (!publicSpkis.length) return finish('invalid', pkiReason('no-public-key', { file: publicPath }));
   if (!publicSpkis.some((p) => privateSpkis.some((k) => sameBytes(k, p)))) {
     findings.push(
       ...pkiFinding(b, 'sa-key-mismatch', pub.absolutePath, {
@@ -43,7 +47,10 @@ export function serviceAccountItem(b: Builder): PkiItem {
         privatePath: priv.absolutePath,
       }),
     );
-    return finish('key-mismatch', 'sa.pub is not the public half of sa.key');
+    return finish(
+      'key-mismatch',
+      pkiReason('public-key-mismatch', { publicFile: publicPath, privateFile: privatePath }),
+    );
   }
   return finish('ok');
 }

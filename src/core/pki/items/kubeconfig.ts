@@ -5,6 +5,7 @@ import type { Certificate } from '../../x509/model';
 import type { KubeconfigContent } from '../content';
 import { dateState, finishItem, itemState, type PkiItem } from '../item';
 import { displayName } from '../layout';
+import { pkiReason } from '../reasons';
 import type { ResolvedFile } from '../wiring';
 import {
   FILE_START,
@@ -49,7 +50,7 @@ export function kubeconfigItem(b: Builder, options: KubeconfigItemOptions): PkiI
     return missingItem(b, base, {
       files: [absolutePath],
       reported: options.optional ? [] : [absolutePath],
-      reason: 'kubeconfig missing',
+      reason: pkiReason('kubeconfig-missing'),
       externallyManaged,
     });
   }
@@ -60,7 +61,7 @@ export function kubeconfigItem(b: Builder, options: KubeconfigItemOptions): PkiI
       return missingItem(b, base, {
         files: [reference.absolutePath],
         reported: [],
-        reason: `client certificate ${reference.absolutePath} not found`,
+        reason: pkiReason('client-certificate-not-found', { path: reference.absolutePath }),
         externallyManaged,
       });
     }
@@ -68,7 +69,7 @@ export function kubeconfigItem(b: Builder, options: KubeconfigItemOptions): PkiI
       ...base,
       state: 'invalid',
       externallyManaged,
-      reason: content.client.problems[0] ?? 'no client certificate in the current context',
+      reason: content.client.problems[0] ?? pkiReason('no-client-certificate'),
       missingFiles: [],
       findings: [],
     });
@@ -93,7 +94,7 @@ export function kubeconfigItem(b: Builder, options: KubeconfigItemOptions): PkiI
     }),
     externallyManaged,
     checkedWith,
-    reason: misSigned ? `not verified by ${checkedWith?.name ?? 'its CA'}` : undefined,
+    reason: misSigned && anchor ? pkiReason('not-verified', { ca: anchor.name }) : undefined,
     certificate: cert,
     missingFiles: [],
     findings,

@@ -6,6 +6,7 @@ import { certificateFindings } from '../../audit/checks';
 import type { FindingCode } from '../../findings/catalog';
 import { certificateRef, makeFinding, type Finding } from '../../findings/finding';
 import { dateState, finishItem, itemState, type PkiItem } from '../item';
+import { pkiReason } from '../reasons';
 import type { KubeletCertEntry, KubeletCertRole, KubeletConfig } from '../kubelet';
 import {
   FILE_START,
@@ -61,7 +62,7 @@ export function kubeletItem(b: Builder, entry: KubeletCertEntry, config: Kubelet
     return missingItem(b, base, {
       files: [certFile.absolutePath, ...keyAbsent],
       reported: [certFile.absolutePath],
-      reason: 'certificate file missing',
+      reason: pkiReason('certificate-missing'),
     });
   const cert = certFile.pem?.certificates[0];
   if (!cert) return invalidItem(b, base, certFile.pem, keyAbsent);
@@ -122,7 +123,7 @@ export function kubeletItem(b: Builder, entry: KubeletCertEntry, config: Kubelet
       keyMismatch: keyMismatch !== undefined,
     }),
     externallyManaged: false,
-    reason: keyMissing ? 'key file missing' : undefined,
+    reason: keyMissing ? pkiReason('key-missing') : undefined,
     certificate: cert,
     missingFiles: keyAbsent,
     findings,

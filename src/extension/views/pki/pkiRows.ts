@@ -6,6 +6,7 @@ import type { Severity } from '../../../core/findings/catalog';
 import type { Finding, Translate } from '../../../core/findings/finding';
 import type { PkiInventory } from '../../../core/pki/inventory';
 import type { PkiItem, PkiItemState } from '../../../core/pki/item';
+import { renderPkiReason } from '../../../core/pki/reasons';
 import { shortHumanDuration } from '../../../core/time/duration';
 
 /** vscode.l10n in the extension, an English formatter in tests; the literal calls let `npm run l10n` find the strings. */
@@ -186,7 +187,11 @@ export function tooltipRows(item: PkiItem, l10n: L10n): [string, string][] {
         l10n.t('{component} still serves its old certificate', { component: served.component }),
       ]);
   }
-  if (item.reason) rows.push([l10n.t('Problem', {}), item.reason]);
+  if (item.reason)
+    rows.push([
+      l10n.t('Problem', {}),
+      renderPkiReason(item.reason, (template, params) => l10n.t(template, params)),
+    ]);
   return rows;
 }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path, { join } from 'node:path';
 import { englishTemplate } from '../../../../../src/core/findings/finding';
 import type { PkiInventory } from '../../../../../src/core/pki/inventory';
 import { PkiScanner } from '../../../../../src/core/pki/scanner';
@@ -15,6 +15,13 @@ import { removeTree, writePkiVariant, type VariantName } from '../../../../fixtu
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const l10n = { t: englishTemplate };
+const zhBundle = JSON.parse(
+  readFileSync(path.resolve(__dirname, '../../../../../l10n/bundle.l10n.zh-cn.json'), 'utf8'),
+) as Record<string, string>;
+const zh = {
+  t: (template: string, params: Readonly<Record<string, string | number>>) =>
+    englishTemplate(zhBundle[template] ?? `UNTRANSLATED ${template}`, params),
+};
 
 async function inventoryOf(variant: VariantName, change?: (root: string) => void): Promise<PkiInventory> {
   const { root } = await writePkiVariant(variant, NOW);
@@ -113,5 +120,38 @@ describe('PKI rows', () => {
     const missing = await inventoryOf('missing-file');
     assert.equal(errorCount([missing]), 2);
     assert.equal(errorCount([expired, undefined, missing]), 3);
+  });
+
+  it('says in the tooltip why a row is broken, in English and in zh-cn', async () => {
+    const problem = (row: ReturnType<typeof item>, words: typeof l10n) =>
+      tooltipRows(row, words).find(([label]) => label === words.t('Problem', {}))?.[1];
+    const both = (row: ReturnType<typeof item>) => [problem(row, l10n), problem(row, zh)];
+
+    assert.equal(problem(item(healthy, 'cert:pki/apiserver.crt'), l10n), undefined);
+    const missing = await inventoryOf('missing-file');
+    assert.deepEqual(both(item(missing, 'cert:pki/front-proxy-client.crt')), [
+      'certificate file missing',
+      '证书文件缺失',
+    ]);
+    const regenerated = await inventoryOf('ca-regenerated');
+    for (const id of ['cert:pki/apiserver.crt', 'kubeconfig:admin.conf'])
+      assert.deepEqual(both(item(regenerated, id)), ['not verified by ca', '未通过 ca 的验证'], id);
+
+    const broken = await inventoryOf('healthy', (root) => {
+      rmSync(join(root, 'kubelet.conf'));
+      rmSync(join(root, 'pki/sa.pub'));
+      writeFileSync(join(root, 'pki/apiserver.crt'), 'not a certificate\n');
+    });
+    assert.deepEqual(both(item(broken, 'kubeconfig:kubelet.conf')), [
+      'kubeconfig missing',
+      'kubeconfig 缺失',
+    ]);
+    const [en, chinese] = both(item(broken, 'key-pair:pki/sa.key'));
+    assert.match(en ?? '', /^\/.*\/pki\/sa\.pub missing$/);
+    assert.match(chinese ?? '', /^\/.*\/pki\/sa\.pub 缺失$/);
+    const [enInvalid, zhInvalid] = both(item(broken, 'cert:pki/apiserver.crt'));
+    assert.match(enInvalid ?? '', /^no readable certificate in the file: .+/);
+    // The decoder's own detail stays English inside the translated sentence.
+    assert.equal(zhInvalid, `文件中没有可读取的证书：${(enInvalid ?? '').split(': ').slice(1).join(': ')}`);
   });
 });
