@@ -1,9 +1,7 @@
 // Certificates in any text: PEM blocks anywhere (a .pem/.crt file, a README, a Helm values file),
-// and the fields Kubernetes objects keep certificates in (core/objects/certificateFields.ts) in
-// YAML or JSON manifests, multi-document files included. Every certificate gets the same checks
-// and verdict as a kubeconfig's (audit/checks.ts, verdict/chainVerdict.ts); a Secret's tls.crt is
-// verified against its own ca.crt, and its tls.key is only ever compared with it.
-import { parseAllDocuments, type Document } from 'yaml';
+// and the certificate fields of YAML or JSON manifests that sites.ts finds. Every certificate gets
+// the same checks and verdict as a kubeconfig's (audit/checks.ts, verdict/chainVerdict.ts); a
+// Secret's tls.crt is verified against its own ca.crt, and its tls.key is only ever compared with it.
 import type { KeyReport } from '../audit/kubeconfig';
 import type { CertificateReport } from '../audit/report';
 import {
@@ -15,44 +13,25 @@ import {
 } from '../audit/checks';
 import { RELATED_MESSAGES, type FindingCode } from '../findings/catalog';
 import { certificateRef, makeFinding, type Finding, type Span } from '../findings/finding';
-import {
-  findCertificateFields,
-  type FieldEncoding,
-  type FieldRole,
-  type FoundCertificateField,
-} from '../objects/certificateFields';
 import { chainReport } from '../verdict/chainVerdict';
 import { verifyChain } from '../x509/chain';
 import { decodeBase64Data, decodePemText, type DecodeResult } from '../x509/decode';
 import { keyMatchesCertificate, type PrivateKeyHandle } from '../x509/keys';
 import type { Certificate } from '../x509/model';
 import { findPemBlocks } from '../x509/pem';
+import {
+  certificateTextKind,
+  fieldLabel,
+  isLiteral,
+  manifestFields,
+  type CertificateSite,
+  type ManifestField,
+} from './sites';
 
 export interface CertificateTextInput {
   /** Absolute path (or URI string of an unsaved document): the findings' `file`. */
   readonly file: string;
   readonly text: string;
-}
-
-/** Where a certificate (or key) is written in the text. */
-export interface CertificateSite {
-  readonly file: string;
-  /** The value: a PEM block, or a manifest field's value node (block scalar indicator included). */
-  readonly span: Span;
-  /** The field's key (where a CodeLens goes); the block itself for a bare PEM block. */
-  readonly keySpan: Span;
-  /** Path of the field in its object, e.g. "data.tls.crt"; undefined for a bare PEM block. */
-  readonly field?: string;
-  /** The object holding the field. */
-  readonly object?: ManifestObject;
-  readonly role: FieldRole;
-  readonly encoding: FieldEncoding | 'pem-block';
-}
-
-export interface ManifestObject {
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
 }
 
 export interface SiteCertificate extends CertificateReport {
@@ -75,35 +54,6 @@ export interface CertificateTextAnalysis {
   readonly keys: SiteKey[];
 }
 
-export type CertificateTextKind = 'manifest' | 'pem';
-
-const PEM_BEGIN = '-----BEGIN ';
-const MANIFEST_FILE = /\.(ya?ml|json)$/i;
-/** `kind:` at the start of a line (YAML) or as a JSON key. */
-const KIND_KEY = /^\s*(?:-\s+)?"?kind"?\s*:/m;
-/** The keys certificateFields.ts names, as they appear in a manifest. */
-const FIELD_KEYS = /\b(?:tls\.crt|ca\.crt|tls\.key|caBundle)\b/;
-
-/**
- * A cheap content test (no parsing): 'manifest' for a YAML/JSON file with `kind:` and a
- * certificate key, 'pem' for any other text with a PEM block, undefined for the rest.
- */
-export function certificateTextKind(fileName: string, text: string): CertificateTextKind | undefined {
-  if (
-    (MANIFEST_FILE.test(fileName) || text.startsWith('apiVersion:')) &&
-    KIND_KEY.test(text) &&
-    FIELD_KEYS.test(text)
-  )
-    return 'manifest';
-  return text.includes(PEM_BEGIN) ? 'pem' : undefined;
-}
-
-/**
- * Values that are not the data itself but stand for it (Helm and envsubst templates, SOPS,
- * argocd-vault-plugin): reading them as base64 would only report noise.
- */
-const NOT_LITERAL: readonly RegExp[] = [/\{\{/, /\$\{/, /^ENC\[/, /<path:/];
-
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 
 interface Placed {
@@ -113,12 +63,9 @@ interface Placed {
   readonly index: number;
 }
 
-interface FieldValue {
-  readonly found: FoundCertificateField;
-  readonly site: CertificateSite;
+/** A manifest field with its value decoded. */
+interface FieldValue extends ManifestField {
   readonly decoded: DecodeResult;
-  /** Index of the object in the file: fields pair up within one object only. */
-  readonly objectIndex: number;
 }
 
 /** Every certificate of the text, its findings, and the manifest fields that hold certificates and keys. */
@@ -158,90 +105,10 @@ export function analyzeCertificateText(
   return { findings, certificates, sites: fields.map((f) => f.site), keys };
 }
 
-interface ManifestField {
-  readonly found: FoundCertificateField;
-  readonly site: CertificateSite;
-  readonly objectIndex: number;
-}
-
-function manifestFields(file: string, text: string): ManifestField[] {
-  let docs: Document.Parsed[];
-  try {
-    const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
-    docs = Array.isArray(parsed) ? parsed : [];
-  } catch {
-    // Beyond the parser (nesting, size): no fields, PEM blocks are still read.
-    return [];
-  }
-  const out: ManifestField[] = [];
-  docs.forEach((doc, objectIndex) => {
-    if (doc.errors.length > 0) return;
-    const object: unknown = doc.toJS({ maxAliasCount: 100 });
-    const name = objectOf(object);
-    for (const found of findCertificateFields(object)) {
-      const valueNode = doc.getIn(found.path, true) as { range?: [number, number, number] } | undefined;
-      const keyNode = keyNodeOf(doc, found.path);
-      if (!valueNode?.range) continue;
-      const span = { start: valueNode.range[0], end: valueNode.range[1] };
-      const keySpan = keyNode?.range ? { start: keyNode.range[0], end: keyNode.range[1] } : span;
-      out.push({
-        found,
-        objectIndex,
-        site: {
-          file,
-          span,
-          keySpan,
-          field: found.path.join('.'),
-          object: name,
-          role: found.field.role,
-          encoding: found.field.encoding,
-        },
-      });
-    }
-  });
-  return out;
-}
-
-/** The key node of the pair at `path` (the last segment's key in its parent map). */
-function keyNodeOf(
-  doc: Document.Parsed,
-  path: readonly (string | number)[],
-): { range?: [number, number, number] } | undefined {
-  const parent = doc.getIn(path.slice(0, -1), true) as
-    { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
-  const last = path[path.length - 1];
-  return parent?.items?.find((pair) => pair.key?.value === last)?.key;
-}
-
-function objectOf(object: unknown): ManifestObject {
-  const o = object as { kind: string; metadata?: { name?: unknown; namespace?: unknown } };
-  const name = typeof o.metadata?.name === 'string' ? o.metadata.name : '';
-  const namespace = o.metadata?.namespace;
-  return { kind: o.kind, name, ...(typeof namespace === 'string' ? { namespace } : {}) };
-}
-
-/** "Secret default/web-tls", as kubectl names an object. */
-export function objectLabel(object: ManifestObject): string {
-  const name = object.namespace !== undefined ? `${object.namespace}/${object.name}` : object.name;
-  return `${object.kind} ${name}`.trim();
-}
-
-/** Fields this module decodes (base64 or PEM text) whose value is the data itself, not a template. */
-function isLiteral(field: ManifestField): boolean {
-  const encoding: string = field.found.field.encoding;
-  if (encoding !== 'base64' && encoding !== 'text') return false;
-  return !NOT_LITERAL.some((pattern) => pattern.test(field.found.value.trim()));
-}
-
 function decodeField(field: ManifestField): FieldValue {
   const value = field.found.value;
   const decoded = field.site.encoding === 'base64' ? decodeBase64Data(value) : decodePemText(value);
   return { ...field, decoded };
-}
-
-/** "data.tls.crt (Secret default/web)": how messages name a field. */
-function fieldLabel(site: CertificateSite): string {
-  return site.object ? `${site.field} (${objectLabel(site.object)})` : (site.field ?? 'PEM block');
 }
 
 /** How a field's value decodes: the same codes as a kubeconfig's `*-data`. Messages never quote the value. */

@@ -88,8 +88,10 @@ export class DocumentCertificateService {
   private async compute(doc: vscode.TextDocument): Promise<DocumentCertificates | undefined> {
     if (this.kubeconfigs.isKubeconfig(doc)) return this.kubeconfig(doc);
     const text = doc.getText();
-    const { analyzeCertificateText, certificateTextKind, objectLabel } =
-      await import('../../core/manifest/certificates');
+    const [{ analyzeCertificateText }, { certificateTextKind, fieldLabel }] = await Promise.all([
+      import('../../core/manifest/certificates'),
+      import('../../core/manifest/sites'),
+    ]);
     const kind = certificateTextKind(doc.fileName, text);
     if (!kind) return undefined;
     const options = this.kubeconfigs.options();
@@ -111,9 +113,7 @@ export class DocumentCertificateService {
       .sort((a, b) => a.span.start - b.span.start)
       .map((site) => ({
         span: site.span,
-        ...(site.field !== undefined
-          ? { label: site.object ? `${site.field} (${objectLabel(site.object)})` : site.field }
-          : {}),
+        ...(site.field !== undefined ? { label: fieldLabel(site) } : {}),
         certificates: bySite.get(site) ?? [],
         findings: analysis.findings.filter((f) => overlaps(f.span, site.span)),
       }));

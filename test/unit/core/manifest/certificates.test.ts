@@ -3,9 +3,9 @@ import { Buffer } from 'node:buffer';
 import { DEFAULT_WARN_DAYS, type CheckContext } from '../../../../src/core/audit/checks';
 import {
   analyzeCertificateText,
-  certificateTextKind,
   type CertificateTextAnalysis,
 } from '../../../../src/core/manifest/certificates';
+import { certificateTextKind } from '../../../../src/core/manifest/sites';
 import { addDays, base64Data, makeCa, makeLeaf, type TestCert } from '../../../fixtures/certs';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
