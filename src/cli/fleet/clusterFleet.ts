@@ -6,11 +6,8 @@
 // inventory holds names and certificates only.
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import {
-  buildClusterInventory,
-  type ClusterInventory,
-  type InventoryRow,
-} from '../../core/cluster/inventory';
+import { buildClusterInventory, type ClusterInventory } from '../../core/cluster/inventory';
+import type { InventoryRow } from '../../core/cluster/inventoryRow';
 import { objectLocation } from '../../core/cluster/location';
 import { clusterMetricFamilies } from '../../core/cluster/metrics';
 import { certificateJson, type CertificateReport } from '../../core/audit/report';

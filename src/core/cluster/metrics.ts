@@ -9,7 +9,8 @@ import type { Finding } from '../findings/finding';
 import { commonName, decimalSerial, READ_ERROR_CODES } from '../metrics/auditMetrics';
 import type { MetricFamily, MetricSample } from '../metrics/exposition';
 import type { Certificate } from '../x509/model';
-import type { ClusterInventory, InventoryRow, RowCertificate } from './inventory';
+import type { ClusterInventory } from './inventory';
+import type { InventoryRow, RowCertificate } from './inventoryRow';
 
 export interface ContextInventory {
   readonly context: string;

@@ -7,7 +7,7 @@
 // user may list Secrets in are read instead. Only a cluster that cannot be talked to at all
 // (unreachable, credentials refused) fails the whole read.
 import { readFileSync } from 'node:fs';
-import type { AccessProblem, ClusterSnapshot, KubeconfigCa } from '../../core/cluster/inventory';
+import type { AccessProblem, ClusterSnapshot, KubeconfigCa } from '../../core/cluster/snapshot';
 import { readClusterObject, type ClusterObject } from '../../core/cluster/objects';
 import {
   CLUSTER_RESOURCES,

@@ -4,7 +4,7 @@
 // version seen; a failing stream or 410 Gone lists everything again, with exponential backoff
 // while it keeps failing. Objects are read into ClusterObjects as they arrive (no Secret value
 // but the certificate fields is kept); bursts of events are reported as one change.
-import type { ClusterSnapshot } from '../../core/cluster/inventory';
+import type { ClusterSnapshot } from '../../core/cluster/snapshot';
 import { readClusterObject, type ClusterObject } from '../../core/cluster/objects';
 import { collectionPath, qualifiedResource } from '../../core/cluster/resources';
 import type { ClusterClient, WatchEvent } from './client';

@@ -2,7 +2,7 @@
 // from a tree click (an object or certificate row), a row's `k8s://` reference, or a pick among
 // the rows. Nothing here writes to the cluster.
 import * as vscode from 'vscode';
-import type { InventoryRow, RowCertificate } from '../../../core/cluster/inventory';
+import type { InventoryRow, RowCertificate } from '../../../core/cluster/inventoryRow';
 import { toPem } from '../../../core/x509/pem';
 import type { CommandTable } from '../../commands';
 import { certificateDocumentUri } from './clusterCertificate';

@@ -2,7 +2,7 @@
 // (objectDocumentUri), in the list's error colour when it has an error-level finding, else its
 // warning colour when it has a warning. No count badge: at 300 px its width is the verdict's.
 import * as vscode from 'vscode';
-import type { InventoryRow } from '../../../core/cluster/inventory';
+import type { InventoryRow } from '../../../core/cluster/inventoryRow';
 import { CLUSTER_URI_SCHEME, parseObjectDocumentUri } from './clusterTree';
 
 export class ClusterDecorations implements vscode.FileDecorationProvider, vscode.Disposable {

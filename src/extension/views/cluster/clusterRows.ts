@@ -3,7 +3,8 @@
 // finding that is not about dates, else the residual time as the PKI view prints it — then the
 // residual time and the certificate's CN; the icon carries the worst finding, the tooltip
 // everything else.
-import type { AccessProblem, InventoryRow, RowCertificate } from '../../../core/cluster/inventory';
+import type { InventoryRow, RowCertificate } from '../../../core/cluster/inventoryRow';
+import type { AccessProblem } from '../../../core/cluster/snapshot';
 import type { CertificateReport } from '../../../core/audit/report';
 import { CLUSTER_RESOURCES, qualifiedResource, type GroupId } from '../../../core/cluster/resources';
 import type { FindingCode, Severity } from '../../../core/findings/catalog';

@@ -6,9 +6,9 @@
 import type {
   buildClusterInventory,
   ClusterInventory,
-  ClusterSnapshot,
   InventoryOptions,
 } from '../../../core/cluster/inventory';
+import type { ClusterSnapshot } from '../../../core/cluster/snapshot';
 import type { ClusterClient } from '../../../node/cluster/client';
 import type { ClusterWatcher } from '../../../node/cluster/clusterWatch';
 import { ClusterError } from '../../../node/cluster/errors';

@@ -3,7 +3,9 @@
 // bundles below it, and a row for each list the user may not read. Pure presentation over the
 // inventory the view hands in (clusterRows.ts says what each row shows); it owns its change event.
 import * as vscode from 'vscode';
-import type { AccessProblem, ClusterInventory, InventoryRow } from '../../../core/cluster/inventory';
+import type { ClusterInventory } from '../../../core/cluster/inventory';
+import type { InventoryRow } from '../../../core/cluster/inventoryRow';
+import type { AccessProblem } from '../../../core/cluster/snapshot';
 import type { GroupId } from '../../../core/cluster/resources';
 import { translate } from '../../l10n';
 import { appendCertificate, newHoverMarkdown } from '../../hover/render';

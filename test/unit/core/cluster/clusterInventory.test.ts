@@ -3,7 +3,8 @@
 // crypto/x509 and kubeadm join would do with each object, not read back from the catalog.
 import { strict as assert } from 'node:assert';
 import type { FindingCode } from '../../../../src/core/findings/catalog';
-import { buildClusterInventory, type ClusterSnapshot } from '../../../../src/core/cluster/inventory';
+import { buildClusterInventory } from '../../../../src/core/cluster/inventory';
+import type { ClusterSnapshot } from '../../../../src/core/cluster/snapshot';
 import { objectUri, parseObjectUri } from '../../../../src/core/cluster/location';
 import { readClusterObject, type ClusterObject } from '../../../../src/core/cluster/objects';
 import {

@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClusterSnapshot } from '../../../../src/core/cluster/inventory';
+import type { ClusterSnapshot } from '../../../../src/core/cluster/snapshot';
 import { connectCluster } from '../../../../src/node/cluster/client';
 import { ClusterWatcher } from '../../../../src/node/cluster/clusterWatch';
 import { kubectl, startTestCluster, waitFor } from '../../../fixtures/demoCluster';

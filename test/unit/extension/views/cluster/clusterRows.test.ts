@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildClusterInventory, type InventoryRow } from '../../../../../src/core/cluster/inventory';
+import { buildClusterInventory } from '../../../../../src/core/cluster/inventory';
+import type { InventoryRow } from '../../../../../src/core/cluster/inventoryRow';
 import { readClusterObject, type ClusterObject } from '../../../../../src/core/cluster/objects';
 import { englishTemplate } from '../../../../../src/core/findings/finding';
 import { certificateMarkdown } from '../../../../../src/extension/hover/markdown';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { InventoryRow } from '../../../../../src/core/cluster/inventory';
+import type { InventoryRow } from '../../../../../src/core/cluster/inventoryRow';
 import { englishTemplate } from '../../../../../src/core/findings/finding';
 import { connectCluster } from '../../../../../src/node/cluster/client';
 import { ClusterError } from '../../../../../src/node/cluster/errors';
