@@ -4,6 +4,7 @@
 //   --fresh        throw away the previous demo state (CSRs, generated files) first
 //   --screenshot   open the workbench in headless Chromium, save test-results/demo-*.png, then exit
 // State lives in .cache/demo (git-ignored), so a restart keeps the cluster's CSRs.
+import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { startDemoCluster, type DemoCluster } from '../tools/demo-cluster/cluste
 import { pointManifestsAt } from '../tools/demo-cluster/serving';
 import { buildKubeconfig } from '../src/core/kubeconfig/build';
 import { generateKubeadmPki } from '../src/core/pki/generate';
-import { issueCertificate } from '../src/core/x509/issue';
+import { issueCertificate, type IssuedCertificate } from '../src/core/x509/issue';
 import { writeTree } from '../test/fixtures/kubeadm';
 import {
   QUIET_SETTINGS,
@@ -44,6 +45,8 @@ async function prepareWorkspace(workspace: string, cluster: DemoCluster, now: Da
   const tree = await generateKubeadmPki({
     now,
     key: EC,
+    // Its manifests name loopback: "Check Served Certificates" stays on this machine.
+    node: { advertiseAddress: '127.0.0.1' },
     validity: {
       apiserver: { notBefore: at(-353), notAfter: at(12) },
       'front-proxy-client': { notBefore: at(-400), notAfter: at(-35) },
@@ -126,6 +129,7 @@ async function prepareWorkspace(workspace: string, cluster: DemoCluster, now: Da
       '',
     ].join('\n'),
   );
+  await writeManifests(path.join(workspace, 'manifests'), ca, at);
   fs.writeFileSync(
     path.join(workspace, 'README.md'),
     [
@@ -134,11 +138,70 @@ async function prepareWorkspace(workspace: string, cluster: DemoCluster, now: Da
       '- `kubeconfigs/`: hover a `client-certificate-data` value; open the Problems panel (Ctrl+Shift+M).',
       '- `kubeconfigs/demo-admin.conf`: hover the `server:` value to see what the live demo cluster serves.',
       '- `etc-kubernetes/`: a copy of a control plane; see the **Kube Certs** side bar → PKI.',
+      '- `manifests/`: TLS Secrets and a webhook as a GitOps repository keeps them: hover `tls.crt`, click a CodeLens.',
       "- The side bar's **Certificate Signing Requests** view shows the live demo cluster.",
       '',
     ].join('\n'),
   );
   fs.writeFileSync(path.join(workspace, '.generated'), now.toISOString());
+}
+
+/**
+ * Certificates outside kubeconfigs, as a GitOps repository holds them: TLS Secrets (one expired, one
+ * expiring, each with its key and CA) and a webhook whose caBundle is the CA.
+ */
+async function writeManifests(dir: string, ca: IssuedCertificate, at: (days: number) => Date): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+  const secret = async (name: string, namespace: string, host: string, from: number, to: number) => {
+    const leaf = await issueCertificate({
+      subject: { commonName: host },
+      sans: { dns: [host] },
+      notBefore: at(from),
+      notAfter: at(to),
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extKeyUsage: ['serverAuth'],
+      issuer: ca,
+      key: EC,
+    });
+    return [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      `  name: ${name}`,
+      `  namespace: ${namespace}`,
+      'type: kubernetes.io/tls',
+      'data:',
+      `  tls.crt: ${b64(leaf.certPem)}`,
+      `  tls.key: ${b64(leaf.keyPem)}`,
+      `  ca.crt: ${b64(ca.certPem)}`,
+    ].join('\n');
+  };
+  const secrets = [
+    '# TLS of the shop frontend and its API, as the GitOps repository keeps them.',
+    await secret('shop-tls', 'shop', 'shop.example.com', -95, -5),
+    '---',
+    await secret('api-tls', 'shop', 'api.shop.example.com', -70, 20),
+    '',
+  ];
+  fs.writeFileSync(path.join(dir, 'tls-secrets.yaml'), secrets.join('\n'), { mode: 0o600 });
+  const webhook = [
+    'apiVersion: admissionregistration.k8s.io/v1',
+    'kind: ValidatingWebhookConfiguration',
+    'metadata:',
+    '  name: shop-policy',
+    'webhooks:',
+    '- name: policy.shop.example.com',
+    '  admissionReviewVersions: ["v1"]',
+    '  sideEffects: None',
+    '  clientConfig:',
+    `    caBundle: ${b64(ca.certPem)}`,
+    '    service:',
+    '      name: shop-policy',
+    '      namespace: shop',
+    '',
+  ];
+  fs.writeFileSync(path.join(dir, 'webhook.yaml'), webhook.join('\n'));
 }
 
 function packageExtension(): void {
@@ -198,16 +261,20 @@ async function main(): Promise<void> {
 
   const admin = cluster.kubeconfig('admin.conf');
   if (args.has('--cli')) {
+    // The CLI is this checkout's dist/cli.js (built by npm ci); an alias gives it its name.
     say('try:');
+    console.log(`  alias kubecerts='node ${path.join(ROOT, 'dist', 'cli.js')}'`);
     console.log(`  kubectl --kubeconfig ${admin} get csr`);
-    console.log(`  npx kubecerts csr list --kubeconfig ${admin}`);
-    console.log(`  npx kubecerts audit ${path.join(DEMO, 'cluster')}`);
-    console.log(`  npx kubecerts check-expiration --config-dir ${path.join(DEMO, 'cluster')}`);
-    console.log(`  npx kubecerts probe ${cluster.url} --ca ${cluster.caFile}`);
-    console.log(`  npx kubecerts audit --probe ${admin}`);
-    console.log(`  npx kubecerts audit --probe ${path.join(DEMO, 'cluster')}`);
-    if (cluster.kubelet) console.log(`  npx kubecerts audit --probe ${cluster.kubelet.dir}`);
-    if (cluster.kubelet) console.log(`  npx kubecerts probe ${cluster.kubelet.url} --ca ${cluster.caFile}`);
+    console.log(`  kubecerts csr list --kubeconfig ${admin}`);
+    console.log(`  kubectl --kubeconfig ${admin} get secrets -A --field-selector type=kubernetes.io/tls`);
+    console.log(`  kubecerts cluster --kubeconfig ${admin} -A`);
+    console.log(`  kubecerts audit ${path.join(DEMO, 'cluster')}`);
+    console.log(`  kubecerts check-expiration --config-dir ${path.join(DEMO, 'cluster')}`);
+    console.log(`  kubecerts probe ${cluster.url} --ca ${cluster.caFile}`);
+    console.log(`  kubecerts audit --probe ${admin}`);
+    console.log(`  kubecerts audit --probe ${path.join(DEMO, 'cluster')}`);
+    if (cluster.kubelet) console.log(`  kubecerts audit --probe ${cluster.kubelet.dir}`);
+    if (cluster.kubelet) console.log(`  kubecerts probe ${cluster.kubelet.url} --ca ${cluster.caFile}`);
     say(
       `renew ${path.join(DEMO, 'cluster', 'pki', 'apiserver.crt')}, then kill -HUP ${process.pid} restarts kube-apiserver`,
     );
