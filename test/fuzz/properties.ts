@@ -1,10 +1,11 @@
 // The fuzz targets: one property per public entry point of the core, shared by the nightly run
-// (`npm run fuzz`) and the CI profile (test/unit/hardening). Each property holds for every input:
-// nothing but the documented error type escapes, each call finishes within `msPerInput`, every
-// finding's span lies inside its document, and no message quotes a planted secret.
+// (`npm run fuzz`) and the CI profile (test/unit/hardening). Each property holds for every input
+// the invariants of invariants.ts: nothing but the documented error type escapes, each call
+// finishes within `msPerInput`, every finding's span lies inside its document, and no message
+// quotes a planted secret.
+// One file over 400 lines on purpose: TARGETS is one table, weighed against itself by run.ts.
 import { strict as assert } from 'node:assert';
 import { Buffer } from 'node:buffer';
-import { performance } from 'node:perf_hooks';
 import * as fc from 'fast-check';
 import { auditCertificateFiles } from '../../src/core/audit/files';
 import { analyzeEntry, analyzeKubeconfig } from '../../src/core/audit/kubeconfig';
@@ -24,13 +25,7 @@ import {
   type Csr,
   type KubeNode,
 } from '../../src/core/csr/model';
-import { FINDING_CATALOG } from '../../src/core/findings/catalog';
-import {
-  englishTemplate,
-  renderFindingMessage,
-  renderRelatedMessage,
-  type Finding,
-} from '../../src/core/findings/finding';
+import { englishTemplate } from '../../src/core/findings/finding';
 import { isKubeconfigText } from '../../src/core/kubeconfig/detect';
 import { fieldAt } from '../../src/core/kubeconfig/locate';
 import { mergeKubeconfigs } from '../../src/core/kubeconfig/merge';
@@ -43,98 +38,28 @@ import { redactSecrets } from '../../src/core/redact';
 import type { PkiFileStat, PkiTreeSource } from '../../src/core/pki/source';
 import { CertificateParseError, parseCertificate } from '../../src/core/x509/certificate';
 import { verifyChain } from '../../src/core/x509/chain';
-import {
-  IGNORED_LABELS,
-  decodeBase64Data,
-  decodeFileContent,
-  type DecodeResult,
-} from '../../src/core/x509/decode';
+import { decodeBase64Data, decodeFileContent } from '../../src/core/x509/decode';
 import { KeyParseError, keyMatchesCertificate, parsePrivateKey } from '../../src/core/x509/keys';
-import { decodeBase64, findPemBlocks } from '../../src/core/x509/pem';
-import { hostileKubeconfig, mutatedBytes, mutatedDer, mutatedText, textBytes } from './mutate';
+import { decodeBase64 } from '../../src/core/x509/pem';
+import { hostileKubeconfig } from './hostileKubeconfig';
+import {
+  assertAccounted,
+  assertInside,
+  assertNoSecret,
+  checkFinding,
+  findingTexts,
+  throwsOnly,
+  timed,
+  type Bounds,
+} from './invariants';
+import { mutatedBytes, mutatedDer, mutatedText, textBytes } from './mutate';
 import { FUZZ_NOW, pemOf, type Seeds } from './seeds';
-
-export interface Bounds {
-  /** Wall time one input may take; generous, it catches hangs and blow-ups, not slowness. */
-  readonly msPerInput: number;
-}
 
 export interface FuzzTarget {
   readonly name: string;
   /** Share of the run budget (relative to the other targets). */
   readonly weight: number;
   property(seeds: Seeds, bounds: Bounds): fc.IRawProperty<unknown[]>;
-}
-
-/** Runs `fn` and fails when it took longer than the bound. */
-function timed<T>(bounds: Bounds, what: string, fn: () => T): T {
-  const start = performance.now();
-  const result = fn();
-  const elapsed = performance.now() - start;
-  assert.ok(
-    elapsed <= bounds.msPerInput,
-    `${what} took ${elapsed.toFixed(0)} ms (bound ${bounds.msPerInput} ms)`,
-  );
-  return result;
-}
-
-/** Calls `fn`; a throw must be an instance of `allowed`. */
-function throwsOnly(allowed: new (...args: never[]) => Error, fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof allowed) return;
-    throw new Error(`expected only ${allowed.name} to escape, got ${describe(err)}`);
-  }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err);
-}
-
-function assertInside(span: { start: number; end: number }, length: number, what: string): void {
-  assert.ok(
-    Number.isInteger(span.start) &&
-      Number.isInteger(span.end) &&
-      0 <= span.start &&
-      span.start <= span.end &&
-      span.end <= length,
-    `${what}: span [${span.start}, ${span.end}) outside the document (length ${length})`,
-  );
-}
-
-/** Decoding produced something, or said why not (or found only blocks it skips by design). */
-function assertAccounted(result: DecodeResult, text: string, what: string): void {
-  const anything = result.certificates.length + result.privateKeys.length > 0;
-  const blocks = findPemBlocks(text);
-  const onlySkipped = blocks.length > 0 && blocks.every((b) => IGNORED_LABELS.has(b.label));
-  assert.ok(
-    anything || onlySkipped || result.problems.length > 0,
-    `${what}: nothing decoded and no problem reported`,
-  );
-  for (const p of result.problems) {
-    assert.ok(typeof p.message === 'string' && p.message.length > 0, `${what}: empty problem message`);
-    if (p.start !== undefined || p.end !== undefined) {
-      assert.ok(
-        p.start !== undefined && p.end !== undefined && p.start <= p.end,
-        `${what}: half a problem range`,
-      );
-    }
-  }
-}
-
-function assertNoSecret(text: string, secrets: readonly string[], what: string): void {
-  for (const secret of secrets)
-    assert.ok(!text.includes(secret), `${what} quotes a secret: ${JSON.stringify(text.slice(0, 200))}`);
-}
-
-/** Every string a user could see for a finding: message, params, related messages. */
-export function findingTexts(finding: Finding): string[] {
-  return [
-    renderFindingMessage(finding, englishTemplate),
-    JSON.stringify(finding.params),
-    ...(finding.related ?? []).map((r) => renderRelatedMessage(r, englishTemplate)),
-  ];
 }
 
 /** 24-character windows of the base64 bodies of the seed keys: none may show up in a message. */
@@ -552,23 +477,6 @@ function comparable(doc: KubeconfigDocument): unknown {
     (a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code) || a.span.end - b.span.end,
   );
   return JSON.parse(JSON.stringify({ ...rest, findings: sorted }));
-}
-
-function checkFinding(f: Finding, lengths: ReadonlyMap<string, number>): void {
-  assert.ok(FINDING_CATALOG[f.code], `unknown finding code ${f.code}`);
-  const length = lengths.get(f.file);
-  assert.ok(length !== undefined, `finding ${f.code} in an unknown file ${f.file}`);
-  assertInside(f.span, length, `finding ${f.code}`);
-  for (const r of f.related ?? []) {
-    const l = lengths.get(r.file);
-    if (r.span && l !== undefined) assertInside(r.span, l, `related of ${f.code}`);
-  }
-  for (const [, name] of FINDING_CATALOG[f.code].message.matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
-    assert.ok(
-      Object.prototype.hasOwnProperty.call(f.params, name),
-      `finding ${f.code} lacks the parameter {${name}}`,
-    );
-  }
 }
 
 function memorySource(files: ReadonlyMap<string, Uint8Array>): PkiTreeSource {

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
-import { TARGETS, type Bounds, type FuzzTarget } from './properties';
+import type { Bounds } from './invariants';
+import { TARGETS, type FuzzTarget } from './properties';
 import { loadSeeds, type Seeds } from './seeds';
 
 export const CORPUS_DIR = path.join(__dirname, 'corpus');
