@@ -1,5 +1,6 @@
 // The API surface beyond what kubectl exercises: list options, watch streams, Table output,
 // patches, validation and admission errors, self reviews, the protobuf body kubectl sends.
+// One file over 400 lines on purpose: every case talks to one demo cluster started once.
 import { strict as assert } from 'node:assert';
 import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';

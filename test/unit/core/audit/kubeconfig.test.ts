@@ -1,3 +1,6 @@
+// The kubeconfig audit: where each finding lands and what it names.
+// One file over 400 lines on purpose: two tables of cases (certificate findings, value findings)
+// built from one CA and one paired() kubeconfig.
 import assert from 'node:assert/strict';
 import { analyzeEntry, analyzeKubeconfig, auditKubeconfig } from '../../../../src/core/audit/kubeconfig';
 import { FINDING_CATALOG } from '../../../../src/core/findings/catalog';

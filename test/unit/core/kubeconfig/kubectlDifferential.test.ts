@@ -4,6 +4,7 @@
 // refused for the same reason. kubectl builds the whole TLS configuration (decoding the data,
 // reading files, parsing the key pair) before it connects, so `get --raw` against a closed port
 // tells a load error from "connection refused".
+// One file over 400 lines on purpose: one corpus of cases, each put to kubectl and to kubecerts.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promises as fs, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 // Go 1.23 crypto/x509 verdicts, one defect of issue 13 per test. The expected answers are Go's (see
 // /usr/lib/go-1.23/src/crypto/x509/verify.go and parser.go); each case is also put to the oracle
 // (test/oracle) so a wrong expectation here cannot pass silently.
+// One file over 400 lines on purpose: one case per defect, all through one Go oracle process.
 import { strict as assert } from 'node:assert';
 import { Buffer } from 'node:buffer';
 import { auditCertificateFiles } from '../../../../src/core/audit/files';
