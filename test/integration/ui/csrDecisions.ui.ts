@@ -9,7 +9,7 @@ import type { Locator } from 'playwright-core';
 import { waitFor } from '../wait';
 import { createKubeletServingCsr, csrField } from './cluster';
 import { answerInputBox, inputBox } from './dialogs';
-import { normalize, parkMouse, screenshot, waitForWorkbench } from './page';
+import { ACTION_TIMEOUT, normalize, parkMouse, screenshot, waitForWorkbench } from './page';
 import { ui } from './session';
 import {
   clickInlineAction,
@@ -249,18 +249,25 @@ describe('CSR decisions at the default side-bar width', () => {
     await rowInfoWhen(pane, { label: second }, (i) => i.description.startsWith('no risk found'), {
       group: PENDING,
     });
-    // Select both: a click, then Ctrl+click, as a user picks several rows.
+    // Select both: a click, then Ctrl+click, as a user picks several rows. The click also opens
+    // the first row (single-click expands), which may push the second out of the rendered rows:
+    // each look finds the rows again rather than holding on to one.
+    const selected = async (name: string): Promise<boolean> =>
+      (await (
+        await rowUnder(pane, PENDING, { label: name }, 2_000)
+      ).getAttribute('aria-selected', {
+        timeout: ACTION_TIMEOUT,
+      })) === 'true';
     await waitFor(`${first} and ${second} selected`, async () => {
-      const a = await rowUnder(pane, PENDING, { label: first }, 2_000);
-      if ((await a.getAttribute('aria-selected')) !== 'true') await a.locator('.label-name').click();
-      const b = await rowUnder(pane, PENDING, { label: second }, 2_000);
-      if ((await b.getAttribute('aria-selected')) !== 'true')
-        await b.locator('.label-name').click({ modifiers: ['Control'] });
-      const again = await rowUnder(pane, PENDING, { label: first }, 2_000);
-      return (
-        (await again.getAttribute('aria-selected')) === 'true' &&
-        (await b.getAttribute('aria-selected')) === 'true'
-      );
+      if (!(await selected(first)))
+        await (await rowUnder(pane, PENDING, { label: first }, 2_000)).locator('.label-name').click();
+      if (!(await selected(second)))
+        await (
+          await rowUnder(pane, PENDING, { label: second }, 2_000)
+        )
+          .locator('.label-name')
+          .click({ modifiers: ['Control'] });
+      return (await selected(first)) && (await selected(second));
     });
     await clickInlineAction(await rowUnder(pane, PENDING, { label: second }), APPROVE);
     const box = await inputBox();

@@ -113,7 +113,13 @@ async function findRow(pane: Locator, match: RowMatch): Promise<Locator | undefi
   // Wheel over the list's own scrollbar strip: over a row, that row's tooltip would open after a
   // moment and swallow the following wheel events.
   await page.mouse.move(box.x + box.width - 4, box.y + Math.min(box.height / 2, 40));
-  await page.keyboard.press('Escape');
+  // Not Escape to close it: in a focused tree Escape clears the selection (list.clear), which the
+  // caller may be about to check. A row's tooltip hides once the mouse has left the row.
+  await waitFor(
+    'no row tooltip over the side bar',
+    async () => (await page.locator('.workbench-hover').filter({ visible: true }).count()) === 0,
+    { timeoutMs: ACTION_TIMEOUT },
+  );
   // Up to the top notch by notch: the list reads the legacy wheelDeltaY, which Chromium reports as
   // one notch (±120) whatever the delta, so one event scrolls ~50 px however large it is.
   for (let step = 0; step < 100; step++) {

@@ -22,8 +22,6 @@ import {
 /** A reveal can race the tree refreshes that follow a decision; each retry waits for the view to catch up. */
 const REVEAL_ATTEMPTS = 5;
 const REVEAL_RETRY_BOUND_MS = 2_000;
-/** How long after a reveal a refresh that drops the selection is undone. */
-const KEEP_SELECTED_MS = 5_000;
 
 /** What the view shows, in data: returned by the refresh command (scripts and tests use it). */
 export interface CsrViewSnapshot {
@@ -174,7 +172,6 @@ export class CsrView implements vscode.Disposable {
         const first = this.tree.csrNode(shown[0]);
         if (await this.selected(first, REVEAL_RETRY_BOUND_MS)) {
           if (attempt > 1) this.ctx.log.info(`CSR view: ${shown[0]} selected at attempt ${attempt}`);
-          this.keepSelected(first);
           return;
         }
         this.ctx.log.info(
@@ -186,20 +183,6 @@ export class CsrView implements vscode.Disposable {
         await this.tree.nextRootFetch(REVEAL_RETRY_BOUND_MS);
       }
     }
-  }
-
-  /**
-   * For a moment after a reveal, a refresh that leaves the view with no selection at all (the
-   * workbench re-rendering the moved row) selects the row again; any selection the user makes wins.
-   */
-  private keepSelected(node: CsrTreeNode): void {
-    const subscription = this.treeView.onDidChangeSelection((e) => {
-      if (e.selection.length > 0) return;
-      this.ctx.log.info('CSR view: the revealed row lost its selection in a refresh: selecting it again');
-      void Promise.resolve(this.treeView.reveal(node, { select: true, focus: false })).catch(() => undefined);
-    });
-    const timer = setTimeout(() => subscription.dispose(), KEEP_SELECTED_MS);
-    this.disposables.push({ dispose: () => (clearTimeout(timer), subscription.dispose()) });
   }
 
   /** Resolves true once `node` is in the view's selection (the workbench reports it), false after `boundMs`. */
