@@ -9,6 +9,11 @@ export interface FindingDefinition {
   readonly severity: Severity;
   readonly message: string;
   readonly doc: string;
+  /**
+   * A check of a PKI folder as a whole (static pod wiring, CIS file checks): the PKI view lists it
+   * as a row of the folder rather than on a certificate's row.
+   */
+  readonly folderCheck?: true;
 }
 
 export const FINDING_CATALOG = {
@@ -336,32 +341,38 @@ export const FINDING_CATALOG = {
     doc: 'sa.pub (kube-apiserver --service-account-key-file) must be the public key of sa.key (--service-account-signing-key-file, kube-controller-manager --service-account-private-key-file).',
   },
   'wiring-file-missing': {
+    folderCheck: true,
     severity: 'error',
     message: '{flag} names {path}, which does not exist.',
     doc: 'A static pod manifest flag names a certificate, key or kubeconfig that is not there: the component will not start.',
   },
   'wiring-key-mismatch': {
+    folderCheck: true,
     severity: 'error',
     message: '{keyFlag} ({keyPath}) is not the key of {certFlag} ({certPath}).',
     doc: 'The key and certificate a manifest pairs do not belong together.',
   },
   'wiring-wrong-ca': {
+    folderCheck: true,
     severity: 'error',
     message: 'The certificate of {certFlag} ({subject}) is not signed by the CA of {caFlag} ({ca}).',
     doc: 'The certificate a flag names is not issued by the CA the same manifest pairs it with (e.g. --etcd-certfile by --etcd-cafile): the peer rejects it.',
   },
   'wiring-san-missing': {
+    folderCheck: true,
     severity: 'error',
     message:
       'The certificate of {certFlag} ({subject}) does not cover {address}, advertised by {sourceFlag}.',
     doc: 'A serving certificate lacks a SAN for the address the manifest advertises: clients connecting to that address fail to verify it.',
   },
   'cis-file-permissions': {
+    folderCheck: true,
     severity: 'warning',
     message: '{path} has mode {mode}; {benchmark} item {item} requires {expected} or more restrictive.',
     doc: 'File permissions checked against the CIS Kubernetes Benchmark (section 1.1 and 4.1); the finding names the item and the benchmark revision.',
   },
   'cis-file-ownership': {
+    folderCheck: true,
     severity: 'warning',
     message: '{path} is owned by {owner}; {benchmark} item {item} requires root:root.',
     doc: 'File ownership checked against the CIS Kubernetes Benchmark; only reported when the scanned folder itself belongs to root (a copy of /etc/kubernetes owned by you is not flagged).',
@@ -383,3 +394,9 @@ export const RELATED_MESSAGES = {
 } as const;
 
 export const FINDING_CODES = Object.keys(FINDING_CATALOG) as FindingCode[];
+
+/** True for the checks of a PKI folder as a whole (see `folderCheck`). */
+export function isFolderCheck(code: FindingCode): boolean {
+  const definition: FindingDefinition = FINDING_CATALOG[code];
+  return definition.folderCheck === true;
+}

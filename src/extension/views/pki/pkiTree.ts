@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { renderFindingMessage, type Finding } from '../../../core/findings/finding';
+import { isFolderCheck } from '../../../core/findings/catalog';
 import type { PkiInventory } from '../../../core/pki/inventory';
 import type { PkiItem } from '../../../core/pki/item';
 import { pkiItemHeadline } from '../../../core/verdict/pkiVerdict';
@@ -276,10 +277,7 @@ export class PkiTreeProvider implements vscode.TreeDataProvider<PkiTreeNode>, vs
 
 /** Findings not attached to an item: static pod wiring, CIS file checks, components serving no file of the folder. */
 export function checkFindings(inventory: PkiInventory): Finding[] {
-  return [
-    ...inventory.findings.filter((f) => f.code.startsWith('wiring-') || f.code.startsWith('cis-')),
-    ...inventory.servedChecks,
-  ];
+  return [...inventory.findings.filter((f) => isFolderCheck(f.code)), ...inventory.servedChecks];
 }
 
 function nodeId(root: RootNode, itemId: string): string {

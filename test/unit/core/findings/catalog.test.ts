@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { FINDING_CATALOG, FINDING_CODES, RELATED_MESSAGES } from '../../../../src/core/findings/catalog';
+import {
+  FINDING_CATALOG,
+  FINDING_CODES,
+  RELATED_MESSAGES,
+  isFolderCheck,
+} from '../../../../src/core/findings/catalog';
 import { englishTemplate, renderFindingMessage } from '../../../../src/core/findings/finding';
 
 const REQUIRED = [
@@ -62,5 +67,16 @@ describe('findings catalog', () => {
     ];
     for (const template of templates)
       assert.doesNotMatch(template, /\{(token|password|key|secret|value|data)\}/i, template);
+  });
+
+  it('marks the static pod wiring and CIS file checks, and only them, as checks of a PKI folder', () => {
+    assert.deepEqual(FINDING_CODES.filter(isFolderCheck), [
+      'wiring-file-missing',
+      'wiring-key-mismatch',
+      'wiring-wrong-ca',
+      'wiring-san-missing',
+      'cis-file-permissions',
+      'cis-file-ownership',
+    ]);
   });
 });
