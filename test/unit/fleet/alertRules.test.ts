@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { clusterMetricFamilies } from '../../../src/core/cluster/metrics';
 import { auditMetricFamilies } from '../../../src/core/metrics/auditMetrics';
 import { csrMetricFamilies } from '../../../src/core/metrics/csrMetrics';
 import { dashboardExprs, DOCS } from '../cli/prometheusHelpers';
@@ -20,6 +21,7 @@ const emitted = new Set(
   [
     ...auditMetricFamilies({ certificates: [], findings: [], now: new Date(0) }),
     ...csrMetricFamilies([]),
+    ...clusterMetricFamilies([], new Date(0)),
   ].map((f) => f.name),
 );
 
