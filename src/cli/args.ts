@@ -5,6 +5,9 @@ import { UsageError } from './io';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
+/** `--fail-on`: the least severity that makes the exit code 1. */
+export const FAIL_ON = ['error', 'warning', 'never'] as const;
+
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Strict parsing: an unknown option, a missing value or (unless allowed) a positional is a UsageError. */
@@ -35,4 +38,10 @@ export function oneOf<const T extends string>(flag: string, value: string, choic
     throw new UsageError(`${flag} must be one of ${choices.join(', ')}`);
   }
   return value as T;
+}
+
+/** `--warn-days N`: warn about certificates expiring within N days. */
+export function parseWarnDays(value: string): number {
+  if (!/^\d{1,5}$/.test(value)) throw new UsageError('--warn-days must be a whole number of days');
+  return Number(value);
 }

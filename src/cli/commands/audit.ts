@@ -19,16 +19,10 @@ import { systemClock } from '../../node/clock';
 import { pkiAuditFindings } from '../../node/pki/audit';
 import { SignaturePool } from '../../node/pool/signaturePool';
 import { probeClusters } from '../../node/probe/kubeconfig';
-import {
-  DEFAULT_PARALLEL,
-  DEFAULT_TIMEOUT,
-  parseParallel,
-  parseTimeout,
-  type ContextRun,
-} from '../fleet/contexts';
+import { FLEET_OPTIONS, parseFleet, type ContextRun } from '../fleet/contexts';
 import { probeContexts } from '../fleet/probeFleet';
 import { ProbeCache } from '../../node/probe/probe';
-import { oneOf, parseCommandArgs, parseNow } from '../args';
+import { FAIL_ON, oneOf, parseCommandArgs, parseNow, parseWarnDays } from '../args';
 import type { CliCommand, CliContext } from '../command';
 import { InputError, UsageError, type OutputStream } from '../io';
 import { formatJson, jsonChunks } from '../output/json';
@@ -40,7 +34,6 @@ import { formatSarif } from '../output/sarif';
 import { formatTable } from '../output/table';
 
 const FORMATS = ['table', 'json', 'sarif', 'prometheus'] as const;
-const FAIL_ON = ['error', 'warning', 'never'] as const;
 /** About 400 PEM certificates: below this a second thread costs more than it saves. */
 const PARALLEL_BYTES = 512 * 1024;
 
@@ -67,20 +60,18 @@ export function parseAuditArgs(args: readonly string[]): AuditArgs {
     'fail-on': { type: 'string', default: 'error' },
     output: { type: 'string' },
     probe: { type: 'boolean', default: false },
-    'all-contexts': { type: 'boolean', default: false },
-    parallel: { type: 'string', default: String(DEFAULT_PARALLEL) },
-    timeout: { type: 'string', default: DEFAULT_TIMEOUT },
+    ...FLEET_OPTIONS,
   });
   const { format, 'warn-days': warnDays, now, 'fail-on': failOn, output } = parsed.values;
   const checkedFormat = oneOf('--format', format, FORMATS);
   const checkedFailOn = oneOf('--fail-on', failOn, FAIL_ON);
-  if (!/^\d{1,5}$/.test(warnDays)) throw new UsageError('--warn-days must be a whole number of days');
+  const checkedWarnDays = parseWarnDays(warnDays);
   if (parsed.values['all-contexts'] && !parsed.values.probe)
     throw new UsageError('--all-contexts applies to audit --probe only');
   return {
     paths: parsed.positionals,
     format: checkedFormat,
-    warnDays: Number(warnDays),
+    warnDays: checkedWarnDays,
     ...(now !== undefined ? { now: parseNow(now) } : {}),
     failOn: checkedFailOn,
     ...(output !== undefined ? { output } : {}),
@@ -88,10 +79,7 @@ export function parseAuditArgs(args: readonly string[]): AuditArgs {
     ...(parsed.values['all-contexts']
       ? {
           allContexts: true,
-          fleet: {
-            parallel: parseParallel(parsed.values.parallel),
-            timeoutMs: parseTimeout(parsed.values.timeout),
-          },
+          fleet: parseFleet(parsed.values),
         }
       : {}),
   };

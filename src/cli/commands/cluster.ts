@@ -4,19 +4,12 @@
 // arguments, no kubeconfig, or (one context) a cluster that cannot be read at all.
 import * as l10n from '@vscode/l10n';
 import { systemClock } from '../../node/clock';
-import { oneOf, parseCommandArgs, parseNow } from '../args';
+import { FAIL_ON, oneOf, parseCommandArgs, parseNow, parseWarnDays } from '../args';
 import type { CliCommand, CliContext } from '../command';
-import {
-  DEFAULT_PARALLEL,
-  DEFAULT_TIMEOUT,
-  parseParallel,
-  parseTimeout,
-  type ContextRun,
-} from '../fleet/contexts';
+import { FLEET_OPTIONS, parseFleet, type ContextRun } from '../fleet/contexts';
 import { UsageError } from '../io';
 
 const FORMATS = ['table', 'json', 'sarif', 'prometheus'] as const;
-const FAIL_ON = ['error', 'warning', 'never'] as const;
 
 export interface ClusterArgs {
   readonly kubeconfig?: string;
@@ -46,9 +39,7 @@ export function parseClusterArgs(args: readonly string[]): ClusterArgs {
       now: { type: 'string' },
       'fail-on': { type: 'string', default: 'error' },
       output: { type: 'string' },
-      'all-contexts': { type: 'boolean', default: false },
-      parallel: { type: 'string', default: String(DEFAULT_PARALLEL) },
-      timeout: { type: 'string', default: DEFAULT_TIMEOUT },
+      ...FLEET_OPTIONS,
     },
     false,
   );
@@ -57,19 +48,19 @@ export function parseClusterArgs(args: readonly string[]): ClusterArgs {
     throw new UsageError('-n/--namespace and -A/--all-namespaces exclude each other');
   if (v['all-contexts'] && v.context !== undefined)
     throw new UsageError('--all-contexts and --context exclude each other');
-  if (!/^\d{1,5}$/.test(v['warn-days'])) throw new UsageError('--warn-days must be a whole number of days');
+  const warnDays = parseWarnDays(v['warn-days']);
   return {
     ...(v.kubeconfig !== undefined ? { kubeconfig: v.kubeconfig } : {}),
     ...(v.context !== undefined ? { context: v.context } : {}),
     ...(v.namespace !== undefined ? { namespace: v.namespace } : {}),
     allNamespaces: v['all-namespaces'],
     format: oneOf('--format', v.format, FORMATS),
-    warnDays: Number(v['warn-days']),
+    warnDays,
     ...(v.now !== undefined ? { now: parseNow(v.now) } : {}),
     failOn: oneOf('--fail-on', v['fail-on'], FAIL_ON),
     ...(v.output !== undefined ? { output: v.output } : {}),
     allContexts: v['all-contexts'],
-    fleet: { parallel: parseParallel(v.parallel), timeoutMs: parseTimeout(v.timeout) },
+    fleet: parseFleet(v),
   };
 }
 

@@ -14,13 +14,7 @@ import { ClusterError } from '../../node/cluster/errors';
 import { NodeCache, reviewInCluster } from '../../node/cluster/review';
 import { oneOf, parseCommandArgs } from '../args';
 import type { CliCommand, CliContext } from '../command';
-import {
-  DEFAULT_PARALLEL,
-  DEFAULT_TIMEOUT,
-  parseParallel,
-  parseTimeout,
-  type ContextRun,
-} from '../fleet/contexts';
+import { FLEET_OPTIONS, parseFleet, type ContextRun } from '../fleet/contexts';
 import { InputError, UsageError } from '../io';
 
 const FORMATS = ['table', 'json', 'prometheus'] as const;
@@ -53,16 +47,14 @@ export function parseCsrArgs(args: readonly string[]): CsrArgs {
     reason: { type: 'string' },
     message: { type: 'string' },
     'max-duration': { type: 'string' },
-    'all-contexts': { type: 'boolean', default: false },
-    parallel: { type: 'string', default: String(DEFAULT_PARALLEL) },
-    timeout: { type: 'string', default: DEFAULT_TIMEOUT },
+    ...FLEET_OPTIONS,
     output: { type: 'string' },
   });
   const [action, ...names] = parsed.positionals;
   if (!(ACTIONS as readonly string[]).includes(action ?? ''))
     throw new UsageError(`csr needs one of ${ACTIONS.join(', ')}`);
   const { kubeconfig, context, format, force, reason, message, 'max-duration': maxDuration } = parsed.values;
-  const { 'all-contexts': allContexts, parallel, timeout, output } = parsed.values;
+  const { 'all-contexts': allContexts, output } = parsed.values;
   const checkedFormat = oneOf('--format', format, FORMATS);
   if (action === 'list' && names.length) throw new UsageError('csr list takes no names');
   if (action === 'review' && names.length !== 1) throw new UsageError('csr review takes one name');
@@ -85,7 +77,7 @@ export function parseCsrArgs(args: readonly string[]): CsrArgs {
     message,
     policy: maxDuration !== undefined ? { maxExpirationSeconds: Number(maxDuration) } : {},
     allContexts,
-    fleet: { parallel: parseParallel(parallel), timeoutMs: parseTimeout(timeout) },
+    fleet: parseFleet(parsed.values),
     ...(output !== undefined ? { output } : {}),
   };
 }

@@ -22,7 +22,7 @@ import { decodeFileContent } from '../../core/x509/decode';
 import type { Certificate } from '../../core/x509/model';
 import { systemClock } from '../../node/clock';
 import { DEFAULT_PROBE_TIMEOUT_MS, observeServer, systemRoots } from '../../node/probe/probe';
-import { oneOf, parseCommandArgs, parseNow } from '../args';
+import { oneOf, parseCommandArgs, parseNow, parseWarnDays } from '../args';
 import type { CliCommand, CliContext } from '../command';
 import { InputError, UsageError } from '../io';
 
@@ -50,8 +50,7 @@ export function parseProbeArgs(args: readonly string[]): ProbeArgs {
   const { values, positionals } = parsed;
   if (positionals.length !== 1)
     throw new UsageError('probe needs exactly one URL, e.g. https://10.0.0.1:6443');
-  if (!/^\d{1,5}$/.test(values['warn-days']))
-    throw new UsageError('--warn-days must be a whole number of days');
+  const warnDays = parseWarnDays(values['warn-days']);
   const timeout = Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600)
     throw new UsageError('--timeout must be a number of seconds between 0 and 600');
@@ -60,7 +59,7 @@ export function parseProbeArgs(args: readonly string[]): ProbeArgs {
     ...(values.ca !== undefined ? { ca: values.ca } : {}),
     ...(values['server-name'] !== undefined ? { serverName: values['server-name'] } : {}),
     format: oneOf('--format', values.format, FORMATS),
-    warnDays: Number(values['warn-days']),
+    warnDays,
     timeoutMs: Math.round(timeout * 1000),
     ...(values.now !== undefined ? { now: parseNow(values.now) } : {}),
   };

@@ -4,7 +4,6 @@
 // the context as a column, field or label. A context that cannot be read is a `cluster-unreachable`
 // finding of the report, not the end of the run. Secret values never reach this module: the
 // inventory holds names and certificates only.
-import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { buildClusterInventory, type ClusterInventory } from '../../core/cluster/inventory';
 import type { InventoryRow } from '../../core/cluster/inventoryRow';
@@ -15,10 +14,7 @@ import type { Severity } from '../../core/findings/catalog';
 import { compareFindings, makeFinding, severityAtLeast, type Finding } from '../../core/findings/finding';
 import { formatExposition } from '../../core/metrics/exposition';
 import { shortHumanDuration } from '../../core/time/duration';
-import { connectCluster, loadClientNode } from '../../node/cluster/client';
 import { contextDefaults, fetchClusterSnapshot } from '../../node/cluster/clusterObjects';
-import { toClusterError } from '../../node/cluster/errors';
-import type { KubeconfigLocation } from '../../node/cluster/kubeconfig';
 import type { ClusterArgs } from '../commands/cluster';
 import type { CliContext } from '../command';
 import { table } from '../commands/csr';
@@ -28,15 +24,10 @@ import { SourceTexts } from '../output/locations';
 import { renderFindings, type AuditResult, type RenderedFinding } from '../output/report';
 import { findingJson } from '../output/json';
 import { formatSarif } from '../output/sarif';
-import { forEachContext, selectContexts, type ContextOutcome } from './contexts';
+import { cliKubeconfigLocation, readContexts, warnUnreadContexts, type ContextResult } from './readContexts';
 
-/** How reading a context ended: `ok`, `timeout`, or the kind of cluster error. */
-type ContextStatus = 'ok' | 'timeout' | string;
-
-interface ContextReport {
-  readonly context: string;
-  readonly status: ContextStatus;
-  readonly message?: string;
+interface ContextReport extends ContextResult<ClusterInventory> {
+  /** The judged inventory; absent when the context could not be read. */
   readonly inventory?: ClusterInventory;
 }
 
@@ -46,19 +37,6 @@ interface Report {
   readonly result: AuditResult;
   readonly now: Date;
   readonly multi: boolean;
-}
-
-function contextReport(outcome: ContextOutcome<ClusterInventory>, timeoutMs: number): ContextReport {
-  if (outcome.ok) return { context: outcome.context, status: 'ok', inventory: outcome.value };
-  if (outcome.timedOut)
-    return {
-      context: outcome.context,
-      status: 'timeout',
-      message: l10n.t('No answer within {ms} ms.', { ms: timeoutMs }),
-    };
-  // Told the way the cluster client tells it: redacted, without a stack.
-  const error = toClusterError(outcome.error, 'read the cluster');
-  return { context: outcome.context, status: error.kind, message: error.message };
 }
 
 function unreachableFinding(report: ContextReport): Finding {
@@ -231,18 +209,8 @@ function render(report: Report, args: ClusterArgs, ctx: CliContext): string {
 }
 
 export async function reportClusters(args: ClusterArgs, ctx: CliContext, now: Date): Promise<number> {
-  const location: KubeconfigLocation = {
-    // Relative to where the command runs, like kubectl's --kubeconfig.
-    kubeconfig: args.kubeconfig === undefined ? undefined : path.resolve(ctx.io.cwd, args.kubeconfig),
-    env: ctx.io.env as NodeJS.ProcessEnv,
-    homeDir: ctx.io.homedir,
-    platform: ctx.io.platform,
-  };
-  const contexts = selectContexts(location, args);
-  // Loading the Kubernetes client (megabytes of code) is not a cluster's time: done before the clocks start.
-  await loadClientNode();
-  const outcomes = await forEachContext(contexts, args.fleet, async (context, signal) => {
-    const client = await connectCluster({ ...location, context });
+  const location = cliKubeconfigLocation(args.kubeconfig, ctx.io);
+  const results = await readContexts(location, args, 'read the cluster', async (client, context, signal) => {
     const namespace = args.allNamespaces
       ? undefined
       : (args.namespace ?? contextDefaults(location, context).namespace);
@@ -255,7 +223,7 @@ export async function reportClusters(args: ClusterArgs, ctx: CliContext, now: Da
     });
     return buildClusterInventory(snapshot, { now, warnDays: args.warnDays });
   });
-  const reports = outcomes.map((o) => contextReport(o, args.fleet.timeoutMs));
+  const reports: ContextReport[] = results.map((r) => (r.value ? { ...r, inventory: r.value } : r));
   if (!args.allContexts && reports[0].status !== 'ok')
     throw new InputError(reports[0].message ?? reports[0].status);
 
@@ -273,11 +241,7 @@ export async function reportClusters(args: ClusterArgs, ctx: CliContext, now: Da
     multi: args.allContexts,
   };
   await writeReport(ctx.io, render(report, args, ctx), args.output);
-  for (const r of reports)
-    if (r.status !== 'ok')
-      ctx.io.stderr.write(
-        `kubecerts: ${l10n.t('context {context}:', { context: r.context })} ${r.message}\n`,
-      );
+  warnUnreadContexts(ctx.io, reports);
   if (args.failOn === 'never') return 0;
   return findings.some((f) => severityAtLeast(f.severity, args.failOn as Severity)) ? 1 : 0;
 }

@@ -14,9 +14,21 @@ export type ContextOutcome<T> =
   | { readonly context: string; readonly ok: true; readonly value: T }
   | { readonly context: string; readonly ok: false; readonly timedOut: boolean; readonly error: unknown };
 
-export const DEFAULT_PARALLEL = 4;
-export const DEFAULT_TIMEOUT = '10s';
+const DEFAULT_PARALLEL = 4;
+const DEFAULT_TIMEOUT = '10s';
 const MAX_PARALLEL = 64;
+
+/** The options of every command that can run over all contexts (parseCommandArgs' spec). */
+export const FLEET_OPTIONS = {
+  'all-contexts': { type: 'boolean', default: false },
+  parallel: { type: 'string', default: String(DEFAULT_PARALLEL) },
+  timeout: { type: 'string', default: DEFAULT_TIMEOUT },
+} as const;
+
+/** `--parallel` and `--timeout` as FLEET_OPTIONS parsed them. */
+export function parseFleet(values: { readonly parallel: string; readonly timeout: string }): ContextRun {
+  return { parallel: parseParallel(values.parallel), timeoutMs: parseTimeout(values.timeout) };
+}
 
 class ContextTimeout extends Error {
   override readonly name = 'ContextTimeout';

@@ -2,21 +2,17 @@
 // merged kubeconfig in one report, the context as a column, field or label. A context whose API
 // server cannot be listed (unreachable, timed out, refused) is a row of the report, not the end of
 // the run; the exit code says so (1), as it does for a pending CSR with error-level risks.
-import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { csrState, type Csr } from '../../core/csr/model';
 import type { CsrReview } from '../../core/csr/risk';
 import { worstSeverity } from '../../core/csr/riskCatalog';
 import { csrMetricFamilies } from '../../core/metrics/csrMetrics';
 import { formatExposition } from '../../core/metrics/exposition';
-import { connectCluster, loadClientNode } from '../../node/cluster/client';
-import { type ClusterError, toClusterError } from '../../node/cluster/errors';
-import type { KubeconfigLocation } from '../../node/cluster/kubeconfig';
 import { NodeCache, reviewInCluster } from '../../node/cluster/review';
 import type { CliContext } from '../command';
 import { riskColumn, summarizeCsr, table, type CsrArgs, type CsrSummary } from '../commands/csr';
 import { writeReport } from '../output/destination';
-import { forEachContext, selectContexts, type ContextOutcome } from './contexts';
+import { cliKubeconfigLocation, readContexts, warnUnreadContexts, type ContextResult } from './readContexts';
 
 interface Listed {
   readonly csr: Csr;
@@ -24,31 +20,9 @@ interface Listed {
   readonly summary: CsrSummary;
 }
 
-/** How a context's listing ended: `ok`, `timeout`, or the kind of cluster error. */
-export type ContextStatus = 'ok' | 'timeout' | ClusterError['kind'];
-
-interface ContextReport {
-  readonly context: string;
-  readonly status: ContextStatus;
-  readonly message?: string;
+interface ContextReport extends ContextResult<Listed[]> {
+  /** The context's CSRs; none when it could not be listed. */
   readonly listed: readonly Listed[];
-}
-
-const LIST_ACTION = 'list certificatesigningrequests';
-
-function report(outcome: ContextOutcome<Listed[]>, timeoutMs: number): ContextReport {
-  if (outcome.ok) return { context: outcome.context, status: 'ok', listed: outcome.value };
-  if (outcome.timedOut) {
-    return {
-      context: outcome.context,
-      status: 'timeout',
-      message: l10n.t('No answer within {ms} ms.', { ms: timeoutMs }),
-      listed: [],
-    };
-  }
-  // Anything else is told the way the cluster client tells it: redacted, without a stack.
-  const error = toClusterError(outcome.error, LIST_ACTION);
-  return { context: outcome.context, status: error.kind, message: error.message, listed: [] };
 }
 
 function formatTable(reports: readonly ContextReport[]): string {
@@ -119,29 +93,24 @@ function formatMetrics(reports: readonly ContextReport[]): string {
 }
 
 export async function listCsrsOfContexts(args: CsrArgs, ctx: CliContext, now: Date): Promise<number> {
-  const location: KubeconfigLocation = {
-    // Relative to where the command runs, like kubectl's --kubeconfig.
-    kubeconfig: args.kubeconfig === undefined ? undefined : path.resolve(ctx.io.cwd, args.kubeconfig),
-    env: ctx.io.env as NodeJS.ProcessEnv,
-    homeDir: ctx.io.homedir,
-    platform: ctx.io.platform,
-  };
-  const contexts = selectContexts(location, args);
-  // Loading the Kubernetes client (megabytes of code) is not a cluster's time: done before the clocks start.
-  await loadClientNode();
-  const outcomes = await forEachContext(contexts, args.fleet, async (context, signal) => {
-    const client = await connectCluster({ ...location, context });
-    const { items } = await client.listCsrs({ signal });
-    const nodes = new NodeCache(client);
-    const sorted = [...items].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    return Promise.all(
-      sorted.map(async (csr): Promise<Listed> => {
-        const review = await reviewInCluster(csr, nodes, now, args.policy);
-        return { csr, review, summary: summarizeCsr(csr, review, now, ctx.t) };
-      }),
-    );
-  });
-  const reports = outcomes.map((o) => report(o, args.fleet.timeoutMs));
+  const location = cliKubeconfigLocation(args.kubeconfig, ctx.io);
+  const results = await readContexts(
+    location,
+    args,
+    'list certificatesigningrequests',
+    async (client, _, signal) => {
+      const { items } = await client.listCsrs({ signal });
+      const nodes = new NodeCache(client);
+      const sorted = [...items].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      return Promise.all(
+        sorted.map(async (csr): Promise<Listed> => {
+          const review = await reviewInCluster(csr, nodes, now, args.policy);
+          return { csr, review, summary: summarizeCsr(csr, review, now, ctx.t) };
+        }),
+      );
+    },
+  );
+  const reports: ContextReport[] = results.map((r) => ({ ...r, listed: r.value ?? [] }));
 
   const text =
     args.format === 'json'
@@ -150,12 +119,7 @@ export async function listCsrsOfContexts(args: CsrArgs, ctx: CliContext, now: Da
         ? formatMetrics(reports)
         : formatTable(reports);
   await writeReport(ctx.io, text, args.output);
-  for (const r of reports) {
-    if (r.status !== 'ok')
-      ctx.io.stderr.write(
-        `kubecerts: ${l10n.t('context {context}:', { context: r.context })} ${r.message}\n`,
-      );
-  }
+  warnUnreadContexts(ctx.io, reports);
   const failed = reports.some((r) => r.status !== 'ok');
   const pendingErrors = reports.some((r) =>
     r.listed.some(

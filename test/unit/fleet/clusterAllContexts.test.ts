@@ -4,21 +4,9 @@
 // report (a row, a line on stderr, kubecerts_cluster_inventory_up 0), the other is still reported.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { kubectl, startTestCluster } from '../../fixtures/demoCluster';
+import { kubectl } from '../../fixtures/demoCluster';
 import { cli, parseExposition } from '../cli/prometheusHelpers';
-
-type TestCluster = Awaited<ReturnType<typeof startTestCluster>>;
-
-interface Kubeconfig {
-  clusters: { name: string; cluster: Record<string, unknown> }[];
-  users: { name: string; user: Record<string, unknown> }[];
-  contexts: { name: string; context: { cluster: string; user: string } }[];
-}
+import { useDemoFleet } from './demoFleet';
 
 interface JsonReport {
   contexts: { context: string; status: string; message?: string; objects: number }[];
@@ -26,62 +14,25 @@ interface JsonReport {
   objects: { context: string; kind: string; namespace: string | null; name: string }[];
 }
 
-/** One kubeconfig entry set per cluster, renamed so the merged file keeps them apart. */
-function renamed(file: string, name: string, server?: string): Kubeconfig {
-  const doc = parse(readFileSync(file, 'utf8')) as Kubeconfig;
-  return {
-    clusters: [{ name, cluster: { ...doc.clusters[0].cluster, ...(server ? { server } : {}) } }],
-    users: [{ name, user: doc.users[0].user }],
-    contexts: [{ name, context: { cluster: name, user: name } }],
-  };
-}
-
 describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
   this.timeout(120_000);
-  let alpha: TestCluster;
-  let beta: TestCluster | undefined;
-  let hung: Server;
-  const held: Socket[] = [];
-  let dir: string;
-  let kubeconfig: string;
-
-  before(async () => {
-    [alpha, beta] = await Promise.all([startTestCluster(), startTestCluster()]);
-    hung = createServer((socket) => held.push(socket));
-    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-    const port = (hung.address() as { port: number }).port;
-    const parts = [
-      renamed(alpha.kubeconfig('admin.conf'), 'alpha'),
-      renamed(beta.kubeconfig('admin.conf'), 'beta'),
-      renamed(alpha.kubeconfig('admin.conf'), 'gamma-hung', `https://127.0.0.1:${port}`),
-    ];
-    dir = mkdtempSync(join(tmpdir(), 'kubecerts-cluster-fleet-'));
-    kubeconfig = join(dir, 'fleet.conf');
-    writeFileSync(
-      kubeconfig,
-      stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        'current-context': 'alpha',
-        clusters: parts.flatMap((p) => p.clusters),
-        users: parts.flatMap((p) => p.users),
-        contexts: parts.flatMap((p) => p.contexts),
-      }),
-      { mode: 0o600 },
-    );
-  });
-  after(async () => {
-    for (const socket of held) socket.destroy();
-    await new Promise((resolve) => hung?.close(resolve));
-    await Promise.all([alpha?.cleanup(), beta?.cleanup()]);
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const fleet = useDemoFleet('kubecerts-cluster-fleet-');
 
   it('reports both clusters in one report; the hung one times out without holding the run', async () => {
     const started = Date.now();
     const { code, stdout, stderr } = await cli(
-      ['cluster', '--all-contexts', '-A', '--kubeconfig', kubeconfig, '--format', 'json', '--timeout', '3s'],
-      dir,
+      [
+        'cluster',
+        '--all-contexts',
+        '-A',
+        '--kubeconfig',
+        fleet.kubeconfig,
+        '--format',
+        'json',
+        '--timeout',
+        '3s',
+      ],
+      fleet.dir,
     );
     const elapsed = Date.now() - started;
     const out = JSON.parse(stdout) as JsonReport;
@@ -96,8 +47,8 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
     // Each cluster's TLS Secrets as its own kubectl lists them (kubectl runs asynchronously: the
     // demo servers live in this process).
     for (const [context, cluster] of [
-      ['alpha', alpha],
-      ['beta', beta!],
+      ['alpha', fleet.alpha],
+      ['beta', fleet.beta!],
     ] as const) {
       const listed = JSON.parse(
         await kubectl(
@@ -133,11 +84,20 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
   it('a cluster stopped while the run is under way is a row and a finding; the other is still read', async () => {
     // One context at a time, alpha first: beta goes down while alpha is being read.
     const run = cli(
-      ['cluster', '--all-contexts', '-A', '--kubeconfig', kubeconfig, '--timeout', '3s', '--parallel', '1'],
-      dir,
+      [
+        'cluster',
+        '--all-contexts',
+        '-A',
+        '--kubeconfig',
+        fleet.kubeconfig,
+        '--timeout',
+        '3s',
+        '--parallel',
+        '1',
+      ],
+      fleet.dir,
     );
-    await beta!.cleanup();
-    beta = undefined;
+    await fleet.stopBeta();
     const { code, stdout, stderr } = await run;
     const lines = stdout.split('\n');
     assert.match(
@@ -161,8 +121,17 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
     assert.equal(code, 1);
 
     const metrics = await cli(
-      ['cluster', '--all-contexts', '--kubeconfig', kubeconfig, '--format', 'prometheus', '--timeout', '3s'],
-      dir,
+      [
+        'cluster',
+        '--all-contexts',
+        '--kubeconfig',
+        fleet.kubeconfig,
+        '--format',
+        'prometheus',
+        '--timeout',
+        '3s',
+      ],
+      fleet.dir,
     );
     execFileSync('promtool', ['check', 'metrics'], { input: metrics.stdout });
     const up = parseExposition(metrics.stdout).filter((s) => s.name === 'kubecerts_cluster_inventory_up');
@@ -181,8 +150,17 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
     // Exit code 1 for the unreachable contexts, unless told not to fail.
     assert.equal(metrics.code, 1);
     const never = await cli(
-      ['cluster', '--all-contexts', '--kubeconfig', kubeconfig, '--timeout', '2s', '--fail-on', 'never'],
-      dir,
+      [
+        'cluster',
+        '--all-contexts',
+        '--kubeconfig',
+        fleet.kubeconfig,
+        '--timeout',
+        '2s',
+        '--fail-on',
+        'never',
+      ],
+      fleet.dir,
     );
     assert.equal(never.code, 0);
   });
@@ -190,8 +168,8 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
     // beta was stopped by the test above; gamma-hung accepts connections and never speaks TLS.
     const started = Date.now();
     const { code, stdout } = await cli(
-      ['audit', kubeconfig, '--probe', '--all-contexts', '--timeout', '2s', '--format', 'json'],
-      dir,
+      ['audit', fleet.kubeconfig, '--probe', '--all-contexts', '--timeout', '2s', '--format', 'json'],
+      fleet.dir,
     );
     const out = JSON.parse(stdout) as {
       findings: {
@@ -213,15 +191,15 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
     assert.equal(code, 0, 'unreachable servers are notes, not a failed run');
     assert.ok(Date.now() - started < 30_000);
     const metrics = await cli(
-      ['audit', kubeconfig, '--probe', '--all-contexts', '--timeout', '2s', '--format', 'prometheus'],
-      dir,
+      ['audit', fleet.kubeconfig, '--probe', '--all-contexts', '--timeout', '2s', '--format', 'prometheus'],
+      fleet.dir,
     );
     execFileSync('promtool', ['check', 'metrics'], { input: metrics.stdout });
     assert.match(
       metrics.stdout,
       /^kubecerts_finding\{code="server-unreachable",severity="info",.*context="gamma-hung",.*\} 1$/m,
     );
-    const usage = await cli(['audit', kubeconfig, '--all-contexts'], dir);
+    const usage = await cli(['audit', fleet.kubeconfig, '--all-contexts'], fleet.dir);
     assert.equal(usage.code, 2);
   });
 });

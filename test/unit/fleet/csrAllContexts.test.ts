@@ -3,89 +3,14 @@
 // answers: the per-context timeout must end it while the others are still reported.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import type { CliIo } from '../../../src/cli/io';
-import { runCli } from '../../../src/cli/run';
-import { kubectl, startTestCluster } from '../../fixtures/demoCluster';
-
-type TestCluster = Awaited<ReturnType<typeof startTestCluster>>;
-
-interface Kubeconfig {
-  clusters: { name: string; cluster: Record<string, unknown> }[];
-  users: { name: string; user: Record<string, unknown> }[];
-  contexts: { name: string; context: { cluster: string; user: string } }[];
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: { LANG: 'C' },
-    cwd: process.cwd(),
-    platform: process.platform,
-    homedir: '/nonexistent-home',
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
-
-/** One kubeconfig entry set per cluster, renamed so the merged file keeps them apart. */
-function renamed(file: string, name: string, server?: string): Kubeconfig {
-  const doc = parse(readFileSync(file, 'utf8')) as Kubeconfig;
-  return {
-    clusters: [{ name, cluster: { ...doc.clusters[0].cluster, ...(server ? { server } : {}) } }],
-    users: [{ name, user: doc.users[0].user }],
-    contexts: [{ name, context: { cluster: name, user: name } }],
-  };
-}
+import { kubectl } from '../../fixtures/demoCluster';
+import { cli as runCli } from '../cli/prometheusHelpers';
+import { useDemoFleet } from './demoFleet';
 
 describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
   this.timeout(60_000);
-  let alpha: TestCluster;
-  let beta: TestCluster | undefined;
-  let hung: Server;
-  const held: Socket[] = [];
-  let dir: string;
-  let kubeconfig: string;
-
-  before(async () => {
-    [alpha, beta] = await Promise.all([startTestCluster(), startTestCluster()]);
-    // Accepts TCP connections and never speaks TLS: a hung API server.
-    hung = createServer((socket) => held.push(socket));
-    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-    const port = (hung.address() as { port: number }).port;
-    const parts = [
-      renamed(alpha.kubeconfig('admin.conf'), 'alpha'),
-      renamed(beta.kubeconfig('admin.conf'), 'beta'),
-      renamed(alpha.kubeconfig('admin.conf'), 'gamma-hung', `https://127.0.0.1:${port}`),
-    ];
-    dir = mkdtempSync(join(tmpdir(), 'kubecerts-fleet-'));
-    kubeconfig = join(dir, 'fleet.conf');
-    writeFileSync(
-      kubeconfig,
-      stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        'current-context': 'alpha',
-        clusters: parts.flatMap((p) => p.clusters),
-        users: parts.flatMap((p) => p.users),
-        contexts: parts.flatMap((p) => p.contexts),
-      }),
-      { mode: 0o600 },
-    );
-  });
-  after(async () => {
-    for (const socket of held) socket.destroy();
-    await new Promise((resolve) => hung?.close(resolve));
-    await Promise.all([alpha?.cleanup(), beta?.cleanup()]);
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const fleet = useDemoFleet('kubecerts-fleet-');
+  const cli = (...argv: string[]) => runCli(argv, fleet.dir);
 
   it('lists both clusters in one report; the hung one times out without holding the run', async () => {
     const started = Date.now();
@@ -94,7 +19,7 @@ describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
       'list',
       '--all-contexts',
       '--kubeconfig',
-      kubeconfig,
+      fleet.kubeconfig,
       '--format',
       'json',
       '--timeout',
@@ -115,7 +40,7 @@ describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
     );
     // kubectl runs asynchronously: the demo servers live in this process.
     const expected = JSON.parse(
-      await kubectl(beta!.kubeconfig('admin.conf'), 'get', 'csr', '-o', 'json'),
+      await kubectl(fleet.beta!.kubeconfig('admin.conf'), 'get', 'csr', '-o', 'json'),
     ) as {
       items: { metadata: { name: string } }[];
     };
@@ -129,14 +54,13 @@ describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
   });
 
   it('a cluster stopped midway is a row of the report; the other is still listed', async () => {
-    await beta!.cleanup();
-    beta = undefined;
+    await fleet.stopBeta();
     const { code, stdout, stderr } = await cli(
       'csr',
       'list',
       '--all-contexts',
       '--kubeconfig',
-      kubeconfig,
+      fleet.kubeconfig,
       '--timeout',
       '3s',
       '--parallel',
@@ -167,7 +91,7 @@ describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
       'list',
       '--all-contexts',
       '--kubeconfig',
-      kubeconfig,
+      fleet.kubeconfig,
       '--format',
       'prometheus',
       '--timeout',
