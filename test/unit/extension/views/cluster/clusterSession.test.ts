@@ -5,7 +5,6 @@
 // (tools/demo-cluster/seedObjects.ts SEEDED_PROBLEMS), written out here by hand.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { InventoryRow } from '../../../../../src/core/cluster/inventoryRow';
 import { englishTemplate } from '../../../../../src/core/findings/finding';
@@ -17,15 +16,10 @@ import {
   type ClusterSessionDeps,
 } from '../../../../../src/extension/views/cluster/clusterSession';
 import { readRedactedObject } from '../../../../../src/extension/views/cluster/clusterYaml';
-import { startDemoCluster, type DemoCluster } from '../../../../../tools/demo-cluster/cluster';
 import { kubectl } from '../../../../fixtures/demoCluster';
+import { lifecycleCases, silentLog, useDemoSessions } from '../sessionCases';
 
 const english = { t: englishTemplate };
-const quiet: ClusterSessionDeps['log'] = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 
 function sessionFor(kubeconfig: string, overrides: Partial<ClusterSessionDeps> = {}): ClusterSession {
   return new ClusterSession({
@@ -34,7 +28,7 @@ function sessionFor(kubeconfig: string, overrides: Partial<ClusterSessionDeps> =
     readSecrets: () => true,
     judgeOptions: () => ({ warnDays: 30 }),
     now: () => new Date(),
-    log: quiet,
+    log: silentLog,
     backoff: { initialMs: 50, maxMs: 200 },
     ...overrides,
   });
@@ -60,31 +54,16 @@ const describe_ = (r: InventoryRow) => objectRow(r, new Date(), english).descrip
 
 describe('ClusterSession (demo cluster)', function () {
   this.timeout(60_000);
-  let dir: string;
-  let cluster: DemoCluster;
-  let admin: string;
-  const sessions: ClusterSession[] = [];
-  const open = (kubeconfig: string, overrides?: Partial<ClusterSessionDeps>) => {
-    const session = sessionFor(kubeconfig, overrides);
-    sessions.push(session);
-    return session;
-  };
-
-  before(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kubecerts-cluster-session-'));
-    cluster = await startDemoCluster({ dir, seed: true, key: { algorithm: 'EC', curve: 'P-256' } });
-    admin = cluster.kubeconfig('admin.conf');
-  });
-  afterEach(() => {
-    for (const s of sessions.splice(0)) s.dispose();
-  });
-  after(async () => {
-    await cluster?.stop();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  const suite = useDemoSessions('kubecerts-cluster-session-', sessionFor);
+  const { open } = suite;
+  lifecycleCases(
+    suite,
+    (session) => rows(session).length,
+    (session) => session.settled,
+  );
 
   it('lists every seeded object; each seeded problem is on its row, verdict first', async () => {
-    const session = open(admin);
+    const session = open(suite.admin);
     assert.equal(session.settled, false);
     await session.refresh();
     assert.equal(session.problem, undefined);
@@ -129,12 +108,12 @@ describe('ClusterSession (demo cluster)', function () {
   });
 
   it('follows the watch: a TLS Secret created with kubectl appears, and goes when deleted', async () => {
-    const session = open(admin);
+    const session = open(suite.admin);
     await session.refresh();
     const secret = row(session, 'Secret', 'shop-example-com-tls', 'ingress-nginx');
     // The same pair under another name, in a namespace of its own.
     const json = await kubectl(
-      admin,
+      suite.admin,
       'get',
       'secret',
       '-n',
@@ -145,15 +124,15 @@ describe('ClusterSession (demo cluster)', function () {
     );
     const copy = JSON.parse(json) as { metadata: Record<string, unknown> };
     copy.metadata = { name: 'watched-tls', namespace: 'default' };
-    const file = path.join(dir, 'watched-tls.json');
+    const file = path.join(suite.dir, 'watched-tls.json');
     await fs.writeFile(file, JSON.stringify(copy));
-    await kubectl(admin, 'create', '-f', file);
+    await kubectl(suite.admin, 'create', '-f', file);
     assert.ok(
       await session.until(() => rows(session).some((r) => r.ref.name === 'watched-tls'), 10_000),
       'the new Secret is a row',
     );
     assert.deepEqual(codes(row(session, 'Secret', 'watched-tls', 'default')), codes(secret));
-    await kubectl(admin, 'delete', 'secret', '-n', 'default', 'watched-tls');
+    await kubectl(suite.admin, 'delete', 'secret', '-n', 'default', 'watched-tls');
     assert.ok(
       await session.until(() => !rows(session).some((r) => r.ref.name === 'watched-tls'), 10_000),
       'the deleted Secret is gone',
@@ -161,7 +140,7 @@ describe('ClusterSession (demo cluster)', function () {
   });
 
   it('with Secrets not allowed, lists no Secret and says so', async () => {
-    const session = open(admin, { readSecrets: () => false });
+    const session = open(suite.admin, { readSecrets: () => false });
     await session.refresh();
     const group = session.inventory?.groups.find((g) => g.id === 'tls-secrets');
     assert.equal(group?.skipped, true);
@@ -170,7 +149,7 @@ describe('ClusterSession (demo cluster)', function () {
   });
 
   it('as a user RBAC does not allow to list Secrets: a row says which verb and resource', async () => {
-    const session = open(cluster.kubeconfig('viewer.conf'));
+    const session = open(suite.cluster.kubeconfig('viewer.conf'));
     await session.refresh();
     assert.equal(session.problem, undefined);
     const access = session.inventory?.groups.find((g) => g.id === 'tls-secrets')?.access ?? [];
@@ -183,7 +162,7 @@ describe('ClusterSession (demo cluster)', function () {
   });
 
   it('the YAML of a TLS Secret keeps its certificates and redacts tls.key', async () => {
-    const session = open(admin);
+    const session = open(suite.admin);
     await session.refresh();
     const yaml = await readRedactedObject(session.client!, {
       kind: 'Secret',
@@ -194,7 +173,7 @@ describe('ClusterSession (demo cluster)', function () {
     assert.match(yaml, /tls\.crt: [A-Za-z0-9+/]{40}/);
     assert.doesNotMatch(yaml, /managedFields/);
     const key = await kubectl(
-      admin,
+      suite.admin,
       'get',
       'secret',
       '-n',
@@ -206,23 +185,12 @@ describe('ClusterSession (demo cluster)', function () {
     assert.ok(key.length > 40 && !yaml.includes(key.slice(0, 40)));
   });
 
-  it('an unknown context is a config problem; switching back lists again', async () => {
-    const session = open(admin);
-    await session.refresh();
-    await session.switchContext('no-such-context');
-    assert.equal(session.problem?.kind, 'config');
-    assert.equal(session.inventory, undefined);
-    await session.switchContext('kubernetes-admin@kubecerts-demo');
-    assert.ok(await session.until(() => session.inventory !== undefined));
-    assert.equal(session.problem, undefined);
-  });
-
   it('reports a connection problem, and clears it on a refresh that works', async () => {
     let fail = true;
-    const session = open(admin, {
+    const session = open(suite.admin, {
       connect: async (context) => {
         if (fail) throw new ClusterError('unreachable', 'connect ECONNREFUSED 127.0.0.1:1');
-        return connectCluster({ kubeconfig: admin, context });
+        return connectCluster({ kubeconfig: suite.admin, context });
       },
     });
     await session.refresh();
@@ -232,28 +200,5 @@ describe('ClusterSession (demo cluster)', function () {
     await session.refresh();
     assert.equal(session.problem, undefined);
     assert.ok(rows(session).length > 0);
-  });
-
-  it('survives an API server restart: the problem shows, then the rows come back', async () => {
-    const own = await fs.mkdtemp(path.join(os.tmpdir(), 'kubecerts-cluster-restart-'));
-    let server = await startDemoCluster({ dir: own, seed: true, key: { algorithm: 'EC', curve: 'P-256' } });
-    try {
-      const session = open(server.kubeconfig('admin.conf'));
-      await session.refresh();
-      const count = rows(session).length;
-      assert.ok(count > 0);
-      const port = server.port;
-      await server.stop();
-      assert.ok(await session.until(() => session.problem !== undefined, 15_000), 'problem shown');
-      assert.equal(session.problem?.kind, 'unreachable');
-      server = await startDemoCluster({ dir: own, port, key: { algorithm: 'EC', curve: 'P-256' } });
-      assert.ok(
-        await session.until(() => session.problem === undefined && rows(session).length === count, 20_000),
-        'the rows are back',
-      );
-    } finally {
-      await server.stop();
-      await fs.rm(own, { recursive: true, force: true });
-    }
   });
 });
