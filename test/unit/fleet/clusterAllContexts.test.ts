@@ -20,19 +20,14 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
 
   it('reports both clusters in one report; the hung one times out without holding the run', async () => {
     const started = Date.now();
-    const { code, stdout, stderr } = await cli(
-      [
-        'cluster',
-        '--all-contexts',
-        '-A',
-        '--kubeconfig',
-        fleet.kubeconfig,
-        '--format',
-        'json',
-        '--timeout',
-        '3s',
-      ],
-      fleet.dir,
+    const { code, stdout, stderr } = await fleet.kubecerts(
+      'cluster',
+      '--all-contexts',
+      '-A',
+      '--format',
+      'json',
+      '--timeout',
+      '3s',
     );
     const elapsed = Date.now() - started;
     const out = JSON.parse(stdout) as JsonReport;
@@ -83,20 +78,7 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
 
   it('a cluster stopped while the run is under way is a row and a finding; the other is still read', async () => {
     // One context at a time, alpha first: beta goes down while alpha is being read.
-    const run = cli(
-      [
-        'cluster',
-        '--all-contexts',
-        '-A',
-        '--kubeconfig',
-        fleet.kubeconfig,
-        '--timeout',
-        '3s',
-        '--parallel',
-        '1',
-      ],
-      fleet.dir,
-    );
+    const run = fleet.kubecerts('cluster', '--all-contexts', '-A', '--timeout', '3s', '--parallel', '1');
     await fleet.stopBeta();
     const { code, stdout, stderr } = await run;
     const lines = stdout.split('\n');
@@ -120,18 +102,13 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
     assert.match(stderr, /context beta: Cannot reach the cluster \(ECONNREFUSED\)/);
     assert.equal(code, 1);
 
-    const metrics = await cli(
-      [
-        'cluster',
-        '--all-contexts',
-        '--kubeconfig',
-        fleet.kubeconfig,
-        '--format',
-        'prometheus',
-        '--timeout',
-        '3s',
-      ],
-      fleet.dir,
+    const metrics = await fleet.kubecerts(
+      'cluster',
+      '--all-contexts',
+      '--format',
+      'prometheus',
+      '--timeout',
+      '3s',
     );
     execFileSync('promtool', ['check', 'metrics'], { input: metrics.stdout });
     const up = parseExposition(metrics.stdout).filter((s) => s.name === 'kubecerts_cluster_inventory_up');
@@ -149,19 +126,7 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
     );
     // Exit code 1 for the unreachable contexts, unless told not to fail.
     assert.equal(metrics.code, 1);
-    const never = await cli(
-      [
-        'cluster',
-        '--all-contexts',
-        '--kubeconfig',
-        fleet.kubeconfig,
-        '--timeout',
-        '2s',
-        '--fail-on',
-        'never',
-      ],
-      fleet.dir,
-    );
+    const never = await fleet.kubecerts('cluster', '--all-contexts', '--timeout', '2s', '--fail-on', 'never');
     assert.equal(never.code, 0);
   });
   it('audit --probe --all-contexts: each context probed within its time, unreachable ones are findings', async () => {

@@ -4,22 +4,18 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { kubectl } from '../../fixtures/demoCluster';
-import { cli as runCli } from '../cli/prometheusHelpers';
 import { useDemoFleet } from './demoFleet';
 
 describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
   this.timeout(60_000);
   const fleet = useDemoFleet('kubecerts-fleet-');
-  const cli = (...argv: string[]) => runCli(argv, fleet.dir);
 
   it('lists both clusters in one report; the hung one times out without holding the run', async () => {
     const started = Date.now();
-    const { code, stdout, stderr } = await cli(
+    const { code, stdout, stderr } = await fleet.kubecerts(
       'csr',
       'list',
       '--all-contexts',
-      '--kubeconfig',
-      fleet.kubeconfig,
       '--format',
       'json',
       '--timeout',
@@ -55,12 +51,10 @@ describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
 
   it('a cluster stopped midway is a row of the report; the other is still listed', async () => {
     await fleet.stopBeta();
-    const { code, stdout, stderr } = await cli(
+    const { code, stdout, stderr } = await fleet.kubecerts(
       'csr',
       'list',
       '--all-contexts',
-      '--kubeconfig',
-      fleet.kubeconfig,
       '--timeout',
       '3s',
       '--parallel',
@@ -86,12 +80,10 @@ describe('kubecerts csr list --all-contexts (two demo clusters)', function () {
     assert.match(stderr, /context beta: Cannot reach the cluster \(ECONNREFUSED\)/);
     assert.equal(code, 1);
 
-    const metrics = await cli(
+    const metrics = await fleet.kubecerts(
       'csr',
       'list',
       '--all-contexts',
-      '--kubeconfig',
-      fleet.kubeconfig,
       '--format',
       'prometheus',
       '--timeout',

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startTestCluster } from '../../fixtures/demoCluster';
+import { cli } from '../cli/prometheusHelpers';
 
 type TestCluster = Awaited<ReturnType<typeof startTestCluster>>;
 
@@ -26,6 +27,8 @@ export interface DemoFleet {
   kubeconfig: string;
   /** Stops beta's API server: its context becomes unreachable. */
   stopBeta(): Promise<void>;
+  /** Runs `kubecerts ARGV… --kubeconfig <the fleet's kubeconfig>` in `dir`. */
+  kubecerts(...argv: string[]): ReturnType<typeof cli>;
 }
 
 /** One kubeconfig entry set per cluster, renamed so the merged file keeps them apart. */
@@ -48,6 +51,7 @@ export function useDemoFleet(tmpPrefix: string): DemoFleet {
       await fleet.beta?.cleanup();
       fleet.beta = undefined;
     },
+    kubecerts: (...argv: string[]) => cli([...argv, '--kubeconfig', fleet.kubeconfig], fleet.dir),
   } as DemoFleet;
 
   before(async () => {
