@@ -19,6 +19,7 @@ import {
   clickInlineAction,
   openKubeCertsSideBar,
   rowInfoWhen,
+  rowTooltip,
   setSideBarWidth,
   treeRow,
   viewPane,
@@ -116,22 +117,9 @@ describe('Cluster Certificates view at the default side-bar width', () => {
 
   it('names the findings in the row tooltip, and no secret value', async () => {
     const pane = await viewPane(VIEW);
-    const tooltip = ui()
-      .page.locator('.monaco-hover, .workbench-hover')
-      .filter({ hasText: 'api-example-com-tls' });
-    const text = await waitFor('the row tooltip', async () => {
-      if (await tooltip.first().isVisible()) return normalize(await tooltip.first().innerText());
-      await parkMouse();
-      await (await treeRow(pane, { label: 'api-example-com-tls' }, 2_000)).hover();
-      const open = await tooltip
-        .first()
-        .waitFor({ state: 'visible', timeout: 3_000 })
-        .then(
-          () => true,
-          () => false,
-        );
-      return open ? normalize(await tooltip.first().innerText()) : undefined;
-    });
+    const { text } = await rowTooltip(pane, { label: 'api-example-com-tls' }, (t) =>
+      t.includes('api-example-com-tls'),
+    );
     assert.match(
       text,
       /tls\.key of Secret ingress-nginx\/api-example-com-tls is not the private key of its tls\.crt/,

@@ -44,11 +44,21 @@ export async function inputBox(): Promise<{ title: string; value: string; input:
   const { page } = ui();
   const widget = page.locator('.quick-input-widget');
   const input = await shown(widget.locator('.quick-input-box input'), 'an input box');
-  return {
-    title: normalize(await widget.locator('.quick-input-title').innerText()),
-    value: await input.inputValue(),
-    input,
-  };
+  // The widget shows its input before it draws the title (every prompt of ours has one).
+  const title = await waitFor(
+    'the input box title',
+    async () => normalize(await widget.locator('.quick-input-title').innerText({ timeout: ACTION_TIMEOUT })),
+    { until: (t) => t.trim() !== '' },
+  );
+  return { title, value: await input.inputValue(), input };
+}
+
+/** Dismisses an input box or quick pick left open (Escape goes to the widget, which has focus). */
+export async function closeInputBox(): Promise<void> {
+  const widget = ui().page.locator('.quick-input-widget');
+  if (!(await widget.isVisible())) return;
+  await widget.locator('.quick-input-box input').press('Escape');
+  await gone(widget, 'the input box');
 }
 
 /** Answers the open input box with `value` (the pre-filled value when undefined) and Enter. */

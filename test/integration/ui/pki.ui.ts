@@ -7,23 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WORKSPACE_PKI } from '../../fixtures/workspace';
 import { ui } from './session';
-import { waitFor } from '../wait';
 import { modalDialog, notification, notificationGone, pressDialogButton, runFromPalette } from './dialogs';
+import { normalize, parkMouse, readmeImage, regionOf, screenshot, shown, waitForWorkbench } from './page';
 import {
-  gone,
-  normalize,
-  parkMouse,
-  readmeImage,
-  regionOf,
-  screenshot,
-  shown,
-  waitForWorkbench,
-} from './page';
-import {
+  closeTooltip,
   contextMenu,
   openKubeCertsSideBar,
   rowInfo,
   rowInfoWhen,
+  rowTooltip,
   setSideBarWidth,
   treeRow,
   viewPane,
@@ -47,7 +39,15 @@ describe('PKI view', () => {
   it('shows the CAs, the expired apiserver, a MISSING and an EXTERNALLY MANAGED entry', async () => {
     const pane = await viewPane('PKI');
     // A folder inside the workspace is labelled by its workspace-relative path.
-    const root = await rowInfo(await treeRow(pane, { label: WORKSPACE_PKI.folder }, 30_000));
+    // The folder row says "scanning…" until the first scan is done.
+    const root = await rowInfoWhen(
+      pane,
+      { label: WORKSPACE_PKI.folder },
+      (i) => !/scanning/.test(i.description),
+      {
+        timeoutMs: 30_000,
+      },
+    );
     assert.equal(root.description, 'kubeadm control plane');
     for (const ca of WORKSPACE_PKI.cas) {
       const info = await rowInfo(await treeRow(pane, { label: ca }));
@@ -67,26 +67,13 @@ describe('PKI view', () => {
     assert.match(healthy.description, /^36[45]d$/);
 
     // The details a row's tooltip gives on hover.
-    const row = await treeRow(pane, { label: expired.name });
-    await row.hover();
-    const tooltip = await shown(
-      ui().page.locator('.workbench-hover, .monaco-hover').filter({ visible: true }),
-      'the row tooltip',
-    );
-    const details = await waitFor(
-      'the tooltip to show the subject',
-      async () => normalize(await tooltip.innerText()),
-      {
-        until: (t) => t.includes('CN=kube-apiserver'),
-      },
+    const { text: details, tooltip } = await rowTooltip(pane, { label: expired.name }, (t) =>
+      t.includes('CN=kube-apiserver'),
     );
     assert.match(details, /Valid until/);
     assert.match(details, /Key: +EC P-256\n/);
     await screenshot('pki-tooltip');
-
-    await parkMouse();
-    await ui().page.keyboard.press('Escape');
-    await gone(tooltip, 'the row tooltip');
+    await closeTooltip(tooltip);
     // Back to the top of the tree for the overview, focus in the editor (no focus ring on a view).
     await treeRow(pane, { label: WORKSPACE_PKI.folder });
     await ui().page.locator('.part.editor').click();

@@ -7,9 +7,18 @@ import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { WORKSPACE_PKI } from '../../fixtures/workspace';
 import { waitFor } from '../wait';
-import { gone, normalize, parkMouse, screenshot, shown, waitForWorkbench } from './page';
+import { parkMouse, screenshot, waitForWorkbench } from './page';
 import { ui } from './session';
-import { openKubeCertsSideBar, rowInfo, setSideBarWidth, treeRow, viewPane } from './sideBar';
+import {
+  closeTooltip,
+  openKubeCertsSideBar,
+  rowInfo,
+  rowTooltip,
+  setSideBarWidth,
+  treeRow,
+  viewPane,
+  type RowMatch,
+} from './sideBar';
 
 const { missing, externallyManaged, loosePermissions } = WORKSPACE_PKI;
 
@@ -31,21 +40,11 @@ function labelWhole(row: Locator): Promise<boolean> {
   });
 }
 
-/** The tooltip a row shows on hover, as text. */
-async function tooltipOf(row: Locator, until: (text: string) => boolean): Promise<string> {
-  const { page } = ui();
-  await row.hover();
-  const tooltip = await shown(
-    page.locator('.workbench-hover, .monaco-hover').filter({ visible: true }),
-    'the row tooltip',
-  );
-  const text = await waitFor('the tooltip text', async () => normalize(await tooltip.innerText()), {
-    until,
-  });
+/** The tooltip a row shows on hover, as text, with a screenshot of it. */
+async function tooltipOf(pane: Locator, match: RowMatch, until: (text: string) => boolean): Promise<string> {
+  const { text, tooltip } = await rowTooltip(pane, match, until);
   await screenshot('pki-rows-tooltip');
-  await parkMouse();
-  await page.keyboard.press('Escape');
-  await gone(tooltip, 'the row tooltip');
+  await closeTooltip(tooltip);
   return text;
 }
 
@@ -95,7 +94,9 @@ describe('PKI rows at 300 px', () => {
     assert.equal(info.description, loosePermissions.file.split('/').pop());
     assert.equal(info.icon, 'warning');
     assert.ok(await labelWhole(row), 'the code cis-file-permissions is cut at 300 px');
-    const text = await tooltipOf(row, (t) => t.includes('front-proxy-client.key'));
+    const text = await tooltipOf(pane, { label: 'cis-file-permissions' }, (t) =>
+      t.includes('front-proxy-client.key'),
+    );
     assert.match(text, /has mode 0?644; CIS Kubernetes Benchmark .* item [\d.]+ requires 0?600/);
     await parkMouse();
     await screenshot('pki-rows-300px-cis');
@@ -103,9 +104,7 @@ describe('PKI rows at 300 px', () => {
 
   it('names in the externally managed CA tooltip only files that exist, and the missing key', async () => {
     const pane = await viewPane('PKI');
-    const text = await tooltipOf(await treeRow(pane, { label: externallyManaged.name }), (t) =>
-      t.includes('Missing'),
-    );
+    const text = await tooltipOf(pane, { label: externallyManaged.name }, (t) => t.includes('Missing'));
     const key = externallyManaged.removed.split('/').pop() as string;
     assert.match(text, new RegExp(`Missing: +\\S*${key.replace('.', '\\.')}`));
     assert.doesNotMatch(text, new RegExp(`Key: +\\S*${key.replace('.', '\\.')}`));

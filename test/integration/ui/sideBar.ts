@@ -3,7 +3,7 @@
 // rows are looked up again on every look of a wait, never kept across a change.
 import type { Locator } from 'playwright-core';
 import { waitFor } from '../wait';
-import { ACTION_TIMEOUT, TIMEOUT, exactly, nextFrames, parkMouse, shown } from './page';
+import { ACTION_TIMEOUT, TIMEOUT, exactly, gone, nextFrames, normalize, parkMouse, shown } from './page';
 import { ui } from './session';
 
 /** Shows a side-bar container by clicking its activity-bar entry, unless it is already shown (a click would hide it). */
@@ -220,6 +220,46 @@ export async function rowInfo(row: Locator): Promise<RowInfo> {
     undefined,
     { timeout: ACTION_TIMEOUT },
   );
+}
+
+/**
+ * The tooltip a row shows on hover, as text, once `until` accepts it. A live tree may redraw the
+ * row under the mouse and the hover is lost, or a tooltip of another row may still be up: each
+ * look moves the mouse away, finds the row again and hovers it anew.
+ */
+export async function rowTooltip(
+  pane: Locator,
+  match: RowMatch,
+  until: (text: string) => boolean,
+  options: { readonly group?: RowMatch } = {},
+): Promise<{ text: string; tooltip: Locator }> {
+  const tooltip = ui().page.locator('.workbench-hover, .monaco-hover').filter({ visible: true }).first();
+  const text = await waitFor(
+    `the tooltip of the tree row ${describeMatch(match)}`,
+    async () => {
+      await parkMouse();
+      const row = options.group ? await lookUnder(pane, options.group, match) : await lookFor(pane, match);
+      await row.hover({ timeout: ACTION_TIMEOUT });
+      // The workbench shows a row's tooltip after its hover delay.
+      if (
+        !(await tooltip.waitFor({ state: 'visible', timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return '';
+      return normalize(await tooltip.innerText({ timeout: ACTION_TIMEOUT }));
+    },
+    { until },
+  );
+  return { text, tooltip };
+}
+
+/** Moves the mouse off a row and closes its tooltip. */
+export async function closeTooltip(tooltip: Locator): Promise<void> {
+  await parkMouse();
+  await ui().page.keyboard.press('Escape');
+  await gone(tooltip, 'the row tooltip');
 }
 
 /**
