@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { parseClusterArgs } from '../../../src/cli/commands/cluster';
 import { makeCa } from '../../fixtures/certs';
 import { brokenKeyPem } from '../../fixtures/secrets';
-import { kubectl, startTestCluster } from '../../fixtures/demoCluster';
+import { kubectl, kubectlTlsSecrets, startTestCluster, type KubeSecret } from '../../fixtures/demoCluster';
 import { cli, parseExposition } from './prometheusHelpers';
 
 type TestCluster = Awaited<ReturnType<typeof startTestCluster>>;
@@ -36,11 +36,6 @@ interface JsonReport {
     file: string;
   }[];
   objects: { kind: string; namespace: string | null; name: string; codes: string[]; keyMatches?: boolean }[];
-}
-
-interface KubeSecret {
-  metadata: { name: string; namespace: string };
-  data?: Record<string, string>;
 }
 
 const KEY_MARKER = 'keymark5e2c9a71d3b04f68';
@@ -93,20 +88,7 @@ describe('kubecerts cluster (demo cluster)', function () {
   it('-A --format json lists what kubectl lists and finds the problems openssl finds', async () => {
     const { code, stdout } = await cli(['cluster', '-A', '--kubeconfig', admin, '--format', 'json'], dir);
     const out = JSON.parse(stdout) as JsonReport;
-    const secrets = (
-      JSON.parse(
-        await kubectl(
-          admin,
-          'get',
-          'secrets',
-          '-A',
-          '--field-selector',
-          'type=kubernetes.io/tls',
-          '-o',
-          'json',
-        ),
-      ) as { items: KubeSecret[] }
-    ).items;
+    const secrets = await kubectlTlsSecrets(admin);
     const names = (kind: string): string[] =>
       out.objects
         .filter((o) => o.kind === kind)
@@ -229,21 +211,8 @@ describe('kubecerts cluster (demo cluster)', function () {
   });
 
   it('never prints a planted Secret value, in any format, file or error', async () => {
-    const leaf = JSON.parse(
-      await kubectl(
-        admin,
-        'get',
-        'secrets',
-        '-A',
-        '--field-selector',
-        'type=kubernetes.io/tls',
-        '-o',
-        'json',
-      ),
-    ) as {
-      items: KubeSecret[];
-    };
-    const crt = Buffer.from(leaf.items[0].data!['tls.crt'], 'base64').toString();
+    const leaf = await kubectlTlsSecrets(admin);
+    const crt = Buffer.from(leaf[0].data!['tls.crt'], 'base64').toString();
     const manifest = join(dir, 'planted.yaml');
     writeFileSync(
       manifest,

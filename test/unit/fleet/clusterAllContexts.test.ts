@@ -4,7 +4,7 @@
 // report (a row, a line on stderr, kubecerts_cluster_inventory_up 0), the other is still reported.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { kubectl } from '../../fixtures/demoCluster';
+import { kubectlTlsSecrets } from '../../fixtures/demoCluster';
 import { cli, parseExposition } from '../cli/prometheusHelpers';
 import { useDemoFleet } from './demoFleet';
 
@@ -45,24 +45,13 @@ describe('kubecerts cluster --all-contexts (two demo clusters)', function () {
       ['alpha', fleet.alpha],
       ['beta', fleet.beta!],
     ] as const) {
-      const listed = JSON.parse(
-        await kubectl(
-          cluster.kubeconfig('admin.conf'),
-          'get',
-          'secrets',
-          '-A',
-          '--field-selector',
-          'type=kubernetes.io/tls',
-          '-o',
-          'json',
-        ),
-      ) as { items: { metadata: { name: string; namespace: string } }[] };
+      const listed = await kubectlTlsSecrets(cluster.kubeconfig('admin.conf'));
       assert.deepEqual(
         out.objects
           .filter((o) => o.context === context && o.kind === 'Secret')
           .map((o) => `${o.namespace}/${o.name}`)
           .sort(),
-        listed.items.map((s) => `${s.metadata.namespace}/${s.metadata.name}`).sort(),
+        listed.map((s) => `${s.metadata.namespace}/${s.metadata.name}`).sort(),
       );
     }
     const unreachable = out.findings.filter((f) => f.code === 'cluster-unreachable');
