@@ -117,7 +117,8 @@ async function medianAsync(times: number, run: () => Promise<number>): Promise<n
 function lazyFiles(): string[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { LAZY_CHUNKS } = require(path.join(ROOT, 'esbuild.js')) as { LAZY_CHUNKS: { file: string }[] };
-  return LAZY_CHUNKS.map((c) => c.file);
+  // Several sources may share one file.
+  return [...new Set(LAZY_CHUNKS.map((c) => c.file))];
 }
 
 function probe<T>(name: string, args: readonly string[]): T {

@@ -8,7 +8,6 @@ import { registerCommandTable } from '../commands';
 import type { Ctx } from '../ctx';
 import { translate } from '../l10n';
 import { showDetailsArgs } from './commandArgs';
-import { detailsText } from './detailsText';
 import { fieldAt, type FieldCertificates, type DocumentCertificateService } from './documentCertificates';
 
 export const DETAILS_SCHEME = 'kubecerts-details';
@@ -66,6 +65,7 @@ const COMMANDS: CommandTable<DetailsOwner> = {
         return undefined;
       }
       const text = { l10n: vscode.l10n, language: vscode.env.language, translate };
+      const { detailsText } = await import('./engine');
       const content = detailsText(found.field, found.source, ctx.clock(), text);
       const first = found.field.certificates[0]?.certificate;
       const uri = documents.add(first ? first.subject.display || 'certificate' : 'certificate', content);
@@ -120,11 +120,7 @@ async function fromSelection(
   selection: vscode.Selection,
 ): Promise<Located | undefined> {
   const selected = doc.getText(selection);
-  const [{ decodeBase64Data, decodePemText }, { toPem }, { analyzeCertificateText }] = await Promise.all([
-    import('../../core/x509/decode'),
-    import('../../core/x509/pem'),
-    import('../../core/manifest/certificates'),
-  ]);
+  const { decodeBase64Data, decodePemText, toPem, analyzeCertificateText } = await import('./engine');
   const decoded = selected.includes('-----BEGIN ')
     ? decodePemText(selected)
     : decodeBase64Data(selected.replace(/\s+/g, ''));

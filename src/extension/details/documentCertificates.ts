@@ -88,10 +88,7 @@ export class DocumentCertificateService {
   private async compute(doc: vscode.TextDocument): Promise<DocumentCertificates | undefined> {
     if (this.kubeconfigs.isKubeconfig(doc)) return this.kubeconfig(doc);
     const text = doc.getText();
-    const [{ analyzeCertificateText }, { certificateTextKind, fieldLabel }] = await Promise.all([
-      import('../../core/manifest/certificates'),
-      import('../../core/manifest/sites'),
-    ]);
+    const { analyzeCertificateText, certificateTextKind, fieldLabel } = await import('./engine');
     const kind = certificateTextKind(doc.fileName, text);
     if (!kind) return undefined;
     const options = this.kubeconfigs.options();

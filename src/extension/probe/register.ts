@@ -10,14 +10,13 @@ import { DIAGNOSTIC_SOURCE, toDiagnostic } from '../diagnostics/diagnostics';
 import { translate } from '../l10n';
 import { KUBECONFIG_SELECTOR, type KubeconfigDocuments } from '../kubeconfig/documents';
 import { CHECK_AGAIN_COMMAND, servedMarkdown } from './markdown';
-import type * as kubeconfigProbe from '../../node/probe/kubeconfig';
 import type { ClusterProbeResult } from '../../node/probe/kubeconfig';
-import type * as probeEngine from '../../node/probe/probe';
 import type { ProbeCache } from '../../node/probe/probe';
+import type * as probeEngine from './engine';
 
 const DEBOUNCE_MS = 300;
 
-type Engine = typeof kubeconfigProbe & typeof probeEngine;
+type Engine = typeof probeEngine;
 
 /** The probe feature's state: which clusters of which document were checked, and the cache. */
 export class ServedCertificates implements vscode.Disposable {
@@ -36,13 +35,10 @@ export class ServedCertificates implements vscode.Disposable {
 
   /** The network code loads on first use; activation does not pay for it. */
   private load(): Promise<{ engine: Engine; cache: ProbeCache }> {
-    this.engine ??= Promise.all([
-      import('../../node/probe/kubeconfig'),
-      import('../../node/probe/probe'),
-    ]).then(([a, b]) => {
-      const engine = { ...a, ...b };
-      return { engine, cache: new engine.ProbeCache(this.ctx.config.probeCacheTtlMs, this.ctx.clock) };
-    });
+    this.engine ??= import('./engine').then((engine) => ({
+      engine,
+      cache: new engine.ProbeCache(this.ctx.config.probeCacheTtlMs, this.ctx.clock),
+    }));
     return this.engine;
   }
 
@@ -62,8 +58,7 @@ export class ServedCertificates implements vscode.Disposable {
     if (mode !== 'cached' && !vscode.workspace.isTrusted) return [];
     const [{ engine, cache }, analysis] = await Promise.all([this.load(), this.documents.load()]);
     const snapshot = analysis.snapshot(doc);
-    const { readReferencedFiles } = await import('../../node/fs/auditInputs');
-    const files = await readReferencedFiles([{ documents: [snapshot.document] }]);
+    const files = await engine.readReferencedFiles([{ documents: [snapshot.document] }]);
     const options = this.documents.options();
     const disabled = options.disabled;
     return engine.probeClusters(snapshot.model, {

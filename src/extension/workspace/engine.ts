@@ -1,8 +1,8 @@
 // The whole-workspace audit, vscode-free: workspace files found by content (fileAudit.ts) and the
 // PKI folders (the PKI view's scanner, one per folder), merged into one list of findings per file.
 // A file is re-read only when its size or mtime moved; settings and the clock re-run the audits
-// from the kept bytes. Its own bundle, dist/workspace.js (LAZY_CHUNKS in esbuild.js), loaded by the
-// first scan, after activation.
+// from the kept bytes. Part of dist/engine.js (LAZY_CHUNKS in esbuild.js), loaded by the first
+// scan, after activation.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FindingCode } from '../../core/findings/catalog';

@@ -7,12 +7,12 @@ import type {
   KubeConfig,
   V1CertificateSigningRequest,
 } from '@kubernetes/client-node';
-import type * as ClientNodeModule from '@kubernetes/client-node';
 import { Buffer } from 'node:buffer';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Csr, KubeNode } from '../../core/csr/model';
 import { systemClock } from '../clock';
+import type { ClientNode } from './clientNode';
 import { ClusterError, toClusterError } from './errors';
 import { loadKubeconfig, type LoadOptions } from './kubeconfig';
 
@@ -75,11 +75,11 @@ export interface CsrList {
   readonly resourceVersion: string;
 }
 
-let clientNode: Promise<typeof ClientNodeModule> | undefined;
+let clientNode: Promise<ClientNode> | undefined;
 
 /** Loads @kubernetes/client-node once, on first use. */
-export function loadClientNode(): Promise<typeof ClientNodeModule> {
-  clientNode ??= import('@kubernetes/client-node');
+export function loadClientNode(): Promise<ClientNode> {
+  clientNode ??= import('./clientNode').then((m) => m.clientNode);
   return clientNode;
 }
 
@@ -100,7 +100,7 @@ export class ClusterClient {
   private readonly core: CoreV1Api;
 
   constructor(
-    private readonly k8s: typeof ClientNodeModule,
+    private readonly k8s: ClientNode,
     private readonly kc: KubeConfig,
     readonly info: {
       readonly context: string;

@@ -19,6 +19,16 @@ export type ClusterErrorKind =
 export class ClusterError extends Error {
   override name = 'ClusterError';
 
+  /**
+   * Each lazily loaded bundle (LAZY_CHUNKS in esbuild.js) carries its own copy of this class, and
+   * a client made in one bundle throws into code of another: `instanceof` recognises any copy by
+   * its name and kind.
+   */
+  static override [Symbol.hasInstance](value: unknown): value is ClusterError {
+    const e = value as { name?: unknown; kind?: unknown } | null | undefined;
+    return value instanceof Error && e?.name === 'ClusterError' && typeof e.kind === 'string';
+  }
+
   constructor(
     readonly kind: ClusterErrorKind,
     message: string,

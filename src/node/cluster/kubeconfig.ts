@@ -6,12 +6,12 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type * as ClientNodeModule from '@kubernetes/client-node';
 import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
 import { mergeKubeconfigs } from '../../core/kubeconfig/merge';
 import type { ClusterEntry, KubeconfigModel, UserEntry } from '../../core/kubeconfig/model';
 import { parseKubeconfig } from '../../core/kubeconfig/parse';
 import { splitKubeconfigEnv } from '../../core/kubeconfig/paths';
+import type { ClientNode } from './clientNode';
 import { ClusterError } from './errors';
 
 export interface KubeconfigLocation {
@@ -117,7 +117,7 @@ export interface LoadedKubeconfig {
   readonly userFile: string;
 }
 
-export function loadKubeconfig(k8s: typeof ClientNodeModule, options: LoadOptions): LoadedKubeconfig {
+export function loadKubeconfig(k8s: ClientNode, options: LoadOptions): LoadedKubeconfig {
   const { files, model, contexts, currentContext } = readKubeconfigs(options);
 
   const contextName = options.context ?? currentContext;
@@ -180,7 +180,7 @@ function clientCluster(entry: ClusterEntry): Cluster {
   };
 }
 
-function clientUser(k8s: typeof ClientNodeModule, entry: UserEntry, runsProgram: boolean): User {
+function clientUser(k8s: ClientNode, entry: UserEntry, runsProgram: boolean): User {
   const f = entry.fields;
   const tokenFile = f.tokenFile?.resolvedPath;
   const user: User = {

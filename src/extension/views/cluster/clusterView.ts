@@ -101,7 +101,7 @@ export class ClusterView implements vscode.Disposable {
             ),
           );
         // Loaded here, on first open: the cluster client pulls in @kubernetes/client-node.
-        const { connectCluster } = await import('../../../node/cluster/client');
+        const { connectCluster } = await import('./clusterEngine');
         return connectCluster({ kubeconfig: ctx.config.kubeconfig, context });
       },
       location: () => ({ kubeconfig: ctx.config.kubeconfig }),

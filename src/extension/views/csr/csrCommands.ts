@@ -106,7 +106,7 @@ async function switchContext(view: CsrView, name: unknown): Promise<void> {
   let chosen = typeof name === 'string' ? name : undefined;
   if (!chosen) {
     // Contexts come from core's kubeconfig model: listing them loads no Kubernetes client.
-    const { readKubeconfigs } = await import('../../../node/cluster/kubeconfig');
+    const { readKubeconfigs } = await import('./csrEngine');
     let merged;
     try {
       merged = readKubeconfigs({ kubeconfig: view.ctx.config.kubeconfig });

@@ -278,7 +278,7 @@ export class CsrSession {
   private async connect(): Promise<void> {
     const generation = ++this.generation;
     // The review module pulls in the PKCS#10 decoder: loaded with the first connection.
-    const { NodeCache } = await import('../../../node/cluster/review');
+    const { NodeCache } = await import('./csrEngine');
     let client: ClusterClient;
     try {
       client = await this.deps.connect(this.chosenContext);
@@ -343,7 +343,7 @@ export class CsrSession {
    */
   private async drainReviews(): Promise<void> {
     try {
-      const { reviewInCluster: review } = await import('../../../node/cluster/review');
+      const { reviewInCluster: review } = await import('./csrEngine');
       while (this.pending.length) {
         const started = performance.now();
         let done = 0;

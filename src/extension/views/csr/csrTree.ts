@@ -338,7 +338,7 @@ export class CsrTreeProvider implements vscode.TreeDataProvider<CsrTreeNode>, vs
 
   /** The certificate decoder (and node:crypto) loads when a certificate is first expanded. */
   private async certificateDetails(base64: string): Promise<CsrTreeNode[]> {
-    const { decodeBase64Data } = await import('../../../core/x509/decode');
+    const { decodeBase64Data } = await import('./csrEngine');
     const decoded = decodeBase64Data(base64);
     return decoded.certificates.flatMap(({ cert }) => [
       detail(vscode.l10n.t('Subject'), cert.subject.display, 'account'),

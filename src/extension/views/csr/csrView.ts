@@ -73,7 +73,7 @@ export class CsrView implements vscode.Disposable {
             ),
           );
         // Loaded here, on first open: the cluster client pulls in @kubernetes/client-node.
-        const { connectCluster } = await import('../../../node/cluster/client');
+        const { connectCluster } = await import('./csrEngine');
         return connectCluster({ kubeconfig: ctx.config.kubeconfig, context });
       },
       policy: () => {

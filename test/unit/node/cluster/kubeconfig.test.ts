@@ -8,9 +8,14 @@ import { type ClusterError } from '../../../../src/node/cluster/errors';
 import { kubeconfigFiles, loadKubeconfig, readKubeconfigs } from '../../../../src/node/cluster/kubeconfig';
 
 const ROOT = join(__dirname, '../../../..');
-/** Makes any import of @kubernetes/client-node fail in a child process. */
+/**
+ * Makes any import of @kubernetes/client-node fail in a child process, a require too (what
+ * src/node/cluster/clientNode.ts becomes under tsx).
+ */
 const NO_CLIENT_HOOK = `data:text/javascript,${encodeURIComponent(
-  `import { register } from 'node:module';
+  `import Module, { register } from 'node:module';
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) { if (request.startsWith("@kubernetes/client-node")) throw new Error("client-node loaded"); return resolveFilename.call(this, request, ...rest); };
 register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, next) { if (s.startsWith("@kubernetes/client-node")) throw new Error("client-node loaded"); return next(s, c); }'));`,
 )}`;
 
