@@ -1,13 +1,15 @@
 // The CSR view's state machine, free of `vscode` so plain Node tests drive it against the demo
-// API server: one connection at a time (a newer connect or a switch of context makes older ones
-// moot), a CsrWatcher keeping the list live, one review per CSR version, and decisions sent with
-// the uid the user saw. The view renders what this holds and listens to onDidChange.
+// API server: on the connection lifecycle it shares with the Cluster Certificates view
+// (watchSession.ts), a CsrWatcher keeping the list live, one review per CSR version, and decisions
+// sent with the uid the user saw. The view renders what this holds and listens to onDidChange.
 import { csrState, isIssued, type Csr } from '../../../core/csr/model';
 import type { CsrPolicy, CsrReview } from '../../../core/csr/risk';
 import type { ApprovalDecision, ClusterClient } from '../../../node/cluster/client';
 import { CsrWatcher } from '../../../node/cluster/csrWatch';
 import { ClusterError } from '../../../node/cluster/errors';
 import type { NodeCache, reviewInCluster } from '../../../node/cluster/review';
+import { WatchSession, type WatchSessionDeps } from '../watchSession';
+import type * as CsrEngineModule from './csrEngine';
 
 export interface CsrEntry {
   readonly csr: Csr;
@@ -15,18 +17,9 @@ export interface CsrEntry {
   readonly review?: CsrReview;
 }
 
-export interface CsrSessionDeps {
-  /** Opens a client for the context (undefined: the kubeconfig's current-context); throws ClusterError. */
-  readonly connect: (context: string | undefined) => Promise<ClusterClient>;
+export interface CsrSessionDeps extends WatchSessionDeps {
   readonly policy: () => CsrPolicy;
   readonly now: () => Date;
-  readonly log: {
-    info(message: string): void;
-    warn(message: string): void;
-    error(message: string, err: unknown): void;
-  };
-  /** Reconnect backoff of the watch (tests shorten it). */
-  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
 }
 
 export interface DecisionFailure {
@@ -51,37 +44,17 @@ interface Connection {
   readonly nodes: NodeCache;
 }
 
-export class CsrSession {
-  private connection: Connection | undefined;
-  private connecting: Promise<void> | undefined;
-  /** Context chosen with Switch Context; undefined: the kubeconfig's current-context. */
-  private chosenContext: string | undefined;
-  private contextName = '';
-  private lastProblem: ClusterError | undefined;
+type CsrEngine = typeof CsrEngineModule;
+
+export class CsrSession extends WatchSession<CsrEngine, Connection, CsrSessionDeps> {
   /** Reviews by CSR name, each for one uid and state. */
   private readonly reviews = new Map<string, { version: string; review?: CsrReview }>();
   /** Reviews to run, oldest first (see drainReviews). */
   private readonly pending: PendingReview[] = [];
   private draining = false;
-  /** Bumped by every connect and disconnect: answers for an older one are dropped. */
-  private generation = 0;
-  private readonly listeners = new Set<() => void>();
-  private disposed = false;
 
-  constructor(private readonly deps: CsrSessionDeps) {}
-
-  /** The context shown: the one connected, or the one being switched to. */
-  get context(): string {
-    return this.contextName;
-  }
-
-  get connected(): boolean {
-    return this.connection !== undefined;
-  }
-
-  /** Why the list cannot be shown (no kubeconfig, unreachable, forbidden …); undefined when it can. */
-  get problem(): ClusterError | undefined {
-    return this.lastProblem;
+  constructor(deps: CsrSessionDeps) {
+    super(deps, 'CSR view');
   }
 
   /** Every CSR with its review, by name. */
@@ -97,38 +70,12 @@ export class CsrSession {
     return csr && { csr, review: this.reviews.get(name)?.review };
   }
 
-  /** Called after every change of the list, a review, the context or the problem. */
-  onDidChange(listener: () => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
-
   /** True once listed and every CSR is reviewed, or when a problem stops the list. */
   get settled(): boolean {
     if (this.lastProblem) return true;
     const watcher = this.connection?.watcher;
     if (!watcher?.synced) return false;
     return [...watcher.items.keys()].every((name) => this.reviews.get(name)?.review);
-  }
-
-  /**
-   * Resolves true as soon as `predicate` holds (checked now and after each change), false after
-   * `timeoutMs` or when the session is disposed.
-   */
-  until(predicate: () => boolean, timeoutMs = 20_000): Promise<boolean> {
-    if (predicate()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (result: boolean) => {
-        clearTimeout(timer);
-        subscription.dispose();
-        resolve(result);
-      };
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const subscription = this.onDidChange(() => {
-        if (this.disposed) done(false);
-        else if (predicate()) done(true);
-      });
-    });
   }
 
   /**
@@ -151,28 +98,6 @@ export class CsrSession {
       });
       idle = setTimeout(done, idleMs);
     });
-  }
-
-  ensureConnected(): Promise<void> {
-    if (this.connection || this.disposed) return Promise.resolve();
-    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
-    return this.connecting;
-  }
-
-  /** Drops the connection; connects again when `now` (the view is visible). */
-  async reconnect(now: boolean): Promise<void> {
-    await this.connecting;
-    this.disconnect();
-    this.changed();
-    if (now) await this.ensureConnected();
-  }
-
-  /** Watches another context from now on (undefined: the kubeconfig's current-context). */
-  async switchContext(context: string | undefined): Promise<void> {
-    this.chosenContext = context;
-    this.contextName = context ?? '';
-    this.changed();
-    await this.reconnect(true);
   }
 
   /** Lists again (or connects) and resolves once the list is settled. */
@@ -257,38 +182,12 @@ export class CsrSession {
     );
   }
 
-  dispose(): void {
-    this.disposed = true;
-    this.disconnect();
-    this.changed();
-    this.listeners.clear();
-  }
-
-  private changed(): void {
-    for (const listener of [...this.listeners]) listener();
-  }
-
-  private disconnect(): void {
-    this.connection?.watcher.stop();
-    this.connection = undefined;
-    this.reviews.clear();
-    this.generation++;
-  }
-
-  private async connect(): Promise<void> {
-    const generation = ++this.generation;
+  protected async load(): Promise<CsrEngine> {
     // The review module pulls in the PKCS#10 decoder: loaded with the first connection.
-    const { NodeCache } = await import('./csrEngine');
-    let client: ClusterClient;
-    try {
-      client = await this.deps.connect(this.chosenContext);
-    } catch (err) {
-      if (generation === this.generation) this.setProblem(err);
-      return;
-    }
-    if (generation !== this.generation || this.disposed) return;
-    this.contextName = client.info.context;
-    this.lastProblem = undefined;
+    return import('./csrEngine');
+  }
+
+  protected watch(client: ClusterClient, { NodeCache }: CsrEngine): Connection {
     const nodes = new NodeCache(client);
     const watcher: CsrWatcher = new CsrWatcher(client, {
       onChange: (csrs) => this.onCsrs(connection, csrs),
@@ -300,21 +199,15 @@ export class CsrSession {
           this.onCsrs(connection, watcher.items);
         }
       },
-      ...(this.deps.backoff
-        ? { initialBackoffMs: this.deps.backoff.initialMs, maxBackoffMs: this.deps.backoff.maxMs }
-        : {}),
+      ...this.backoffOptions(),
     });
     const connection: Connection = { client, watcher, nodes };
-    this.connection = connection;
     this.deps.log.info(`CSR view: watching context ${client.info.context} (${client.info.server})`);
-    this.changed();
-    watcher.start();
+    return connection;
   }
 
-  private setProblem(err: unknown): void {
-    this.lastProblem = err instanceof ClusterError ? err : new ClusterError('other', String(err));
-    this.deps.log.warn(`CSR view: ${this.lastProblem.message}`);
-    this.changed();
+  protected forget(): void {
+    this.reviews.clear();
   }
 
   private onCsrs(connection: Connection, csrs: ReadonlyMap<string, Csr>): void {

@@ -3,26 +3,24 @@
 // what cannot be listed. The rows and prompt texts are checked on the reviews it produced.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { englishTemplate } from '../../../../../src/core/findings/finding';
 import { connectCluster } from '../../../../../src/node/cluster/client';
 import { ClusterError } from '../../../../../src/node/cluster/errors';
 import { csrRow, grantSummary } from '../../../../../src/extension/views/csr/csrRows';
 import { CsrSession, type CsrSessionDeps } from '../../../../../src/extension/views/csr/csrSession';
-import { startDemoCluster, type DemoCluster } from '../../../../../tools/demo-cluster/cluster';
 import { makeCsr } from '../../../../fixtures/csr';
 import { kubectl } from '../../../../fixtures/demoCluster';
+import { lifecycleCases, silentLog, useDemoSessions } from '../sessionCases';
 
 const english = { t: englishTemplate };
-const quiet: CsrSessionDeps['log'] = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function sessionFor(kubeconfig: string, overrides: Partial<CsrSessionDeps> = {}): CsrSession {
   return new CsrSession({
     connect: (context) => connectCluster({ kubeconfig, context }),
     policy: () => ({}),
     now: () => new Date(),
-    log: quiet,
+    log: silentLog,
     backoff: { initialMs: 50, maxMs: 200 },
     ...overrides,
   });
@@ -34,31 +32,16 @@ function risks(session: CsrSession, name: string): string[] | undefined {
 
 describe('CsrSession (demo cluster)', function () {
   this.timeout(60_000);
-  let dir: string;
-  let cluster: DemoCluster;
-  let admin: string;
-  const sessions: CsrSession[] = [];
-  const open = (kubeconfig: string, overrides?: Partial<CsrSessionDeps>) => {
-    const session = sessionFor(kubeconfig, overrides);
-    sessions.push(session);
-    return session;
-  };
-
-  before(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kubecerts-session-'));
-    cluster = await startDemoCluster({ dir, seed: true, key: { algorithm: 'EC', curve: 'P-256' } });
-    admin = cluster.kubeconfig('admin.conf');
-  });
-  afterEach(() => {
-    for (const s of sessions.splice(0)) s.dispose();
-  });
-  after(async () => {
-    await cluster?.stop();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  const suite = useDemoSessions('kubecerts-session-', sessionFor);
+  const { open } = suite;
+  lifecycleCases(
+    suite,
+    (session) => session.entries().size,
+    (session) => session.settled,
+  );
 
   it('connects, lists every CSR and reviews each; rows say the verdict first', async () => {
-    const session = open(admin);
+    const session = open(suite.admin);
     assert.equal(session.settled, false);
     await session.refresh();
     assert.ok(session.settled);
@@ -84,7 +67,7 @@ describe('CsrSession (demo cluster)', function () {
   });
 
   it('shows the list before the reviews, which follow in slices', async () => {
-    const session = open(admin);
+    const session = open(suite.admin);
     const seen: { listed: number; reviewed: number }[] = [];
     session.onDidChange(() => {
       const entries = [...session.entries().values()];
@@ -97,7 +80,7 @@ describe('CsrSession (demo cluster)', function () {
   });
 
   it('follows the watch: a CSR created with kubectl appears, reviewed', async () => {
-    const session = open(admin);
+    const session = open(suite.admin);
     await session.refresh();
     const csr = await makeCsr({
       name: 'session-jane',
@@ -107,9 +90,9 @@ describe('CsrSession (demo cluster)', function () {
       username: 'ignored',
       expirationSeconds: 25 * 3600,
     });
-    const file = path.join(dir, 'session-jane.json');
+    const file = path.join(suite.dir, 'session-jane.json');
     await fs.writeFile(file, JSON.stringify({ ...csr, metadata: { name: 'session-jane' } }));
-    await kubectl(admin, 'create', '-f', file);
+    await kubectl(suite.admin, 'create', '-f', file);
     assert.ok(await session.until(() => risks(session, 'session-jane') !== undefined, 10_000));
     // Created by the admin for "jane": a request on someone's behalf (a warning).
     assert.deepEqual(risks(session, 'session-jane'), ['requester-differs']);
@@ -117,7 +100,7 @@ describe('CsrSession (demo cluster)', function () {
   });
 
   it('denies with the uid it showed; the watch and kubectl see the reason', async () => {
-    const session = open(admin);
+    const session = open(suite.admin);
     await session.refresh();
     const name = 'csr-node-3-asks-for-node-1';
     const failures = await session.decide([name], 'Denied', { message: 'node-3 asked for node-1' });
@@ -125,7 +108,7 @@ describe('CsrSession (demo cluster)', function () {
     assert.ok(await session.decisionsSeen([name]));
     assert.equal(session.entry(name)?.csr.status?.conditions?.[0].type, 'Denied');
     const message = await kubectl(
-      admin,
+      suite.admin,
       'get',
       'csr',
       name,
@@ -141,33 +124,33 @@ describe('CsrSession (demo cluster)', function () {
 
   it('refuses to decide a same-name replacement it has not shown', async () => {
     // A watch that never delivers: the session keeps showing the CSR it listed.
-    const session = open(admin, {
+    const session = open(suite.admin, {
       connect: async (context) =>
-        Object.assign(await connectCluster({ kubeconfig: admin, context }), {
+        Object.assign(await connectCluster({ kubeconfig: suite.admin, context }), {
           watchCsrs: async () => () => undefined,
         }),
     });
     await session.refresh();
     const name = 'csr-node-1-serving';
-    const original = JSON.parse(await kubectl(admin, 'get', 'csr', name, '-o', 'json')) as object;
-    await kubectl(admin, 'delete', 'csr', name);
-    const file = path.join(dir, 'replacement.json');
+    const original = JSON.parse(await kubectl(suite.admin, 'get', 'csr', name, '-o', 'json')) as object;
+    await kubectl(suite.admin, 'delete', 'csr', name);
+    const file = path.join(suite.dir, 'replacement.json');
     await fs.writeFile(file, JSON.stringify({ ...original, metadata: { name }, status: {} }));
-    await kubectl(admin, 'create', '-f', file);
+    await kubectl(suite.admin, 'create', '-f', file);
     const failures = await session.decide([name], 'Approved', { message: 'approved the one I saw' });
     assert.deepEqual(
       failures.map((f) => f.name),
       [name],
     );
-    assert.equal(await kubectl(admin, 'get', 'csr', name, '-o', 'jsonpath={.status.conditions}'), '');
+    assert.equal(await kubectl(suite.admin, 'get', 'csr', name, '-o', 'jsonpath={.status.conditions}'), '');
   });
 
   it('reports a connection problem, settles on it, and clears it on a refresh that works', async () => {
     let fail = true;
-    const session = open(admin, {
+    const session = open(suite.admin, {
       connect: async (context) => {
         if (fail) throw new ClusterError('unreachable', 'connect ECONNREFUSED 127.0.0.1:1');
-        return connectCluster({ kubeconfig: admin, context });
+        return connectCluster({ kubeconfig: suite.admin, context });
       },
     });
     await session.refresh();
@@ -178,56 +161,5 @@ describe('CsrSession (demo cluster)', function () {
     await session.refresh();
     assert.equal(session.problem, undefined);
     assert.equal(session.entries().size > 0, true);
-  });
-
-  it('an unknown context is a config problem; switching back lists again', async () => {
-    const session = open(admin);
-    await session.refresh();
-    await session.switchContext('no-such-context');
-    assert.equal(session.problem?.kind, 'config');
-    assert.equal(session.entries().size, 0);
-    await session.switchContext('kubernetes-admin@kubecerts-demo');
-    await session.until(() => session.settled && session.entries().size > 0);
-    assert.equal(session.problem, undefined);
-  });
-
-  it('a connect that finishes after a newer one is dropped', async () => {
-    let release: (() => void) | undefined;
-    let calls = 0;
-    const session = open(admin, {
-      connect: async (context) => {
-        calls++;
-        if (calls === 1) await new Promise<void>((r) => (release = r));
-        return connectCluster({ kubeconfig: admin, context });
-      },
-    });
-    const first = session.ensureConnected();
-    await new Promise((r) => setTimeout(r, 50));
-    const second = session.reconnect(true);
-    release?.();
-    await Promise.all([first, second]);
-    await session.until(() => session.settled);
-    assert.equal(calls, 2);
-    assert.ok(session.connected);
-  });
-
-  it('survives an API server restart: the problem shows, then the list comes back', async () => {
-    const own = await fs.mkdtemp(path.join(os.tmpdir(), 'kubecerts-session-restart-'));
-    let server = await startDemoCluster({ dir: own, seed: true, key: { algorithm: 'EC', curve: 'P-256' } });
-    try {
-      const session = open(server.kubeconfig('admin.conf'));
-      await session.refresh();
-      const port = server.port;
-      await server.stop();
-      assert.ok(await session.until(() => session.problem !== undefined, 10_000), 'problem shown');
-      server = await startDemoCluster({ dir: own, port, key: { algorithm: 'EC', curve: 'P-256' } });
-      assert.ok(
-        await session.until(() => session.problem === undefined && session.entries().size === 9, 15_000),
-        'the list is back',
-      );
-    } finally {
-      await server.stop();
-      await fs.rm(own, { recursive: true, force: true });
-    }
   });
 });
