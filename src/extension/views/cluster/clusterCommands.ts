@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { InventoryRow, RowCertificate } from '../../../core/cluster/inventoryRow';
 import { toPem } from '../../../core/x509/pem';
 import type { CommandTable } from '../../commands';
+import { showYaml, switchContext } from '../sessionView';
 import { certificateDocumentUri } from './clusterCertificate';
 import { commonName, fieldLabel, objectTitle, primaryCertificate } from './clusterRows';
 import type { ClusterTreeNode } from './clusterTree';
@@ -55,9 +56,7 @@ async function openYaml(view: ClusterView, args: readonly unknown[]): Promise<vo
   const picked = await target(view, args);
   const uri = picked && view.yamlUri(picked.row.uri);
   if (!uri) return;
-  const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
-  await vscode.window.showTextDocument(doc, { preview: true });
+  await showYaml(uri);
 }
 
 async function showCertificate(view: ClusterView, args: readonly unknown[]): Promise<void> {
@@ -94,35 +93,16 @@ async function copySpkiPin(view: ClusterView, args: readonly unknown[]): Promise
   );
 }
 
-async function switchContext(view: ClusterView, name: unknown): Promise<void> {
-  let chosen = typeof name === 'string' ? name : undefined;
-  if (!chosen) {
-    // Contexts come from core's kubeconfig model: listing them loads no Kubernetes client.
-    const { readKubeconfigs } = await import('./clusterEngine');
-    let merged;
-    try {
-      merged = readKubeconfigs({ kubeconfig: view.ctx.config.kubeconfig });
-    } catch (err) {
-      void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
-      return;
-    }
-    const picked = await vscode.window.showQuickPick(
-      [...merged.contexts.values()].map((c) => ({
-        label: c.name,
-        description: c.name === view.session.context ? vscode.l10n.t('current') : undefined,
-        detail: vscode.l10n.t('cluster {0}, user {1}', c.cluster, c.user),
-      })),
-      { placeHolder: vscode.l10n.t('Context for the Cluster Certificates view') },
-    );
-    chosen = picked?.label;
-  }
-  if (chosen) await view.switchContext(chosen);
-}
-
 /** The view's commands; ids match contributes.commands. */
 export const COMMANDS: CommandTable<ClusterView> = {
   'kubecerts.cluster.refresh': (view) => () => view.refresh(),
-  'kubecerts.cluster.switchContext': (view) => (name) => switchContext(view, name),
+  'kubecerts.cluster.switchContext': (view) => (name) =>
+    switchContext(
+      view,
+      name,
+      () => import('./clusterEngine'),
+      vscode.l10n.t('Context for the Cluster Certificates view'),
+    ),
   'kubecerts.cluster.openYaml':
     (view) =>
     (...args) =>

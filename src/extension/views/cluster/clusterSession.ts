@@ -135,6 +135,3 @@ export class ClusterSession extends WatchSession<ClusterEngine, Connection, Clus
     this.changed();
   }
 }
-
-// Until clusterView.ts imports it from its home.
-export { asClusterError } from '../watchSession';

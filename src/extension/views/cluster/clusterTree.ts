@@ -9,6 +9,7 @@ import type { AccessProblem } from '../../../core/cluster/snapshot';
 import type { GroupId } from '../../../core/cluster/resources';
 import { translate } from '../../l10n';
 import { appendCertificate, newHoverMarkdown } from '../../hover/render';
+import type { ProblemItem } from '../sessionView';
 import {
   accessRow,
   certificateReport,
@@ -29,12 +30,6 @@ import {
 
 export const CLUSTER_VIEW_ID = 'kubecerts.clusterView';
 export const CLUSTER_URI_SCHEME = 'kubecerts-cluster';
-
-/** The one item shown instead of the tree when the cluster cannot be read. */
-export interface ProblemItem {
-  readonly message: string;
-  readonly detail: string;
-}
 
 type WebhookGroup = 'validating-webhooks' | 'mutating-webhooks';
 

@@ -5,15 +5,22 @@
 import * as vscode from 'vscode';
 import type { ClusterInventory } from '../../../core/cluster/inventory';
 import type { FindingCode } from '../../../core/findings/catalog';
-import { ClusterError } from '../../../node/cluster/errors';
 import { registerCommandTable } from '../../commands';
+import {
+  connectWhenShown,
+  ContextStatusBar,
+  problemItem,
+  trustedConnect,
+  type ProblemItem,
+} from '../sessionView';
+import { asClusterError } from '../watchSession';
 import { certificateMarkdown } from '../../hover/markdown';
 import { translate } from '../../l10n';
 import type { Ctx } from '../../ctx';
 import { COMMANDS } from './clusterCommands';
 import { ClusterDecorations } from './clusterDecorations';
 import { certificateReport, certificateRow, errorRows, objectRow, objectTooltip } from './clusterRows';
-import { asClusterError, ClusterSession } from './clusterSession';
+import { ClusterSession } from './clusterSession';
 import {
   CLUSTER_URI_SCHEME,
   CLUSTER_VIEW_ID,
@@ -21,7 +28,6 @@ import {
   objectDocumentUri,
   parseObjectDocumentUri,
   type ClusterTreeNode,
-  type ProblemItem,
 } from './clusterTree';
 import { CERTIFICATE_URI_SCHEME, certificateDocument } from './clusterCertificate';
 
@@ -62,48 +68,22 @@ export interface ClusterViewSnapshot {
   }[];
 }
 
-function problemItem(error: ClusterError): ProblemItem {
-  const messages: Record<ClusterError['kind'], string> = {
-    config: vscode.l10n.t('No usable kubeconfig'),
-    'exec-refused': vscode.l10n.t('Credential plugin not run in an untrusted workspace'),
-    unreachable: vscode.l10n.t('Cluster unreachable'),
-    unauthorized: vscode.l10n.t('Credentials rejected by the cluster'),
-    forbidden: vscode.l10n.t('Cluster error'),
-    'not-found': vscode.l10n.t('Cluster error'),
-    conflict: vscode.l10n.t('Cluster error'),
-    invalid: vscode.l10n.t('Cluster error'),
-    gone: vscode.l10n.t('Cluster error'),
-    refused: vscode.l10n.t('Not connected'),
-    other: vscode.l10n.t('Cluster error'),
-  };
-  return { message: messages[error.kind], detail: error.message };
-}
+/** The problem row; the shared words, but for an untrusted workspace: not connected. */
+const problemRow = (error: Parameters<typeof problemItem>[0]) =>
+  problemItem(error, { refused: vscode.l10n.t('Not connected') });
 
 export class ClusterView implements vscode.Disposable {
   readonly session: ClusterSession;
   readonly tree: ClusterTreeProvider;
   readonly treeView: vscode.TreeView<ClusterTreeNode>;
-  private readonly statusBar: vscode.StatusBarItem;
+  private readonly statusBar: ContextStatusBar;
   private readonly decorations: ClusterDecorations;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly clock: ReturnType<typeof setInterval>;
 
   constructor(readonly ctx: Ctx) {
     this.session = new ClusterSession({
-      connect: async (context) => {
-        // Untrusted workspace: no cluster connection at all (no network, no exec plugin);
-        // onDidGrantWorkspaceTrust reconnects.
-        if (!vscode.workspace.isTrusted)
-          throw new ClusterError(
-            'refused',
-            vscode.l10n.t(
-              'Trust this workspace to connect to a cluster: in an untrusted workspace Kube Certs contacts no cluster.',
-            ),
-          );
-        // Loaded here, on first open: the cluster client pulls in @kubernetes/client-node.
-        const { connectCluster } = await import('./clusterEngine');
-        return connectCluster({ kubeconfig: ctx.config.kubeconfig, context });
-      },
+      connect: trustedConnect(ctx, () => import('./clusterEngine')),
       location: () => ({ kubeconfig: ctx.config.kubeconfig }),
       // Secrets are read only in a trusted workspace (nothing connects otherwise) and when allowed.
       readSecrets: () => vscode.workspace.isTrusted && ctx.config.clusterReadSecrets,
@@ -122,13 +102,14 @@ export class ClusterView implements vscode.Disposable {
       treeDataProvider: this.tree,
       showCollapseAll: true,
     });
-    this.statusBar = vscode.window.createStatusBarItem(
-      'kubecerts.clusterContext',
-      vscode.StatusBarAlignment.Left,
-      9,
-    );
-    this.statusBar.name = vscode.l10n.t('Kube Certs: context of the Cluster Certificates view');
-    this.statusBar.command = 'kubecerts.cluster.switchContext';
+    this.statusBar = new ContextStatusBar(this.treeView, this.session, {
+      id: 'kubecerts.clusterContext',
+      priority: 9,
+      name: vscode.l10n.t('Kube Certs: context of the Cluster Certificates view'),
+      command: 'kubecerts.cluster.switchContext',
+      icon: '$(shield)',
+      tooltip: vscode.l10n.t('Kubernetes context of the Cluster Certificates view: click to switch'),
+    });
     this.decorations = new ClusterDecorations((target) =>
       target.context === this.session.context
         ? this.tree
@@ -155,10 +136,6 @@ export class ClusterView implements vscode.Disposable {
       vscode.workspace.registerTextDocumentContentProvider(CERTIFICATE_URI_SCHEME, {
         provideTextDocumentContent: (uri) => certificateDocument(uri, this.tree, ctx.clock()),
       }),
-      this.treeView.onDidChangeVisibility((e) => {
-        if (e.visible) void this.session.ensureConnected();
-        this.updateStatusBar();
-      }),
       ctx.config.onDidChange((change) => {
         // The watcher lists with the kubeconfig and the Secrets setting it was started with.
         if (change.affects('kubeconfig') || change.affects('cluster.readSecrets'))
@@ -166,19 +143,14 @@ export class ClusterView implements vscode.Disposable {
         else if (change.affects('expiryWarningDays') || change.affects('disabledFindings'))
           this.session.rejudge();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.session.reconnect(this.treeView.visible)),
+      ...connectWhenShown(this.session, this.treeView, this.statusBar),
     );
-    if (this.treeView.visible) void this.session.ensureConnected();
   }
 
   /** Reads again (or connects) and resolves with what the view shows. */
   async refresh(): Promise<ClusterViewSnapshot> {
     await this.session.refresh();
     return this.snapshot();
-  }
-
-  async switchContext(context: string): Promise<void> {
-    await this.session.switchContext(context);
   }
 
   snapshot(): ClusterViewSnapshot {
@@ -188,7 +160,7 @@ export class ClusterView implements vscode.Disposable {
     const hoverText = { l10n: vscode.l10n, language: vscode.env.language, translate };
     return {
       context: this.session.context,
-      ...(problem ? { problem: problemItem(problem) } : {}),
+      ...(problem ? { problem: problemRow(problem) } : {}),
       groups: (inventory?.groups ?? []).map((g) => ({
         id: g.id,
         skipped: g.skipped === true,
@@ -234,7 +206,7 @@ export class ClusterView implements vscode.Disposable {
 
   private render(): void {
     const problem = this.session.problem;
-    this.tree.update(this.session.context, this.session.inventory, problem && problemItem(problem));
+    this.tree.update(this.session.context, this.session.inventory, problem && problemRow(problem));
     this.decorations.refresh();
     const errors = problem ? 0 : errorRows(this.tree.allRows());
     this.treeView.badge = errors
@@ -243,7 +215,7 @@ export class ClusterView implements vscode.Disposable {
           tooltip: vscode.l10n.t('{0} objects with error-level findings in the cluster', errors),
         }
       : undefined;
-    this.updateStatusBar();
+    this.statusBar.update();
   }
 
   private async yaml(uri: vscode.Uri): Promise<string> {
@@ -261,16 +233,6 @@ export class ClusterView implements vscode.Disposable {
       this.ctx.log.warn(`Cluster view: reading ${target.kind} ${where}: ${error.message}`);
       return vscode.l10n.t('# {0} {1} could not be read: {2}', target.kind, where, error.message);
     }
-  }
-
-  private updateStatusBar(): void {
-    if (this.treeView.visible && this.session.context) {
-      this.statusBar.text = `$(shield) ${this.session.context}`;
-      this.statusBar.tooltip = vscode.l10n.t(
-        'Kubernetes context of the Cluster Certificates view: click to switch',
-      );
-      this.statusBar.show();
-    } else this.statusBar.hide();
   }
 
   dispose(): void {

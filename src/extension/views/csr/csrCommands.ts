@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { csrState, issuedCertificatePem, type Csr } from '../../../core/csr/model';
 import type { ApprovalDecision } from '../../../node/cluster/client';
 import type { CommandTable } from '../../commands';
+import { showYaml, switchContext } from '../sessionView';
 import { askDecision, type TestAnswers } from './csrPrompts';
 import { CSR_VIEW_ID, type CsrTreeNode } from './csrTree';
 import type { CsrView } from './csrView';
@@ -102,31 +103,6 @@ async function decide(view: CsrView, decision: ApprovalDecision, args: readonly 
   }
 }
 
-async function switchContext(view: CsrView, name: unknown): Promise<void> {
-  let chosen = typeof name === 'string' ? name : undefined;
-  if (!chosen) {
-    // Contexts come from core's kubeconfig model: listing them loads no Kubernetes client.
-    const { readKubeconfigs } = await import('./csrEngine');
-    let merged;
-    try {
-      merged = readKubeconfigs({ kubeconfig: view.ctx.config.kubeconfig });
-    } catch (err) {
-      void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
-      return;
-    }
-    const picked = await vscode.window.showQuickPick(
-      [...merged.contexts.values()].map((c) => ({
-        label: c.name,
-        description: c.name === view.session.context ? vscode.l10n.t('current') : undefined,
-        detail: vscode.l10n.t('cluster {0}, user {1}', c.cluster, c.user),
-      })),
-      { placeHolder: vscode.l10n.t('Context for the Certificate Signing Requests view') },
-    );
-    chosen = picked?.label;
-  }
-  if (chosen) await view.switchContext(chosen);
-}
-
 async function issuedCsr(view: CsrView, args: readonly unknown[]): Promise<Csr | undefined> {
   const names = await targets(view, args, false);
   if (!names?.length) return undefined;
@@ -168,15 +144,19 @@ async function saveCertificate(view: CsrView, args: readonly unknown[]): Promise
 async function openYaml(view: CsrView, args: readonly unknown[]): Promise<void> {
   const names = await targets(view, args, false);
   if (!names?.length) return;
-  const doc = await vscode.workspace.openTextDocument(view.yamlUri(names[0]));
-  await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
-  await vscode.window.showTextDocument(doc, { preview: true });
+  await showYaml(view.yamlUri(names[0]));
 }
 
 /** The view's commands; ids match contributes.commands. */
 export const COMMANDS: CommandTable<CsrView> = {
   'kubecerts.csr.refresh': (view) => () => view.refresh(),
-  'kubecerts.csr.switchContext': (view) => (name) => switchContext(view, name),
+  'kubecerts.csr.switchContext': (view) => (name) =>
+    switchContext(
+      view,
+      name,
+      () => import('./csrEngine'),
+      vscode.l10n.t('Context for the Certificate Signing Requests view'),
+    ),
   'kubecerts.csr.approve':
     (view) =>
     (...args) =>

@@ -5,17 +5,12 @@ import * as vscode from 'vscode';
 import { conditionSummary, csrAge, csrState, isIssued, type CsrState } from '../../../core/csr/model';
 import { renderRiskMessage, worstSeverity, type CsrRiskFinding } from '../../../core/csr/riskCatalog';
 import { humanDuration } from '../../../core/time/humanDuration';
+import type { ProblemItem } from '../sessionView';
 import { csrRow, SEVERITY_ICONS, STATE_ICONS } from './csrRows';
 import type { CsrEntry } from './csrSession';
 
 export const CSR_VIEW_ID = 'kubecerts.csrView';
 export const CSR_URI_SCHEME = 'kubecerts-csr';
-
-/** The one item shown instead of the tree when the cluster cannot be listed. */
-export interface ProblemItem {
-  readonly message: string;
-  readonly detail: string;
-}
 
 export type CsrTreeNode =
   | { readonly kind: 'group'; readonly state: CsrState }

@@ -3,21 +3,20 @@
 // bar, serves CSRs as read-only YAML, and registers the commands (csrCommands.ts).
 import * as vscode from 'vscode';
 import { conditionSummary, csrState } from '../../../core/csr/model';
-import { ClusterError } from '../../../node/cluster/errors';
 import { registerCommandTable } from '../../commands';
+import {
+  connectWhenShown,
+  ContextStatusBar,
+  problemItem,
+  trustedConnect,
+  type ProblemItem,
+} from '../sessionView';
 import type { Ctx } from '../../ctx';
 import { COMMANDS } from './csrCommands';
 import { CsrDecorations } from './csrDecorations';
 import { csrContextValue } from './csrRows';
 import { CsrSession } from './csrSession';
-import {
-  CSR_URI_SCHEME,
-  CSR_VIEW_ID,
-  CsrTreeProvider,
-  csrUri,
-  type CsrTreeNode,
-  type ProblemItem,
-} from './csrTree';
+import { CSR_URI_SCHEME, CSR_VIEW_ID, CsrTreeProvider, csrUri, type CsrTreeNode } from './csrTree';
 
 /** A reveal can race the tree refreshes that follow a decision; each retry waits for the view to catch up. */
 const REVEAL_ATTEMPTS = 5;
@@ -35,47 +34,24 @@ export interface CsrViewSnapshot {
   }[];
 }
 
-function problemItem(error: ClusterError): ProblemItem {
-  const messages: Record<ClusterError['kind'], string> = {
-    config: vscode.l10n.t('No usable kubeconfig'),
-    'exec-refused': vscode.l10n.t('Credential plugin not run in an untrusted workspace'),
-    unreachable: vscode.l10n.t('Cluster unreachable'),
-    unauthorized: vscode.l10n.t('Credentials rejected by the cluster'),
+/** The problem row; the shared words, but for what only the CSR list needs. */
+const problemRow = (error: Parameters<typeof problemItem>[0]) =>
+  problemItem(error, {
     forbidden: vscode.l10n.t('Not allowed to list certificate signing requests'),
     'not-found': vscode.l10n.t('Certificate signing requests API not found'),
-    conflict: vscode.l10n.t('Cluster error'),
-    invalid: vscode.l10n.t('Cluster error'),
-    gone: vscode.l10n.t('Cluster error'),
-    refused: vscode.l10n.t('Cluster error'),
-    other: vscode.l10n.t('Cluster error'),
-  };
-  return { message: messages[error.kind], detail: error.message };
-}
+  });
 
 export class CsrView implements vscode.Disposable {
   readonly session: CsrSession;
   readonly tree: CsrTreeProvider;
   readonly treeView: vscode.TreeView<CsrTreeNode>;
-  private readonly statusBar: vscode.StatusBarItem;
+  private readonly statusBar: ContextStatusBar;
   private readonly decorations: CsrDecorations;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly ctx: Ctx) {
     this.session = new CsrSession({
-      connect: async (context) => {
-        // Untrusted workspace: no cluster connection at all (no network, no exec plugin);
-        // onDidGrantWorkspaceTrust reconnects.
-        if (!vscode.workspace.isTrusted)
-          throw new ClusterError(
-            'refused',
-            vscode.l10n.t(
-              'Trust this workspace to connect to a cluster: in an untrusted workspace Kube Certs contacts no cluster.',
-            ),
-          );
-        // Loaded here, on first open: the cluster client pulls in @kubernetes/client-node.
-        const { connectCluster } = await import('./csrEngine');
-        return connectCluster({ kubeconfig: ctx.config.kubeconfig, context });
-      },
+      connect: trustedConnect(ctx, () => import('./csrEngine')),
       policy: () => {
         const max = ctx.config.csrMaxExpirationSeconds;
         return max !== undefined ? { maxExpirationSeconds: max } : {};
@@ -89,13 +65,14 @@ export class CsrView implements vscode.Disposable {
       canSelectMany: true,
       showCollapseAll: true,
     });
-    this.statusBar = vscode.window.createStatusBarItem(
-      'kubecerts.csrContext',
-      vscode.StatusBarAlignment.Left,
-      10,
-    );
-    this.statusBar.name = vscode.l10n.t('Kube Certs: cluster context');
-    this.statusBar.command = 'kubecerts.csr.switchContext';
+    this.statusBar = new ContextStatusBar(this.treeView, this.session, {
+      id: 'kubecerts.csrContext',
+      priority: 10,
+      name: vscode.l10n.t('Kube Certs: cluster context'),
+      command: 'kubecerts.csr.switchContext',
+      icon: '$(server-environment)',
+      tooltip: vscode.l10n.t('Kubernetes context of the CSR view: click to switch'),
+    });
     this.decorations = new CsrDecorations(this.session);
     this.disposables.push(
       this.session.onDidChange(() => this.render()),
@@ -109,17 +86,12 @@ export class CsrView implements vscode.Disposable {
       vscode.workspace.registerTextDocumentContentProvider(CSR_URI_SCHEME, {
         provideTextDocumentContent: (uri) => this.yaml(uri),
       }),
-      this.treeView.onDidChangeVisibility((e) => {
-        if (e.visible) void this.session.ensureConnected();
-        this.updateStatusBar();
-      }),
       ctx.config.onDidChange((change) => {
         if (change.affects('kubeconfig')) void this.session.reconnect(this.treeView.visible);
         else if (change.affects('csr.maxExpirationSeconds')) this.session.rereview();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.session.reconnect(this.treeView.visible)),
+      ...connectWhenShown(this.session, this.treeView, this.statusBar),
     );
-    if (this.treeView.visible) void this.session.ensureConnected();
   }
 
   /** Lists again (or connects) and resolves with what the view shows once every CSR is reviewed. */
@@ -128,15 +100,11 @@ export class CsrView implements vscode.Disposable {
     return this.snapshot();
   }
 
-  async switchContext(context: string): Promise<void> {
-    await this.session.switchContext(context);
-  }
-
   snapshot(): CsrViewSnapshot {
     const problem = this.session.problem;
     return {
       context: this.session.context,
-      ...(problem ? { problem: problemItem(problem) } : {}),
+      ...(problem ? { problem: problemRow(problem) } : {}),
       items: [...this.session.entries().values()]
         .sort((a, b) => a.csr.metadata.name.localeCompare(b.csr.metadata.name))
         .map(({ csr, review }) => ({
@@ -204,7 +172,7 @@ export class CsrView implements vscode.Disposable {
   private render(): void {
     const problem = this.session.problem;
     const entries = this.session.entries();
-    this.tree.update(this.session.context, problem ? new Map() : entries, problem && problemItem(problem));
+    this.tree.update(this.session.context, problem ? new Map() : entries, problem && problemRow(problem));
     this.decorations.refresh();
     const pendingErrors = [...entries.values()].filter(
       (e) => csrState(e.csr) === 'pending' && e.review?.findings.some((f) => f.severity === 'error'),
@@ -215,7 +183,7 @@ export class CsrView implements vscode.Disposable {
         : pendingErrors.length === 1
           ? vscode.l10n.t('1 pending request has error-level risks.')
           : vscode.l10n.t('{0} pending requests have error-level risks.', pendingErrors.length);
-    this.updateStatusBar();
+    this.statusBar.update();
   }
 
   private async yaml(uri: vscode.Uri): Promise<string> {
@@ -224,14 +192,6 @@ export class CsrView implements vscode.Disposable {
     if (!csr) return vscode.l10n.t('# {0} is no longer in the cluster.', name);
     const { stringify } = await import('yaml');
     return stringify(csr, { lineWidth: 0 });
-  }
-
-  private updateStatusBar(): void {
-    if (this.treeView.visible && this.session.context) {
-      this.statusBar.text = `$(server-environment) ${this.session.context}`;
-      this.statusBar.tooltip = vscode.l10n.t('Kubernetes context of the CSR view: click to switch');
-      this.statusBar.show();
-    } else this.statusBar.hide();
   }
 
   dispose(): void {
