@@ -16,6 +16,7 @@ import path from 'node:path';
 import { generateWorkspace, WORKSPACE_PKI } from '../../test/fixtures/workspace';
 import { startDemoCluster } from '../../tools/demo-cluster/cluster';
 import { launchChromium } from './chromium';
+import { recompressPngs } from './png';
 import { ensurePrerequisites } from './prerequisites';
 import { ONLY, RESULTS, ROOT, SUITE, runStage, type StageContext } from './stage';
 
@@ -85,6 +86,10 @@ async function main(): Promise<number> {
     },
   });
   await cluster.stop();
+  if (UPDATE_README_IMAGES) {
+    const saved = recompressPngs(README_IMAGES);
+    console.log(`[e2e] README images recompressed (lossless): ${Math.round(saved / 1024)} KB saved`);
+  }
   if (ONLY) {
     console.log(
       `[e2e] KUBECERTS_E2E_ONLY=${ONLY}: dev stage only, ${failures} failure(s) in ${elapsed(started)}`,

@@ -1,12 +1,7 @@
 // The cluster client kubecerts uses: a thin wrapper over @kubernetes/client-node 1.x (loaded on first
 // connect, it is heavy) for CertificateSigningRequests and Nodes. Objects handed out are plain JSON
 // (src/core/csr/model); approval follows kubectl certificate approve|deny.
-import type {
-  CertificatesV1Api,
-  CoreV1Api,
-  KubeConfig,
-  V1CertificateSigningRequest,
-} from '@kubernetes/client-node';
+import type { CertificatesV1Api, KubeConfig, V1CertificateSigningRequest } from '@kubernetes/client-node';
 import { Buffer } from 'node:buffer';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -97,7 +92,6 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Clus
 
 export class ClusterClient {
   private readonly certificates: CertificatesV1Api;
-  private readonly core: CoreV1Api;
 
   constructor(
     private readonly k8s: ClientNode,
@@ -112,7 +106,6 @@ export class ClusterClient {
     },
   ) {
     this.certificates = kc.makeApiClient(k8s.CertificatesV1Api);
-    this.core = kc.makeApiClient(k8s.CoreV1Api);
   }
 
   /**
@@ -179,9 +172,10 @@ export class ClusterClient {
     }
   }
 
+  /** A plain GET: client-node's CoreV1Api (700 KB of its bundle) would serve only this read. */
   async getNode(name: string): Promise<KubeNode> {
     try {
-      return toPlain(await this.core.readNode({ name })) as KubeNode;
+      return (await this.getJson(`/api/v1/nodes/${encodeURIComponent(name)}`)) as KubeNode;
     } catch (err) {
       throw toClusterError(err, `get node ${name}`, ['get on nodes']);
     }
