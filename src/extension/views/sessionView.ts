@@ -119,15 +119,14 @@ export function connectWhenShown(
  * kubeconfig's contexts (the current one marked).
  */
 export async function switchContext(
-  view: { readonly ctx: Ctx; readonly session: AnySession },
+  view: { readonly ctx: Ctx; readonly session: AnySession; readonly engine: EngineLoader },
   name: unknown,
-  engine: EngineLoader,
   placeHolder: string,
 ): Promise<void> {
   let chosen = typeof name === 'string' ? name : undefined;
   if (!chosen) {
     // Contexts come from core's kubeconfig model: listing them loads no Kubernetes client.
-    const { readKubeconfigs } = await engine();
+    const { readKubeconfigs } = await view.engine();
     let merged;
     try {
       merged = readKubeconfigs({ kubeconfig: view.ctx.config.kubeconfig });

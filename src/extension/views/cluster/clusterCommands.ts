@@ -97,12 +97,7 @@ async function copySpkiPin(view: ClusterView, args: readonly unknown[]): Promise
 export const COMMANDS: CommandTable<ClusterView> = {
   'kubecerts.cluster.refresh': (view) => () => view.refresh(),
   'kubecerts.cluster.switchContext': (view) => (name) =>
-    switchContext(
-      view,
-      name,
-      () => import('./clusterEngine'),
-      vscode.l10n.t('Context for the Cluster Certificates view'),
-    ),
+    switchContext(view, name, vscode.l10n.t('Context for the Cluster Certificates view')),
   'kubecerts.cluster.openYaml':
     (view) =>
     (...args) =>

@@ -13,7 +13,6 @@ import type { ClusterClient } from '../../../node/cluster/client';
 import type { ClusterWatcher } from '../../../node/cluster/clusterWatch';
 import type { KubeconfigLocation } from '../../../node/cluster/kubeconfig';
 import { WatchSession, type WatchSessionDeps } from '../watchSession';
-import type * as ClusterEngineModule from './clusterEngine';
 
 export interface ClusterSessionDeps extends WatchSessionDeps {
   /** The kubeconfig the client came from: the context's namespace and cluster CA are read from it. */
@@ -30,7 +29,10 @@ interface Connection {
   readonly watcher: ClusterWatcher;
 }
 
-type ClusterEngine = typeof ClusterEngineModule;
+/** What a connection needs from the engine chunk (./clusterEngine). */
+interface ClusterEngine {
+  readonly ClusterWatcher: typeof ClusterWatcher;
+}
 
 export class ClusterSession extends WatchSession<ClusterEngine, Connection, ClusterSessionDeps> {
   private judged: ClusterInventory | undefined;
@@ -83,9 +85,9 @@ export class ClusterSession extends WatchSession<ClusterEngine, Connection, Clus
   protected async load(): Promise<ClusterEngine> {
     // The watcher and the judging code (certificate checks, chain building) load with the first
     // connection.
-    const engine = await import('./clusterEngine');
-    this.build = engine.buildClusterInventory;
-    return engine;
+    const { ClusterWatcher, buildClusterInventory } = await import('./clusterEngine');
+    this.build = buildClusterInventory;
+    return { ClusterWatcher };
   }
 
   protected watch(client: ClusterClient, { ClusterWatcher }: ClusterEngine): Connection {

@@ -11,6 +11,7 @@ import {
   ContextStatusBar,
   problemItem,
   trustedConnect,
+  type EngineLoader,
   type ProblemItem,
 } from '../sessionView';
 import { asClusterError } from '../watchSession';
@@ -72,7 +73,14 @@ export interface ClusterViewSnapshot {
 const problemRow = (error: Parameters<typeof problemItem>[0]) =>
   problemItem(error, { refused: vscode.l10n.t('Not connected') });
 
+/** The engine chunk's cluster client and kubeconfig reader, loaded on first use. */
+const loadEngine: EngineLoader = async () => {
+  const { connectCluster, readKubeconfigs } = await import('./clusterEngine');
+  return { connectCluster, readKubeconfigs };
+};
+
 export class ClusterView implements vscode.Disposable {
+  readonly engine = loadEngine;
   readonly session: ClusterSession;
   readonly tree: ClusterTreeProvider;
   readonly treeView: vscode.TreeView<ClusterTreeNode>;
@@ -83,7 +91,7 @@ export class ClusterView implements vscode.Disposable {
 
   constructor(readonly ctx: Ctx) {
     this.session = new ClusterSession({
-      connect: trustedConnect(ctx, () => import('./clusterEngine')),
+      connect: trustedConnect(ctx, this.engine),
       location: () => ({ kubeconfig: ctx.config.kubeconfig }),
       // Secrets are read only in a trusted workspace (nothing connects otherwise) and when allowed.
       readSecrets: () => vscode.workspace.isTrusted && ctx.config.clusterReadSecrets,

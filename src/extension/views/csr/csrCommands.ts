@@ -151,12 +151,7 @@ async function openYaml(view: CsrView, args: readonly unknown[]): Promise<void> 
 export const COMMANDS: CommandTable<CsrView> = {
   'kubecerts.csr.refresh': (view) => () => view.refresh(),
   'kubecerts.csr.switchContext': (view) => (name) =>
-    switchContext(
-      view,
-      name,
-      () => import('./csrEngine'),
-      vscode.l10n.t('Context for the Certificate Signing Requests view'),
-    ),
+    switchContext(view, name, vscode.l10n.t('Context for the Certificate Signing Requests view')),
   'kubecerts.csr.approve':
     (view) =>
     (...args) =>

@@ -9,7 +9,6 @@ import { CsrWatcher } from '../../../node/cluster/csrWatch';
 import { ClusterError } from '../../../node/cluster/errors';
 import type { NodeCache, reviewInCluster } from '../../../node/cluster/review';
 import { WatchSession, type WatchSessionDeps } from '../watchSession';
-import type * as CsrEngineModule from './csrEngine';
 
 export interface CsrEntry {
   readonly csr: Csr;
@@ -44,7 +43,10 @@ interface Connection {
   readonly nodes: NodeCache;
 }
 
-type CsrEngine = typeof CsrEngineModule;
+/** What a connection needs from the engine chunk (./csrEngine). */
+interface CsrEngine {
+  readonly NodeCache: typeof NodeCache;
+}
 
 export class CsrSession extends WatchSession<CsrEngine, Connection, CsrSessionDeps> {
   /** Reviews by CSR name, each for one uid and state. */
@@ -184,7 +186,8 @@ export class CsrSession extends WatchSession<CsrEngine, Connection, CsrSessionDe
 
   protected async load(): Promise<CsrEngine> {
     // The review module pulls in the PKCS#10 decoder: loaded with the first connection.
-    return import('./csrEngine');
+    const { NodeCache } = await import('./csrEngine');
+    return { NodeCache };
   }
 
   protected watch(client: ClusterClient, { NodeCache }: CsrEngine): Connection {

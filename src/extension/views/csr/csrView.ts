@@ -9,6 +9,7 @@ import {
   ContextStatusBar,
   problemItem,
   trustedConnect,
+  type EngineLoader,
   type ProblemItem,
 } from '../sessionView';
 import type { Ctx } from '../../ctx';
@@ -41,7 +42,14 @@ const problemRow = (error: Parameters<typeof problemItem>[0]) =>
     'not-found': vscode.l10n.t('Certificate signing requests API not found'),
   });
 
+/** The engine chunk's cluster client and kubeconfig reader, loaded on first use. */
+const loadEngine: EngineLoader = async () => {
+  const { connectCluster, readKubeconfigs } = await import('./csrEngine');
+  return { connectCluster, readKubeconfigs };
+};
+
 export class CsrView implements vscode.Disposable {
+  readonly engine = loadEngine;
   readonly session: CsrSession;
   readonly tree: CsrTreeProvider;
   readonly treeView: vscode.TreeView<CsrTreeNode>;
@@ -51,7 +59,7 @@ export class CsrView implements vscode.Disposable {
 
   constructor(readonly ctx: Ctx) {
     this.session = new CsrSession({
-      connect: trustedConnect(ctx, () => import('./csrEngine')),
+      connect: trustedConnect(ctx, this.engine),
       policy: () => {
         const max = ctx.config.csrMaxExpirationSeconds;
         return max !== undefined ? { maxExpirationSeconds: max } : {};
