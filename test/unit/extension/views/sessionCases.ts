@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { connectCluster } from '../../../../src/node/cluster/client';
+import { ClusterError } from '../../../../src/node/cluster/errors';
 import type { SessionLog, WatchSession } from '../../../../src/extension/views/watchSession';
 import { startDemoCluster, type DemoCluster } from '../../../../tools/demo-cluster/cluster';
 
@@ -74,6 +75,24 @@ export function lifecycleCases<S extends AnySession>(
     await session.switchContext('kubernetes-admin@kubecerts-demo');
     assert.ok(await session.until(() => settled(session) && shown(session) > 0));
     assert.equal(session.problem, undefined);
+  });
+
+  it('reports a connection problem, settles on it, and clears it on a refresh that works', async () => {
+    let fail = true;
+    const session = suite.open(suite.admin, {
+      connect: async (context) => {
+        if (fail) throw new ClusterError('unreachable', 'connect ECONNREFUSED 127.0.0.1:1');
+        return connectCluster({ kubeconfig: suite.admin, context });
+      },
+    });
+    await session.refresh();
+    assert.equal(session.problem?.kind, 'unreachable');
+    assert.ok(settled(session));
+    assert.equal(session.connected, false);
+    fail = false;
+    await session.refresh();
+    assert.equal(session.problem, undefined);
+    assert.ok(shown(session) > 0);
   });
 
   it('a connect that finishes after a newer one is dropped', async () => {
