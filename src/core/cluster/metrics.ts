@@ -6,18 +6,7 @@
 // Labels hold names only: never a Secret value or a message.
 import type { FindingCode } from '../findings/catalog';
 import type { Finding } from '../findings/finding';
-import {
-  auditTimestampFamily,
-  chainVerifiedFamily,
-  commonName,
-  decimalSerial,
-  findingFamily,
-  readErrorsFamily,
-  READ_ERROR_CODES,
-  uniqueSeries,
-  validityFamilies,
-  type CertificateSeries,
-} from '../metrics/certificateFamilies';
+import * as certMetrics from '../metrics/certificateFamilies';
 import type { MetricFamily, MetricSample } from '../metrics/exposition';
 import type { ClusterInventory } from './inventory';
 import type { InventoryRow, RowCertificate } from './inventoryRow';
@@ -74,13 +63,13 @@ function certLabels(context: string, row: InventoryRow, c: RowCertificate): Reco
     object_name: row.ref.name,
     object_field: c.field,
     subject_CN: c.certificate.identity.user,
-    issuer_CN: commonName(c.certificate.issuer),
-    serial_number: decimalSerial(c.certificate.serialHex),
+    issuer_CN: certMetrics.commonName(c.certificate.issuer),
+    serial_number: certMetrics.decimalSerial(c.certificate.serialHex),
     discriminator: '',
   };
 }
 
-interface RowSeries extends CertificateSeries {
+interface RowSeries extends certMetrics.CertificateSeries {
   readonly entry: RowCertificate;
 }
 
@@ -96,7 +85,7 @@ function certificateSeries(contexts: readonly ContextInventory[]): RowSeries[] {
       ),
     ),
   );
-  return uniqueSeries(all, CERT_LABELS);
+  return certMetrics.uniqueSeries(all, CERT_LABELS);
 }
 
 /**
@@ -114,7 +103,8 @@ export function clusterMetricFamilies(
     .filter((c) => c.inventory)
     .map((c) => ({
       labels: { context: c.context },
-      value: c.inventory!.findings.filter((f) => READ_ERROR_CODES.has(f.code as FindingCode)).length,
+      value: c.inventory!.findings.filter((f) => certMetrics.READ_ERROR_CODES.has(f.code as FindingCode))
+        .length,
     }));
   const chains: MetricSample[] = certs.flatMap((c) =>
     c.entry.chain
@@ -136,22 +126,24 @@ export function clusterMetricFamilies(
       object_namespace: f.object?.namespace ?? '',
       object_name: f.object?.name ?? '',
       object_field: f.object?.field ?? '',
-      serial_number: f.certificate ? decimalSerial(f.certificate.serialHex) : '',
+      serial_number: f.certificate ? certMetrics.decimalSerial(f.certificate.serialHex) : '',
     },
     value: 1,
   }));
-  return [
-    ...validityFamilies(certs, CERT_LABELS, now),
-    readErrorsFamily(['context'], readErrors),
-    chainVerifiedFamily(CHAIN_LABELS, chains),
-    findingFamily(FINDING_LABELS, findingSamples),
-    {
-      name: 'kubecerts_cluster_inventory_up',
-      help: '1 when the certificates of the context could be read, 0 when its API server was unreachable, timed out or refused.',
-      type: 'gauge',
-      labels: ['context'],
-      samples: contexts.map((c) => ({ labels: { context: c.context }, value: c.inventory ? 1 : 0 })),
-    },
-    auditTimestampFamily(now),
-  ];
+  return certMetrics.certificateMetricFamilies({
+    now,
+    certificates: { labels: CERT_LABELS, series: certs },
+    readErrors: { labels: ['context'], samples: readErrors },
+    chains: { labels: CHAIN_LABELS, samples: chains },
+    findings: { labels: FINDING_LABELS, samples: findingSamples },
+    own: [
+      {
+        name: 'kubecerts_cluster_inventory_up',
+        help: '1 when the certificates of the context could be read, 0 when its API server was unreachable, timed out or refused.',
+        type: 'gauge',
+        labels: ['context'],
+        samples: contexts.map((c) => ({ labels: { context: c.context }, value: c.inventory ? 1 : 0 })),
+      },
+    ],
+  });
 }

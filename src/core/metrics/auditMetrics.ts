@@ -8,18 +8,7 @@
 import * as path from 'node:path';
 import type { CertificateReport } from '../audit/report';
 import type { Finding } from '../findings/finding';
-import {
-  auditTimestampFamily,
-  chainVerifiedFamily,
-  commonName,
-  decimalSerial,
-  findingFamily,
-  readErrorsFamily,
-  READ_ERROR_CODES,
-  uniqueSeries,
-  validityFamilies,
-  type CertificateSeries,
-} from './certificateFamilies';
+import * as certMetrics from './certificateFamilies';
 import type { MetricFamily, MetricSample } from './exposition';
 
 const CERT_LABELS = [
@@ -67,19 +56,19 @@ function certLabels(report: CertificateReport): Record<string, string> {
     filename: path.basename(report.file),
     embedded_kind: kind,
     embedded_key: kind === 'user' ? (report.user ?? '') : kind === 'cluster' ? (report.cluster ?? '') : '',
-    subject_CN: commonName(cert.subject),
-    issuer_CN: commonName(cert.issuer),
-    serial_number: decimalSerial(cert.serialHex),
+    subject_CN: certMetrics.commonName(cert.subject),
+    issuer_CN: certMetrics.commonName(cert.issuer),
+    serial_number: certMetrics.decimalSerial(cert.serialHex),
     discriminator: '',
   };
 }
 
-interface ReportSeries extends CertificateSeries {
+interface ReportSeries extends certMetrics.CertificateSeries {
   readonly report: CertificateReport;
 }
 
 export function auditMetricFamilies(input: AuditMetricsInput): MetricFamily[] {
-  const certs = uniqueSeries<ReportSeries>(
+  const certs = certMetrics.uniqueSeries<ReportSeries>(
     input.certificates.map((report) => ({ labels: certLabels(report), cert: report.certificate, report })),
     CERT_LABELS,
   );
@@ -102,16 +91,16 @@ export function auditMetricFamilies(input: AuditMetricsInput): MetricFamily[] {
       context: f.context ?? '',
       cluster: f.cluster ?? '',
       user: f.user ?? '',
-      serial_number: f.certificate ? decimalSerial(f.certificate.serialHex) : '',
+      serial_number: f.certificate ? certMetrics.decimalSerial(f.certificate.serialHex) : '',
     },
     value: 1,
   }));
-  const readErrors = input.findings.filter((f) => READ_ERROR_CODES.has(f.code)).length;
-  return [
-    ...validityFamilies(certs, CERT_LABELS, input.now),
-    readErrorsFamily([], [{ labels: {}, value: readErrors }]),
-    chainVerifiedFamily(CHAIN_LABELS, chains),
-    findingFamily(FINDING_LABELS, findings),
-    auditTimestampFamily(input.now),
-  ];
+  const readErrors = input.findings.filter((f) => certMetrics.READ_ERROR_CODES.has(f.code)).length;
+  return certMetrics.certificateMetricFamilies({
+    now: input.now,
+    certificates: { labels: CERT_LABELS, series: certs },
+    readErrors: { labels: [], samples: [{ labels: {}, value: readErrors }] },
+    chains: { labels: CHAIN_LABELS, samples: chains },
+    findings: { labels: FINDING_LABELS, samples: findings },
+  });
 }

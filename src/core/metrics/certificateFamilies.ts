@@ -30,7 +30,7 @@ export function decimalSerial(serialHex: string): string {
   return serialHex ? BigInt('0x' + serialHex).toString(10) : '';
 }
 
-export const unixSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+const unixSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 function labelKey(labels: Readonly<Record<string, string>>, names: readonly string[]): string {
   return JSON.stringify(names.map((n) => labels[n] ?? ''));
@@ -82,7 +82,7 @@ function merged(
 }
 
 /** x509_cert_not_before, x509_cert_not_after and x509_cert_expired, one sample per series. */
-export function validityFamilies(
+function validityFamilies(
   series: readonly CertificateSeries[],
   labels: readonly string[],
   now: Date,
@@ -116,7 +116,7 @@ export function validityFamilies(
   ];
 }
 
-export function readErrorsFamily(labels: readonly string[], samples: MetricSample[]): MetricFamily {
+function readErrorsFamily(labels: readonly string[], samples: MetricSample[]): MetricFamily {
   return {
     name: 'x509_read_errors',
     help: 'Number of certificate sources that could not be read (missing file, bad base64 or PEM, redacted data, unparsable certificate or YAML).',
@@ -127,7 +127,7 @@ export function readErrorsFamily(labels: readonly string[], samples: MetricSampl
 }
 
 /** A certificate judged twice under one label set counts as verified only if both verdicts are. */
-export function chainVerifiedFamily(labels: readonly string[], samples: MetricSample[]): MetricFamily {
+function chainVerifiedFamily(labels: readonly string[], samples: MetricSample[]): MetricFamily {
   return {
     name: 'kubecerts_chain_verified',
     help: "1 when the certificate's chain verifies to a trusted CA at the time of the audit (as Go's crypto/x509 would), 0 when it does not; problem is the first reason.",
@@ -138,7 +138,7 @@ export function chainVerifiedFamily(labels: readonly string[], samples: MetricSa
 }
 
 /** One sample per finding (value 1); findings at the same place are counted. */
-export function findingFamily(labels: readonly string[], samples: MetricSample[]): MetricFamily {
+function findingFamily(labels: readonly string[], samples: MetricSample[]): MetricFamily {
   return {
     name: 'kubecerts_finding',
     help: 'Number of kubecerts findings with this code and severity at this place (see the finding codes in the kubecerts README).',
@@ -148,7 +148,7 @@ export function findingFamily(labels: readonly string[], samples: MetricSample[]
   };
 }
 
-export function auditTimestampFamily(now: Date): MetricFamily {
+function auditTimestampFamily(now: Date): MetricFamily {
   return {
     name: 'kubecerts_audit_timestamp_seconds',
     help: 'Unix time the audit judged validity at.',
@@ -156,4 +156,39 @@ export function auditTimestampFamily(now: Date): MetricFamily {
     labels: [],
     samples: [{ labels: {}, value: unixSeconds(now) }],
   };
+}
+
+/** Samples under their label names (every sample of a family carries the same names). */
+interface Samples {
+  readonly labels: readonly string[];
+  readonly samples: MetricSample[];
+}
+
+/** What one export (audit, cluster) writes, under its own label names. */
+export interface CertificateMetrics {
+  /** The instant validity was judged at. */
+  readonly now: Date;
+  /** One per certificate, from uniqueSeries. */
+  readonly certificates: {
+    readonly labels: readonly string[];
+    readonly series: readonly CertificateSeries[];
+  };
+  readonly readErrors: Samples;
+  readonly chains: Samples;
+  /** One sample (value 1) per finding. */
+  readonly findings: Samples;
+  /** The export's own families, written before the audit time. */
+  readonly own?: readonly MetricFamily[];
+}
+
+/** The families in the order every export writes them. */
+export function certificateMetricFamilies(m: CertificateMetrics): MetricFamily[] {
+  return [
+    ...validityFamilies(m.certificates.series, m.certificates.labels, m.now),
+    readErrorsFamily(m.readErrors.labels, m.readErrors.samples),
+    chainVerifiedFamily(m.chains.labels, m.chains.samples),
+    findingFamily(m.findings.labels, m.findings.samples),
+    ...(m.own ?? []),
+    auditTimestampFamily(m.now),
+  ];
 }
