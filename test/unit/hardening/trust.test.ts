@@ -29,19 +29,18 @@ const SENSITIVE_FILES: Readonly<Record<string, readonly string[]>> = {
   // Config.addUserPkiDirectory writes the user setting; the PKI view's addFolder is its one caller.
   'src/extension/config.ts': ['kubecerts.pki.addFolder'],
   'src/extension/views/pki/pkiView.ts': ['kubecerts.pki.addFolder'],
-  'src/extension/views/csr/csrView.ts': [
+  // Both cluster views connect through sessionView.ts's trustedConnect.
+  'src/extension/views/sessionView.ts': [
     'kubecerts.csr.refresh',
     'kubecerts.csr.switchContext',
     'kubecerts.csr.approve',
     'kubecerts.csr.deny',
     'kubecerts.csr.saveCertificate',
-  ],
-  'src/extension/views/csr/csrCommands.ts': ['kubecerts.csr.saveCertificate'],
-  'src/extension/views/cluster/clusterView.ts': [
     'kubecerts.cluster.refresh',
     'kubecerts.cluster.switchContext',
     'kubecerts.cluster.openYaml',
   ],
+  'src/extension/views/csr/csrCommands.ts': ['kubecerts.csr.saveCertificate'],
   'src/extension/renew/flow.ts': ['kubecerts.renewCert', 'kubecerts.renewAll'],
 };
 
