@@ -4,6 +4,7 @@ import type { FindingCode } from '../findings/catalog';
 import {
   certificateRef,
   makeFinding,
+  type EnabledCodes,
   type Finding,
   type FindingParams,
   type RelatedLocation,
@@ -31,7 +32,8 @@ export interface CertificatePlace {
 export interface CheckContext {
   readonly now: Date;
   readonly warnDays: number;
-  readonly enabled: (code: FindingCode) => boolean;
+  /** Read only by the entry points, through `withoutDisabled`: the checks report every code. */
+  readonly enabled?: EnabledCodes;
 }
 
 function isoDate(date: Date): string {
@@ -149,7 +151,7 @@ export function certificateFindings(
 ): Finding[] {
   const findings: Finding[] = [];
   for (const rule of RULES) {
-    if (!rule.roles.includes(place.role) || !ctx.enabled(rule.code)) continue;
+    if (!rule.roles.includes(place.role)) continue;
     const params = rule.test(cert, ctx);
     if (!params) continue;
     findings.push(
@@ -178,14 +180,12 @@ export function verdictFindings(
   leaf: Certificate,
   report: Pick<ChainReport, 'problems'>,
   place: Omit<CertificatePlace, 'role'>,
-  ctx: CheckContext,
   audited: Pick<ReadonlySet<string>, 'has'>,
   related: readonly RelatedLocation[] = [],
 ): Finding[] {
   const findings: Finding[] = [];
   for (const problem of report.problems) {
     const code = problem.code;
-    if (!ctx.enabled(code)) continue;
     if (OWN_RULE_CODES.has(code) && audited.has(problem.certificate.sha256)) continue;
     findings.push(
       makeFinding(code, place, problem.params, {
@@ -208,7 +208,7 @@ export function chainFindings(
   related: readonly RelatedLocation[] = [],
 ): Finding[] {
   const report = { problems: problemReports(problems, anchors, ctx.now) };
-  return verdictFindings(leaf, report, place, ctx, audited, related);
+  return verdictFindings(leaf, report, place, audited, related);
 }
 
 /** The findings of each certificate of a CA bundle: `certificateFindings`, with `bundle-ca-expired` for the expired ones of a bundle that still works. */
@@ -224,10 +224,10 @@ export function caBundleFindings(
       findings.push(...certificateFindings(cert, caPlace, ctx));
       continue;
     }
-    const others: CheckContext = { ...ctx, enabled: (code) => code !== 'cert-expired' && ctx.enabled(code) };
-    findings.push(...certificateFindings(cert, caPlace, others));
+    // An expired CA of a bundle that still works is bundle-ca-expired, not cert-expired.
+    findings.push(...certificateFindings(cert, caPlace, ctx).filter((f) => f.code !== 'cert-expired'));
     const expired = RULES.find((rule) => rule.code === 'cert-expired')?.test(cert, ctx);
-    if (expired && ctx.enabled('bundle-ca-expired'))
+    if (expired)
       findings.push(makeFinding('bundle-ca-expired', place, expired, { certificate: certificateRef(cert) }));
   }
   return findings;

@@ -1,6 +1,6 @@
 // The audit of certificate files (PEM bundles, CRT/DER files, directories of them). CAs among
 // the inputs are trust anchors for the others, so a bundle of a CA and its leaves checks itself.
-import { makeFinding, type Finding, type Span } from '../findings/finding';
+import { enabledExcept, makeFinding, withoutDisabled, type Finding, type Span } from '../findings/finding';
 import { decodeFileBytes } from '../kubeconfig/material';
 import { verifyChain } from '../x509/chain';
 import { fileText } from '../x509/decode';
@@ -87,12 +87,7 @@ export function prepareCertificateAudit(
   inputs: readonly CertificateFileInput[],
   options: CertificateAuditOptions,
 ): PreparedCertificateAudit {
-  const disabled = new Set(options.disabled ?? []);
-  const ctx: CheckContext = {
-    now: options.now,
-    warnDays: options.warnDays ?? DEFAULT_WARN_DAYS,
-    enabled: (code) => !disabled.has(code),
-  };
+  const ctx: CheckContext = { now: options.now, warnDays: options.warnDays ?? DEFAULT_WARN_DAYS };
   const findings: Finding[] = [];
   const placed: Placed[] = [];
   const byFile = new Map<string, Placed[]>();
@@ -117,7 +112,6 @@ export function prepareCertificateAudit(
           : problem.kind === 'redacted-data'
             ? 'redacted-data'
             : 'invalid-pem';
-      if (!ctx.enabled(code)) continue;
       const span =
         problem.start !== undefined && problem.end !== undefined
           ? clampSpan({ start: problem.start, end: problem.end }, text.length)
@@ -134,7 +128,7 @@ export function prepareCertificateAudit(
         ),
       );
     }
-    if (nothing && decoded.problems.length === 0 && ctx.enabled('invalid-pem')) {
+    if (nothing && decoded.problems.length === 0) {
       findings.push(
         makeFinding('invalid-pem', { file: input.file, span: firstLine(text) }, { field: input.file }),
       );
@@ -151,7 +145,10 @@ export function prepareCertificateAudit(
   }
   return {
     signaturePairs,
-    finish: () => checkPlaced(placed, trust, findings, ctx, options.now),
+    finish: () => {
+      const audit = checkPlaced(placed, trust, findings, ctx, options.now);
+      return { ...audit, findings: withoutDisabled(audit.findings, enabledExcept(options.disabled ?? [])) };
+    },
   };
 }
 
@@ -180,7 +177,7 @@ function checkPlaced(
       continue;
     }
     const chain = chainReport(verifyChain(p.cert, set, now), set.candidates, trust.sourceOf, now);
-    findings.push(...verdictFindings(p.cert, chain, place, ctx, audited));
+    findings.push(...verdictFindings(p.cert, chain, place, audited));
     certificates.push({ ...report, chains: [chain] });
   }
   return { findings, certificates };

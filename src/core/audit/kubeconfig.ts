@@ -1,6 +1,6 @@
 // The kubeconfig audit: structural problems from the parser, credentials in plain text,
 // references, and every certificate behind the effective values (data wins over path).
-import { makeFinding, type Finding } from '../findings/finding';
+import { enabledExcept, makeFinding, withoutDisabled, type Finding } from '../findings/finding';
 import { materialOf, type FileContents } from '../kubeconfig/material';
 import type { ClusterEntry, KubeconfigModel, UserEntry } from '../kubeconfig/model';
 import type { Certificate } from '../x509/model';
@@ -49,12 +49,15 @@ export interface KubeconfigAudit {
 }
 
 function checkContext(options: KubeconfigAuditOptions): CheckContext {
-  const disabled = new Set(options.disabled ?? []);
-  return {
-    now: options.now,
-    warnDays: options.warnDays ?? DEFAULT_WARN_DAYS,
-    enabled: (code) => !disabled.has(code),
-  };
+  return { now: options.now, warnDays: options.warnDays ?? DEFAULT_WARN_DAYS };
+}
+
+/** The surfaces' view of an analysis: the disabled codes dropped. */
+function reported<A extends { readonly findings: Finding[] }>(
+  analysis: A,
+  options: KubeconfigAuditOptions,
+): A {
+  return { ...analysis, findings: withoutDisabled(analysis.findings, enabledExcept(options.disabled ?? [])) };
 }
 
 function analyzeCluster(
@@ -63,19 +66,19 @@ function analyzeCluster(
   ctx: CheckContext,
 ): EntryAnalysis {
   const scope = scopeOf(cluster);
-  const findings: Finding[] = dataAndPathFindings(cluster, ['ca'], ctx);
+  const findings: Finding[] = dataAndPathFindings(cluster, ['ca']);
   const skip = cluster.fields['insecure-skip-tls-verify'];
-  if (skip?.value === true && ctx.enabled('insecure-skip-tls-verify')) {
+  if (skip?.value === true) {
     findings.push(makeFinding('insecure-skip-tls-verify', at(scope, skip.span), { cluster: cluster.name }));
   }
   const ca = materialOf(cluster, 'ca', options.files);
   if (!ca) return { findings, certificates: [] };
-  findings.push(...materialFindings(ca, scope, ctx));
+  findings.push(...materialFindings(ca, scope));
   findings.push(...caBundleFindings(certificatesOf(ca), at(scope, ca.field.span), ctx));
   return { findings, certificates: materialReports(ca, scope) };
 }
 
-function referenceFindings(model: KubeconfigModel, ctx: CheckContext): Finding[] {
+function referenceFindings(model: KubeconfigModel): Finding[] {
   const out: Finding[] = [];
   for (const doc of model.documents) {
     for (const context of doc.contexts) {
@@ -84,7 +87,7 @@ function referenceFindings(model: KubeconfigModel, ctx: CheckContext): Finding[]
         ['user', model.users],
       ] as const) {
         const ref = context.fields[kind];
-        if (!ref || ref.value === '' || map.has(ref.value) || !ctx.enabled('dangling-reference')) continue;
+        if (!ref || ref.value === '' || map.has(ref.value)) continue;
         out.push(
           makeFinding('dangling-reference', at(scopeOf(context), ref.span), {
             context: context.name,
@@ -96,7 +99,7 @@ function referenceFindings(model: KubeconfigModel, ctx: CheckContext): Finding[]
     }
   }
   const current = model.currentContext;
-  if (current && !model.contexts.has(current.field.value) && ctx.enabled('missing-current-context')) {
+  if (current && !model.contexts.has(current.field.value)) {
     out.push(
       makeFinding(
         'missing-current-context',
@@ -115,7 +118,7 @@ export function analyzeEntry(
   options: KubeconfigAuditOptions,
 ): EntryAnalysis {
   const ctx = checkContext(options);
-  if (entry.kind === 'cluster') return analyzeCluster(entry, options, ctx);
+  if (entry.kind === 'cluster') return reported(analyzeCluster(entry, options, ctx), options);
   // The cluster CAs are audited with their clusters; keep their validity out of the user's chain
   // findings. Decoding every cluster's CA is what a hover must not pay for on a 1,000-cluster
   // file, so that happens only when a chain finding about a date asks.
@@ -133,7 +136,7 @@ export function analyzeEntry(
       return clusterCas.has(fingerprint);
     },
   };
-  return analyzeUser(model, entry, options, ctx, audited);
+  return reported(analyzeUser(model, entry, options, ctx, audited), options);
 }
 
 /** Every finding and certificate report of a (merged) kubeconfig. */
@@ -143,7 +146,7 @@ export function analyzeKubeconfig(model: KubeconfigModel, options: KubeconfigAud
   const certificates: CertificateReport[] = [];
   const audited = new Set<string>();
   for (const doc of model.documents) {
-    findings.push(...doc.findings.filter((f) => ctx.enabled(f.code)));
+    findings.push(...doc.findings);
     for (const cluster of doc.clusters) {
       const analysis = analyzeCluster(cluster, options, ctx);
       findings.push(...analysis.findings);
@@ -162,8 +165,8 @@ export function analyzeKubeconfig(model: KubeconfigModel, options: KubeconfigAud
       certificates.push(...analysis.certificates);
     }
   }
-  findings.push(...referenceFindings(model, ctx));
-  return { findings, certificates };
+  findings.push(...referenceFindings(model));
+  return reported({ findings, certificates }, options);
 }
 
 export function auditKubeconfig(model: KubeconfigModel, options: KubeconfigAuditOptions): Finding[] {

@@ -5,7 +5,6 @@ import { makeFinding, type Finding, type RelatedLocation, type Span } from '../f
 import { MATERIAL_FIELDS, type Material, type MaterialRole } from '../kubeconfig/material';
 import type { ClusterEntry, ContextEntry, Field, UserEntry } from '../kubeconfig/model';
 import type { Certificate } from '../x509/model';
-import { type CheckContext } from './checks';
 import type { CertificateReport } from './report';
 
 const PLACEHOLDERS = new Set(['DATA+OMITTED', 'REDACTED']);
@@ -31,12 +30,12 @@ export function placeholderOf(value: string): string | undefined {
 }
 
 /** Findings about how a material decodes: missing file, placeholder, bad base64 or PEM. */
-export function materialFindings(material: Material, scope: Scope, ctx: CheckContext): Finding[] {
+export function materialFindings(material: Material, scope: Scope): Finding[] {
   const place = at(scope, material.field.span);
   const field = material.field.key;
   const out: Finding[] = [];
   const add = (code: FindingCode, params: Record<string, string | number>): void => {
-    if (ctx.enabled(code)) out.push(makeFinding(code, place, params));
+    out.push(makeFinding(code, place, params));
   };
   if (material.missing) {
     add('file-not-found', { path: material.path ?? material.field.value, field });
@@ -91,9 +90,7 @@ export function materialReports(material: Material, scope: Scope): CertificateRe
 export function dataAndPathFindings(
   entry: ClusterEntry | UserEntry,
   roles: readonly MaterialRole[],
-  ctx: CheckContext,
 ): Finding[] {
-  if (!ctx.enabled('data-and-path')) return [];
   const fields = entry.fields as Record<string, Field<string> | undefined>;
   const out: Finding[] = [];
   for (const role of roles) {

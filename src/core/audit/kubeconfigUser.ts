@@ -28,11 +28,11 @@ import {
 
 const BOOTSTRAP_TOKEN = /^([a-z0-9]{6})\.[a-z0-9]{16}$/;
 
-function credentialFindings(user: UserEntry, ctx: CheckContext, files: FileContents | undefined): Finding[] {
+function credentialFindings(user: UserEntry, files: FileContents | undefined): Finding[] {
   const scope = scopeOf(user);
   const out: Finding[] = [];
   const add = (code: FindingCode, span: Span, params: Record<string, string | number>): void => {
-    if (ctx.enabled(code)) out.push(makeFinding(code, at(scope, span), params));
+    out.push(makeFinding(code, at(scope, span), params));
   };
   const { token, password, exec, tokenFile } = user.fields;
   if (token && token.value !== '') {
@@ -140,13 +140,13 @@ export function analyzeUser(
 ): EntryAnalysis {
   const scope = scopeOf(user);
   const findings: Finding[] = [
-    ...dataAndPathFindings(user, ['client-certificate', 'client-key'], ctx),
-    ...credentialFindings(user, ctx, options.files),
+    ...dataAndPathFindings(user, ['client-certificate', 'client-key']),
+    ...credentialFindings(user, options.files),
   ];
   const certMaterial = materialOf(user, 'client-certificate', options.files);
   const keyMaterial = materialOf(user, 'client-key', options.files);
-  if (certMaterial) findings.push(...materialFindings(certMaterial, scope, ctx));
-  if (keyMaterial) findings.push(...materialFindings(keyMaterial, scope, ctx));
+  if (certMaterial) findings.push(...materialFindings(certMaterial, scope));
+  if (keyMaterial) findings.push(...materialFindings(keyMaterial, scope));
 
   const certs = certificatesOf(certMaterial);
   const key: PrivateKeyHandle | undefined = keyMaterial?.decoded?.privateKeys[0];
@@ -161,7 +161,7 @@ export function analyzeUser(
       format: key.format,
       ...(matches !== undefined ? { matchesCertificate: matches } : {}),
     };
-    if (matches === false && certMaterial && ctx.enabled('key-mismatch')) {
+    if (matches === false && certMaterial) {
       const related: RelatedLocation[] = [
         {
           file: user.file,
@@ -216,7 +216,7 @@ export function analyzeUser(
               },
             ]
           : [];
-      findings.push(...verdictFindings(leaf, chain, { ...place, ...scopeNames }, ctx, audited, related));
+      findings.push(...verdictFindings(leaf, chain, { ...place, ...scopeNames }, audited, related));
     }
     return chain;
   });

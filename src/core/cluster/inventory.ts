@@ -5,7 +5,7 @@
 // The view renders this and the CLI prints it; neither judges a certificate itself.
 import type { CheckContext } from '../audit/checks';
 import type { FindingCode } from '../findings/catalog';
-import { makeFinding, type Finding, type FindingParams } from '../findings/finding';
+import { makeFinding, withoutDisabled, type Finding, type FindingParams } from '../findings/finding';
 import { buildRow, isClusterInfo, KUBE_ROOT_CA, type InventoryRow, type RowContext } from './inventoryRow';
 import { objectLocation } from './location';
 import type { ClusterObject, ObjectField } from './objects';
@@ -56,13 +56,8 @@ function placeOf(object: ClusterObject): { group: GroupId; fields: readonly Obje
   return { group: resource.groupId, fields: object.fields };
 }
 
-function accessFinding(
-  problem: AccessProblem,
-  snapshot: ClusterSnapshot,
-  check: CheckContext,
-): Finding | undefined {
+function accessFinding(problem: AccessProblem, snapshot: ClusterSnapshot): Finding {
   const code: FindingCode = problem.forbidden ? 'cluster-access-denied' : 'cluster-read-error';
-  if (!check.enabled(code)) return undefined;
   const scope =
     problem.namespace !== undefined
       ? ` in namespace ${problem.namespace}`
@@ -109,7 +104,7 @@ export function buildClusterInventory(
   const check: CheckContext = {
     now: options.now,
     warnDays: options.warnDays,
-    enabled: options.enabled ?? (() => true),
+    ...(options.enabled ? { enabled: options.enabled } : {}),
   };
   const clusterInfo = snapshot.objects.find((o) => isClusterInfo(o.ref));
   const clusterInfoCas = clusterInfo?.fields.find((f) => f.field === 'data.kubeconfig')?.certificates;
@@ -130,9 +125,10 @@ export function buildClusterInventory(
     ...(id === 'tls-secrets' && snapshot.secretsSkipped ? { skipped: true } : {}),
   }));
   const findings = [
-    ...snapshot.access
-      .map((p) => accessFinding(p, snapshot, check))
-      .filter((f): f is Finding => f !== undefined),
+    ...withoutDisabled(
+      snapshot.access.map((p) => accessFinding(p, snapshot)),
+      options.enabled,
+    ),
     ...groups.flatMap((g) => g.rows.flatMap((r) => r.findings)),
   ];
   return {

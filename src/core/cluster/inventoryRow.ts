@@ -9,6 +9,7 @@ import {
   certificateRef,
   makeFinding,
   severityAtLeast,
+  withoutDisabled,
   type Finding,
   type FindingParams,
 } from '../findings/finding';
@@ -104,7 +105,6 @@ export function buildRow(
     params: FindingParams,
     cert?: Certificate,
   ): void => {
-    if (!check.enabled(code)) return;
     const location = at(field);
     findings.push(
       makeFinding(code, location, params, {
@@ -194,7 +194,7 @@ export function buildRow(
     } else {
       // Signed by ca.crt but not valid now: the dates of tls.crt and ca.crt have their own findings.
       const audited = new Set([...tlsCrt, ...caCrt].map((c) => c.sha256Fingerprint));
-      placed('data.tls.crt', verdictFindings(leaf, chain, { ...at('data.tls.crt') }, check, audited));
+      placed('data.tls.crt', verdictFindings(leaf, chain, { ...at('data.tls.crt') }, audited));
     }
   }
 
@@ -202,13 +202,7 @@ export function buildRow(
   if (isClusterInfo(ref)) {
     const cas = own('data.kubeconfig');
     const kc = snapshot.kubeconfigCa;
-    if (
-      cas.length &&
-      kc &&
-      kc.certificates.length &&
-      !sharesPin(cas, kc.certificates) &&
-      check.enabled('cluster-info-ca-mismatch')
-    ) {
+    if (cas.length && kc && kc.certificates.length && !sharesPin(cas, kc.certificates)) {
       const location = at('data.kubeconfig');
       findings.push(
         makeFinding(
@@ -241,6 +235,7 @@ export function buildRow(
       );
   }
 
+  const reported = withoutDisabled(findings, check.enabled);
   return {
     uri: objectUri(snapshot.context, ref),
     group,
@@ -249,7 +244,8 @@ export function buildRow(
     certificates,
     problems,
     ...(keyMatches !== undefined ? { keyMatches } : {}),
-    findings,
-    ...(worst(findings) ? { severity: worst(findings) } : {}),
+    // The row's severity (and so its order) counts only what the surfaces show.
+    findings: reported,
+    ...(worst(reported) ? { severity: worst(reported) } : {}),
   };
 }

@@ -79,6 +79,26 @@ export function makeFinding(
   };
 }
 
+/** Which codes a surface reports (the `kubecerts.disabledFindings` setting); absent: all. */
+export type EnabledCodes = (code: FindingCode) => boolean;
+
+/**
+ * The one place disabled codes are dropped. Core computes every finding it can; each entry point
+ * that hands a report to a surface (CLI, hover, diagnostics, the views, probes) passes it through here.
+ */
+export function withoutDisabled<F extends Pick<Finding, 'code'>>(
+  findings: readonly F[],
+  enabled: EnabledCodes | undefined,
+): F[] {
+  return enabled ? findings.filter((f) => enabled(f.code)) : [...findings];
+}
+
+/** `EnabledCodes` from the set of disabled codes the setting lists. */
+export function enabledExcept(disabled: Iterable<string>): EnabledCodes {
+  const off = new Set(disabled);
+  return (code) => !off.has(code);
+}
+
 /** `vscode.l10n.t` in the extension, `@vscode/l10n`'s `t` in the CLI, `englishTemplate` in tests. */
 export type Translate = (template: string, params: FindingParams) => string;
 

@@ -12,7 +12,7 @@ import {
   type CheckContext,
 } from '../audit/checks';
 import { RELATED_MESSAGES, type FindingCode } from '../findings/catalog';
-import { certificateRef, makeFinding, type Finding, type Span } from '../findings/finding';
+import { certificateRef, makeFinding, withoutDisabled, type Finding, type Span } from '../findings/finding';
 import { chainReport } from '../verdict/chainVerdict';
 import { verifyChain } from '../x509/chain';
 import { decodeBase64Data, decodePemText, type DecodeResult } from '../x509/decode';
@@ -82,7 +82,7 @@ export function analyzeCertificateText(
   const placed: Placed[] = [];
   for (const value of values) {
     if (value.site.role === 'private-key') continue;
-    findings.push(...fieldDecodeFindings(value, ctx));
+    findings.push(...fieldDecodeFindings(value));
     placed.push(...placeFieldCertificates(value, text));
   }
   const insideField = (span: Span) =>
@@ -92,17 +92,20 @@ export function analyzeCertificateText(
     if (!CERTIFICATE_LABELS.has(block.label) || insideField(span)) continue;
     const site: CertificateSite = { file, span, keySpan: span, role: 'certificate', encoding: 'pem-block' };
     const decoded = decodePemText(text.slice(block.start, block.end));
-    if (decoded.certificates.length === 0 && ctx.enabled('invalid-pem'))
+    if (decoded.certificates.length === 0)
       findings.push(makeFinding('invalid-pem', site, { field: 'PEM block' }));
     for (const d of decoded.certificates) placed.push({ cert: d.cert, site, span, index: 0 });
   }
   placed.sort((a, b) => a.span.start - b.span.start);
 
   const certificates = placed.map((p) => checkPlaced(p, placed, values, ctx, findings));
-  const keys = values
-    .filter((v) => v.site.role === 'private-key')
-    .map((v) => checkKey(v, values, ctx, findings));
-  return { findings, certificates, sites: fields.map((f) => f.site), keys };
+  const keys = values.filter((v) => v.site.role === 'private-key').map((v) => checkKey(v, values, findings));
+  return {
+    findings: withoutDisabled(findings, ctx.enabled),
+    certificates,
+    sites: fields.map((f) => f.site),
+    keys,
+  };
 }
 
 function decodeField(field: ManifestField): FieldValue {
@@ -112,11 +115,12 @@ function decodeField(field: ManifestField): FieldValue {
 }
 
 /** How a field's value decodes: the same codes as a kubeconfig's `*-data`. Messages never quote the value. */
-function fieldDecodeFindings(value: FieldValue, ctx: CheckContext): Finding[] {
+function fieldDecodeFindings(value: FieldValue): Finding[] {
   const { site, decoded } = value;
   const field = fieldLabel(site);
-  const add = (code: FindingCode, params: Record<string, string>): Finding[] =>
-    ctx.enabled(code) ? [makeFinding(code, site, params)] : [];
+  const add = (code: FindingCode, params: Record<string, string>): Finding[] => [
+    makeFinding(code, site, params),
+  ];
   const kinds = new Set(decoded.problems.map((p) => p.kind));
   if (kinds.has('redacted-data'))
     return add('redacted-data', { field, placeholder: value.found.value.trim() });
@@ -215,7 +219,7 @@ function checkPlaced(
     () => 'input',
     ctx.now,
   );
-  findings.push(...verdictFindings(p.cert, chain, place, ctx, auditedPrints(placed, ctx.now)));
+  findings.push(...verdictFindings(p.cert, chain, place, auditedPrints(placed, ctx.now)));
   return { ...report, chains: [chain] };
 }
 
@@ -233,20 +237,14 @@ function auditedPrints(placed: readonly Placed[], now: Date): Set<string> {
 }
 
 /** A private key field: its type and whether it is the key of its paired certificate. Never its content. */
-function checkKey(
-  value: FieldValue,
-  values: readonly FieldValue[],
-  ctx: CheckContext,
-  findings: Finding[],
-): SiteKey {
+function checkKey(value: FieldValue, values: readonly FieldValue[], findings: Finding[]): SiteKey {
   const { site, decoded } = value;
   const key: PrivateKeyHandle | undefined = decoded.privateKeys[0];
   const field = fieldLabel(site);
   if (!key) {
     const base64 = decoded.problems.find((p) => p.kind === 'invalid-base64');
     const code: FindingCode = base64 ? 'invalid-base64' : 'invalid-pem';
-    if (ctx.enabled(code))
-      findings.push(makeFinding(code, site, base64 ? { field, reason: base64.message } : { field }));
+    findings.push(makeFinding(code, site, base64 ? { field, reason: base64.message } : { field }));
     return { site };
   }
   const paired = value.found.field.pairedWith
@@ -254,7 +252,7 @@ function checkKey(
     : undefined;
   const leaf = paired?.decoded.certificates[0]?.cert;
   const matches = leaf ? keyMatchesCertificate(key, leaf) : undefined;
-  if (matches === false && paired && ctx.enabled('tls-key-mismatch')) {
+  if (matches === false && paired) {
     findings.push(
       makeFinding(
         'tls-key-mismatch',

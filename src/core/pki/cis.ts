@@ -1,7 +1,6 @@
 // CIS Kubernetes Benchmark file checks (section 1.1 control plane, 4.1 worker node) as data. Each
 // finding names the item and the benchmark revision: the revisions disagree (1.1.20, `*.crt`, is
 // 600 in v1.10.0 and 644 in v1.12.0), so the revision in force is an option.
-import type { FindingCode } from '../findings/catalog';
 import { makeFinding, type Finding } from '../findings/finding';
 import { globToRegExp, isBackupPath } from './layout';
 import type { PkiFileStat } from './source';
@@ -53,7 +52,6 @@ export interface CisOptions {
   readonly revision: CisRevision;
   /** Ownership means something only on the node itself (the scanned folder belongs to root). */
   readonly checkOwnership: boolean;
-  readonly enabled?: (code: FindingCode) => boolean;
 }
 
 const compiled = new Map<string, RegExp>();
@@ -74,7 +72,6 @@ export function octal(mode: number): string {
 
 /** One finding per file and code: the first failing item of each kind is named. */
 export function cisFindings(stats: readonly PkiFileStat[], options: CisOptions): Finding[] {
-  const enabled = options.enabled ?? (() => true);
   const benchmark = benchmarkName(options.revision);
   const findings: Finding[] = [];
   for (const stat of stats) {
@@ -84,12 +81,7 @@ export function cisFindings(stats: readonly PkiFileStat[], options: CisOptions):
     for (const check of CIS_FILE_CHECKS[options.revision]) {
       if (check.type !== 'any' && check.type !== stat.type) continue;
       if (!matches(check.glob, stat.path)) continue;
-      if (
-        check.maxMode !== undefined &&
-        !modeReported &&
-        (stat.mode & ~check.maxMode & 0o7777) !== 0 &&
-        enabled('cis-file-permissions')
-      ) {
+      if (check.maxMode !== undefined && !modeReported && (stat.mode & ~check.maxMode & 0o7777) !== 0) {
         modeReported = true;
         findings.push(
           finding('cis-file-permissions', stat, {
@@ -100,13 +92,7 @@ export function cisFindings(stats: readonly PkiFileStat[], options: CisOptions):
           }),
         );
       }
-      if (
-        check.owner &&
-        options.checkOwnership &&
-        !ownerReported &&
-        (stat.uid !== 0 || stat.gid !== 0) &&
-        enabled('cis-file-ownership')
-      ) {
+      if (check.owner && options.checkOwnership && !ownerReported && (stat.uid !== 0 || stat.gid !== 0)) {
         ownerReported = true;
         findings.push(
           finding('cis-file-ownership', stat, {

@@ -4,8 +4,7 @@
 // certificates the catalog does not know are grouped under the CA whose key verifies their
 // signature, never by name. One builder per kind of item in items/.
 // Pure and synchronous: the scanner feeds it from its decode cache, so a rebuild re-decodes nothing.
-import type { FindingCode } from '../findings/catalog';
-import type { Finding } from '../findings/finding';
+import { withoutDisabled, type EnabledCodes, type Finding } from '../findings/finding';
 import { certPath, keyPath, caEntry } from './catalog';
 import { DEFAULT_CIS_REVISION, cisFindings, type CisRevision } from './cis';
 import type { PemContent, PkiContent } from './content';
@@ -79,16 +78,15 @@ export interface InventoryOptions {
   readonly cisRevision?: CisRevision;
   /** CIS ownership items; see cis.ts. Default: the root folder belongs to root. */
   readonly checkOwnership?: boolean;
-  readonly enabled?: (code: FindingCode) => boolean;
+  readonly enabled?: EnabledCodes;
 }
 
 export const DEFAULT_NODE_CONFIG_DIR = '/etc/kubernetes';
 
 export function buildInventory(input: InventoryInput, options: InventoryOptions): PkiInventory {
-  const enabled = options.enabled ?? (() => true);
   const b: Builder = {
     input,
-    ctx: { now: options.now, warnDays: options.warnDays, enabled },
+    ctx: { now: options.now, warnDays: options.warnDays },
     claimed: new Set(),
     signatures: input.signatures ?? new SignatureCache(),
     resolve: resolver(input, options.nodeConfigDir),
@@ -211,7 +209,7 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
     if (file.content.kind === 'manifest') {
       manifests.push(file.content.manifest);
       texts.set(file.stat.absolutePath, file.content.manifest.text);
-      findings.push(...wiringFindings(file.content.manifest, { resolve: b.resolve, enabled }));
+      findings.push(...wiringFindings(file.content.manifest, { resolve: b.resolve }));
     } else if (file.content.kind === 'kubeconfig') {
       texts.set(file.stat.absolutePath, file.content.document.text);
     }
@@ -224,12 +222,11 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
       {
         revision: options.cisRevision ?? DEFAULT_CIS_REVISION,
         checkOwnership: options.checkOwnership ?? (rootStat ? rootStat.stat.uid === 0 : false),
-        enabled,
       },
     ),
   );
 
-  return {
+  return reportedInventory(options.enabled, {
     root: input.root,
     now: options.now,
     layout: scope.layout,
@@ -247,6 +244,28 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
     findings,
     texts,
     items: new Map(all.map((item) => [item.id, item])),
+  });
+}
+
+/** The inventory as the surfaces show it: `withoutDisabled` on each row and on the folder's findings. */
+function reportedInventory(enabled: EnabledCodes | undefined, inventory: PkiInventory): PkiInventory {
+  if (!enabled) return inventory;
+  const items = new Map<string, PkiItem>();
+  for (const [id, item] of inventory.items) {
+    const findings = withoutDisabled(item.findings, enabled);
+    items.set(id, findings.length === item.findings.length ? item : finishItem({ ...item, findings }));
+  }
+  const swap = (item: PkiItem): PkiItem => items.get(item.id) ?? item;
+  return {
+    ...inventory,
+    groups: inventory.groups.map((g) => ({ ca: swap(g.ca), children: g.children.map(swap) })),
+    unknownIssuer: inventory.unknownIssuer.map(swap),
+    keyPairs: inventory.keyPairs.map(swap),
+    kubeconfigs: inventory.kubeconfigs.map(swap),
+    backups: inventory.backups.map(swap),
+    kubelet: inventory.kubelet.map(swap),
+    findings: withoutDisabled(inventory.findings, enabled),
+    items,
   };
 }
 

@@ -4,7 +4,7 @@
 // comparing the two. A component reads its certificate at start, so a renewed file is served only
 // after a restart; until then the serials differ (`served-cert-stale`).
 import type { FindingCode } from '../findings/catalog';
-import type { Finding, Span } from '../findings/finding';
+import { withoutDisabled, type EnabledCodes, type Finding, type Span } from '../findings/finding';
 import { probeFindings, type ConfiguredServing } from '../probe/findings';
 import { probeTarget, type ProbeTarget } from '../probe/target';
 import { servedVerdict, type ProbeObservation } from '../probe/verdict';
@@ -169,7 +169,7 @@ export function servedEndpoints(inventory: PkiInventory): ServedEndpoint[] {
 export interface ServedOptions {
   readonly now: Date;
   readonly warnDays: number;
-  readonly enabled?: (code: FindingCode) => boolean;
+  readonly enabled?: EnabledCodes;
 }
 
 export interface ServedRow {
@@ -196,7 +196,6 @@ export function servedRows(
   observations: ReadonlyMap<string, ProbeObservation>,
   options: ServedOptions,
 ): ServedRow[] {
-  const enabled = options.enabled ?? (() => true);
   const rows: ServedRow[] = [];
   for (const endpoint of servedEndpoints(inventory)) {
     const observation = observations.get(endpoint.key);
@@ -219,18 +218,16 @@ export function servedRows(
             : {}),
         }
       : undefined;
-    const findings = probeFindings(
+    const relevant = probeFindings(
       observation,
       trust,
       verdict,
       item ? { file: item.absolutePath, span: FILE_START } : { file: endpoint.file, span: endpoint.span },
-      {
-        warnDays: options.warnDays,
-        enabled: (code) =>
-          enabled(code) && !NOT_FOR_PKI.has(code) && (ca !== undefined || WITHOUT_CA.has(code)),
-      },
+      { warnDays: options.warnDays },
       configured,
-    );
+    ).filter((f) => !NOT_FOR_PKI.has(f.code) && (ca !== undefined || WITHOUT_CA.has(f.code)));
+    // `stale` marks the row as the finding does: a disabled served-cert-stale marks nothing.
+    const findings = withoutDisabled(relevant, options.enabled);
     const leaf = verdict.leaf;
     rows.push({
       endpoint,

@@ -75,11 +75,9 @@ export type ResolvedFile =
 
 export interface WiringOptions {
   readonly resolve: (nodePath: string) => ResolvedFile;
-  readonly enabled?: (code: FindingCode) => boolean;
 }
 
 export function wiringFindings(manifest: StaticPodManifest, options: WiringOptions): Finding[] {
-  const enabled = options.enabled ?? (() => true);
   const findings: Finding[] = [];
   const report = (
     code: FindingCode,
@@ -87,8 +85,7 @@ export function wiringFindings(manifest: StaticPodManifest, options: WiringOptio
     params: FindingParams,
     extra: Partial<Finding> = {},
   ): void => {
-    if (enabled(code))
-      findings.push(makeFinding(code, { file: manifest.file, span: flag.span }, params, extra));
+    findings.push(makeFinding(code, { file: manifest.file, span: flag.span }, params, extra));
   };
 
   const byName = new Map<string, { flag: ManifestFlag; file: ResolvedFile }>();

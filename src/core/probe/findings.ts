@@ -5,6 +5,8 @@ import type { FindingCode } from '../findings/catalog';
 import {
   certificateRef,
   makeFinding,
+  withoutDisabled,
+  type EnabledCodes,
   type Finding,
   type FindingParams,
   type Span,
@@ -29,7 +31,7 @@ export interface ConfiguredServing {
 
 export interface ProbeFindingOptions {
   readonly warnDays: number;
-  readonly enabled: (code: FindingCode) => boolean;
+  readonly enabled?: EnabledCodes;
 }
 
 function isoDate(date: Date): string {
@@ -57,10 +59,23 @@ export function probeFindings(
   options: ProbeFindingOptions,
   configured?: ConfiguredServing,
 ): Finding[] {
+  return withoutDisabled(
+    allProbeFindings(observation, trust, verdict, place, options, configured),
+    options.enabled,
+  );
+}
+
+function allProbeFindings(
+  observation: ProbeObservation,
+  trust: ProbeTrust,
+  verdict: ServedVerdict,
+  place: ProbePlace,
+  options: ProbeFindingOptions,
+  configured?: ConfiguredServing,
+): Finding[] {
   const server = observation.target.server;
   const out: Finding[] = [];
   const add = (code: FindingCode, params: FindingParams, cert?: Certificate): void => {
-    if (!options.enabled(code)) return;
     out.push(
       makeFinding(
         code,

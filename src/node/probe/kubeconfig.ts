@@ -94,7 +94,6 @@ export async function probeClusters(
     return running;
   };
 
-  const enabled = options.enabled ?? (() => true);
   const results = await Promise.all(
     plans.map(async (plan): Promise<ClusterProbeResult | undefined> => {
       const key = observationKey(plan.target, plan.proxyUrl);
@@ -109,7 +108,7 @@ export async function probeClusters(
         plan.trust,
         verdict,
         { file: plan.cluster.file, span: plan.server.span, cluster: plan.cluster.name },
-        { warnDays: options.warnDays, enabled },
+        { warnDays: options.warnDays, ...(options.enabled ? { enabled: options.enabled } : {}) },
         configured,
       );
       return { plan, key, observation, verdict, ...(configured ? { configured } : {}), findings };

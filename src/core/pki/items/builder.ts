@@ -61,18 +61,16 @@ export function fileAt(b: Builder, path: string): FileAt {
 }
 
 export function pkiFinding(
-  b: Builder,
   code: FindingCode,
   file: string,
   params: FindingParams,
   extra: Partial<Finding> = {},
 ): Finding[] {
-  if (!b.ctx.enabled(code)) return [];
   return [makeFinding(code, { file, span: FILE_START }, params, extra)];
 }
 
-export function missingFinding(b: Builder, absolutePath: string, name: string): Finding[] {
-  return pkiFinding(b, 'pki-missing', absolutePath, { path: absolutePath, name });
+export function missingFinding(absolutePath: string, name: string): Finding[] {
+  return pkiFinding('pki-missing', absolutePath, { path: absolutePath, name });
 }
 
 export interface Missing {
@@ -85,20 +83,19 @@ export interface Missing {
 }
 
 /** The row of an expected file that is not there. */
-export function missingItem(b: Builder, base: ItemBase, missing: Missing): PkiItem {
+export function missingItem(base: ItemBase, missing: Missing): PkiItem {
   return finishItem({
     ...base,
     state: 'missing',
     externallyManaged: missing.externallyManaged ?? false,
     reason: missing.reason,
     missingFiles: missing.files,
-    findings: (missing.reported ?? missing.files).flatMap((file) => missingFinding(b, file, base.name)),
+    findings: (missing.reported ?? missing.files).flatMap((file) => missingFinding(file, base.name)),
   });
 }
 
 /** The row of a certificate file that holds no readable certificate. */
 export function invalidItem(
-  b: Builder,
   base: ItemBase,
   pem: PemContent | undefined,
   missingFiles: readonly string[] = [],
@@ -111,13 +108,12 @@ export function invalidItem(
       ? pkiReason('certificate-unreadable', { detail: pem.problems[0].message })
       : pkiReason('no-certificate'),
     missingFiles,
-    findings: pkiFinding(b, 'invalid-pem', base.absolutePath, { field: base.absolutePath }),
+    findings: pkiFinding('invalid-pem', base.absolutePath, { field: base.absolutePath }),
   });
 }
 
 /** `pki-key-mismatch` when the key file holds private keys and none is the certificate's. */
 export function keyMismatchFindings(
-  b: Builder,
   cert: Certificate,
   key: { readonly pem?: PemContent; readonly absolutePath: string },
   certAbsolutePath: string,
@@ -125,7 +121,6 @@ export function keyMismatchFindings(
   const keys = key.pem?.privateKeys ?? [];
   if (!keys.length || keys.some((k) => keyMatchesCertificate(k, cert))) return undefined;
   return pkiFinding(
-    b,
     'pki-key-mismatch',
     certAbsolutePath,
     { keyPath: key.absolutePath, path: certAbsolutePath, subject: cert.subject.display },

@@ -51,18 +51,17 @@ export function caItem(b: Builder, options: CaItemOptions): PkiItem {
     rotatedByKubelet: false,
   };
   if (!certFile.file)
-    return missingItem(b, base, { files: [absolutePath], reason: pkiReason('certificate-missing') });
+    return missingItem(base, { files: [absolutePath], reason: pkiReason('certificate-missing') });
   const cert = certFile.pem?.certificates[0];
-  if (!cert) return invalidItem(b, base, certFile.pem);
+  if (!cert) return invalidItem(base, certFile.pem);
 
   const findings = certificateFindings(cert, { file: absolutePath, span: FILE_START, role: 'ca' }, b.ctx);
   const externallyManaged = !keyFile?.file;
-  const keyMismatch = keyFile?.file ? keyMismatchFindings(b, cert, keyFile, absolutePath) : undefined;
+  const keyMismatch = keyFile?.file ? keyMismatchFindings(cert, keyFile, absolutePath) : undefined;
   if (keyMismatch) findings.push(...keyMismatch);
   if (externallyManaged && options.reportKeyMissing && keyFile) {
     findings.push(
       ...pkiFinding(
-        b,
         'pki-ca-key-missing',
         absolutePath,
         { name, path: keyFile.absolutePath },

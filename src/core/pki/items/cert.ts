@@ -63,7 +63,7 @@ export function certItem(b: Builder, options: CertItemOptions): PkiItem {
   };
   const keyAbsent = keyShown && !keyShown.file ? [keyShown.absolutePath] : [];
   if (!certFile.file) {
-    return missingItem(b, base, {
+    return missingItem(base, {
       files: [absolutePath, ...keyAbsent],
       reported: [absolutePath],
       reason: pkiReason('certificate-missing'),
@@ -71,7 +71,7 @@ export function certItem(b: Builder, options: CertItemOptions): PkiItem {
     });
   }
   const cert = certFile.pem?.certificates[0];
-  if (!cert) return invalidItem(b, base, certFile.pem, keyAbsent);
+  if (!cert) return invalidItem(base, certFile.pem, keyAbsent);
 
   const findings: Finding[] = certificateFindings(
     cert,
@@ -96,7 +96,6 @@ export function certItem(b: Builder, options: CertItemOptions): PkiItem {
   if (!ca && !misSigned && !cert.isSelfIssued) {
     findings.push(
       ...pkiFinding(
-        b,
         'pki-issuer-unknown',
         absolutePath,
         { subject: cert.subject.display, path: absolutePath, issuer: cert.issuer.display },
@@ -106,8 +105,8 @@ export function certItem(b: Builder, options: CertItemOptions): PkiItem {
   }
 
   const keyMissing = keyAbsent.length > 0;
-  if (keyMissing) findings.push(...missingFinding(b, keyAbsent[0], `${name} key`));
-  const keyMismatch = keyShown?.file ? keyMismatchFindings(b, cert, keyShown, absolutePath) : undefined;
+  if (keyMissing) findings.push(...missingFinding(keyAbsent[0], `${name} key`));
+  const keyMismatch = keyShown?.file ? keyMismatchFindings(cert, keyShown, absolutePath) : undefined;
   if (keyMismatch) findings.push(...keyMismatch);
   return finishItem({
     ...base,

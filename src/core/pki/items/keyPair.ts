@@ -28,7 +28,7 @@ export function serviceAccountItem(b: Builder): PkiItem {
   };
   const missing = [priv, pub].filter((half) => !half.file).map((half) => half.absolutePath);
   if (missing.length)
-    return missingItem(b, base, {
+    return missingItem(base, {
       files: missing,
       reason: pkiReason('files-missing', { files: missing.join(', ') }),
     });
@@ -42,7 +42,7 @@ export function serviceAccountItem(b: Builder): PkiItem {
   if (!publicSpkis.length) return finish('invalid', pkiReason('no-public-key', { file: publicPath }));
   if (!publicSpkis.some((p) => privateSpkis.some((k) => sameBytes(k, p)))) {
     findings.push(
-      ...pkiFinding(b, 'sa-key-mismatch', pub.absolutePath, {
+      ...pkiFinding('sa-key-mismatch', pub.absolutePath, {
         publicPath: pub.absolutePath,
         privatePath: priv.absolutePath,
       }),

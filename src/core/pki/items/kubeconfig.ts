@@ -47,7 +47,7 @@ export function kubeconfigItem(b: Builder, options: KubeconfigItemOptions): PkiI
   };
   const externallyManaged = clusterCa?.item.externallyManaged ?? false;
   if (!file || file.content.kind !== 'kubeconfig') {
-    return missingItem(b, base, {
+    return missingItem(base, {
       files: [absolutePath],
       reported: options.optional ? [] : [absolutePath],
       reason: pkiReason('kubeconfig-missing'),
@@ -58,7 +58,7 @@ export function kubeconfigItem(b: Builder, options: KubeconfigItemOptions): PkiI
   const { cert, reference } = clientCertificate(b, content);
   if (!cert) {
     if (reference?.status === 'missing') {
-      return missingItem(b, base, {
+      return missingItem(base, {
         files: [reference.absolutePath],
         reported: [],
         reason: pkiReason('client-certificate-not-found', { path: reference.absolutePath }),

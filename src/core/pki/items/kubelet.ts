@@ -59,61 +59,57 @@ export function kubeletItem(b: Builder, entry: KubeletCertEntry, config: Kubelet
   };
   const keyAbsent = keyFile && !keyFile.file ? [keyFile.absolutePath] : [];
   if (!certFile.file)
-    return missingItem(b, base, {
+    return missingItem(base, {
       files: [certFile.absolutePath, ...keyAbsent],
       reported: [certFile.absolutePath],
       reason: pkiReason('certificate-missing'),
     });
   const cert = certFile.pem?.certificates[0];
-  if (!cert) return invalidItem(b, base, certFile.pem, keyAbsent);
+  if (!cert) return invalidItem(base, certFile.pem, keyAbsent);
 
   const path = certFile.absolutePath;
   const own = DATE_CODES[entry.role];
   const findings: Finding[] = certificateFindings(
     cert,
     { file: path, span: FILE_START, role: 'file' },
-    { ...b.ctx, enabled: (code) => own[code] !== undefined || b.ctx.enabled(code) },
-  ).flatMap((f) => {
+    b.ctx,
+  ).map((f) => {
     const code = own[f.code];
-    if (code === undefined) return [f];
-    return b.ctx.enabled(code)
-      ? [
-          makeFinding(
-            code,
-            { file: path, span: FILE_START },
-            { ...f.params, path },
-            { certificate: f.certificate },
-          ),
-        ]
-      : [];
+    return code === undefined
+      ? f
+      : makeFinding(
+          code,
+          { file: path, span: FILE_START },
+          { ...f.params, path },
+          { certificate: f.certificate },
+        );
   });
 
   const rotate = config?.rotateCertificates;
   if (entry.role === 'client' && config && !config.error && rotate?.value !== true) {
     const value = written(rotate) ?? 'false (not set)';
-    if (b.ctx.enabled('kubelet-rotation-disabled'))
-      findings.push(
-        makeFinding(
-          'kubelet-rotation-disabled',
-          { file: config.file, span: rotate?.span ?? FILE_START },
-          {
-            path: config.file,
-            setting: value,
-            notAfter: cert.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          },
-          { certificate: certificateRef(cert) },
-        ),
-      );
+    findings.push(
+      makeFinding(
+        'kubelet-rotation-disabled',
+        { file: config.file, span: rotate?.span ?? FILE_START },
+        {
+          path: config.file,
+          setting: value,
+          notAfter: cert.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        },
+        { certificate: certificateRef(cert) },
+      ),
+    );
   }
 
   // The client's key is in the same .pem; the self-signed serving pair has its own .key.
   const keySource = keyFile?.file ? keyFile : { pem: certFile.pem, absolutePath: path };
-  const keyMismatch = keyMismatchFindings(b, cert, keySource, path);
+  const keyMismatch = keyMismatchFindings(cert, keySource, path);
   if (keyMismatch) findings.push(...keyMismatch);
   const keyMissing = keyAbsent.length > 0;
-  if (keyMissing) findings.push(...missingFinding(b, keyAbsent[0], `${entry.name} key`));
+  if (keyMissing) findings.push(...missingFinding(keyAbsent[0], `${entry.name} key`));
   if (!keyFile && !certFile.pem?.privateKeys.length)
-    findings.push(...pkiFinding(b, 'pki-missing', path, { path, name: `${entry.name} key` }));
+    findings.push(...pkiFinding('pki-missing', path, { path, name: `${entry.name} key` }));
 
   return finishItem({
     ...base,
