@@ -2,7 +2,8 @@
 // fast, not small. Same pixels, deflated at level 9 either unfiltered (flat UI colours often do
 // best so) or each row with the PNG filter that leaves the smallest residuals, whichever is
 // smaller: about a tenth smaller. 8-bit, non-interlaced RGB/RGBA/grey only (what
-// Playwright writes); anything else is left as it is.
+// Playwright writes); anything else is left as it is. Not pngjs: at level 9 with its adaptive
+// filters it writes these screenshots 40–60 % larger than this does (measured on media/screenshots).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
