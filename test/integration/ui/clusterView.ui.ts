@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Locator } from 'playwright-core';
 import { markerTlsSecret, type MarkerSecret } from '../../fixtures/clusterMarkers';
 import { waitFor } from '../wait';
 import { kubectl } from './cluster';
@@ -23,6 +22,7 @@ import {
   setSideBarWidth,
   treeRow,
   viewPane,
+  visibleShare,
 } from './sideBar';
 
 const VIEW = 'Cluster Certificates';
@@ -40,22 +40,6 @@ const SEEDED_ROWS: readonly { label: string; verdict: RegExp; icon: string }[] =
   { label: 'monitoring', verdict: /^stale CA · /, icon: 'warning' },
   { label: 'v1beta1.metrics.k8s.io', verdict: /^\d+[dy] · /, icon: 'shield' },
 ];
-
-/** How much of the description's first `chars` characters the row shows (1 = all of them). */
-async function visibleShare(row: Locator, chars: number): Promise<number> {
-  return row.evaluate((r, n) => {
-    const description = r.querySelector('.label-description');
-    const container = r.querySelector('.monaco-icon-label-container');
-    const text = description?.firstChild;
-    if (!description || !container || !text) return 0;
-    const range = document.createRange();
-    range.setStart(text, 0);
-    range.setEnd(text, Math.min(n, text.textContent?.length ?? 0));
-    const words = range.getBoundingClientRect();
-    const visibleRight = container.getBoundingClientRect().right;
-    return words.width === 0 ? 0 : Math.max(0, Math.min(1, (visibleRight - words.left) / words.width));
-  }, chars);
-}
 
 async function setPaneExpanded(title: string, expanded: boolean): Promise<void> {
   const header = await shown(

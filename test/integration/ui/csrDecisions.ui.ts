@@ -21,6 +21,7 @@ import {
   setSideBarWidth,
   treeRow,
   viewPane,
+  visibleShare,
 } from './sideBar';
 
 const NODE = 'node-1';
@@ -99,22 +100,6 @@ async function revealedIn(pane: Locator, name: string, group: string, selected: 
     },
     { timeoutMs: 20_000 },
   );
-}
-
-/** How much of the description's first `chars` characters the row shows (1 = all of them). */
-async function visibleShare(row: Locator, chars: number): Promise<number> {
-  return row.evaluate((r, n) => {
-    const description = r.querySelector('.label-description');
-    const container = r.querySelector('.monaco-icon-label-container');
-    const text = description?.firstChild;
-    if (!description || !container || !text) return 0;
-    const range = document.createRange();
-    range.setStart(text, 0);
-    range.setEnd(text, Math.min(n, text.textContent?.length ?? 0));
-    const words = range.getBoundingClientRect();
-    const visibleRight = container.getBoundingClientRect().right;
-    return words.width === 0 ? 0 : Math.max(0, Math.min(1, (visibleRight - words.left) / words.width));
-  }, chars);
 }
 
 describe('CSR decisions at the default side-bar width', () => {
