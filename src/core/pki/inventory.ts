@@ -255,6 +255,11 @@ function reportedInventory(enabled: EnabledCodes | undefined, inventory: PkiInve
     const findings = withoutDisabled(item.findings, enabled);
     items.set(id, findings.length === item.findings.length ? item : finishItem({ ...item, findings }));
   }
+  return { ...withItems(inventory, items), findings: withoutDisabled(inventory.findings, enabled) };
+}
+
+/** The inventory with `items` in place of the rows of the same id, in every list that holds them. */
+export function withItems(inventory: PkiInventory, items: ReadonlyMap<string, PkiItem>): PkiInventory {
   const swap = (item: PkiItem): PkiItem => items.get(item.id) ?? item;
   return {
     ...inventory,
@@ -264,8 +269,7 @@ function reportedInventory(enabled: EnabledCodes | undefined, inventory: PkiInve
     kubeconfigs: inventory.kubeconfigs.map(swap),
     backups: inventory.backups.map(swap),
     kubelet: inventory.kubelet.map(swap),
-    findings: withoutDisabled(inventory.findings, enabled),
-    items,
+    items: new Map([...inventory.items, ...items]),
   };
 }
 

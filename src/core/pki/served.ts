@@ -9,7 +9,7 @@ import { probeFindings, type ConfiguredServing } from '../probe/findings';
 import { probeTarget, type ProbeTarget } from '../probe/target';
 import { servedVerdict, type ProbeObservation } from '../probe/verdict';
 import { finishItem, type PkiItem, type ServedFacts } from './item';
-import { DEFAULT_NODE_CONFIG_DIR, toLogicalPath, type PkiInventory } from './inventory';
+import { DEFAULT_NODE_CONFIG_DIR, toLogicalPath, withItems, type PkiInventory } from './inventory';
 import { kubeletListen } from './kubelet';
 import type { StaticPodManifest } from './manifest';
 import { FILE_START } from './items/builder';
@@ -263,17 +263,9 @@ export function withServed(inventory: PkiInventory, rows: readonly ServedRow[]):
       finishItem({ ...current, findings: [...current.findings, ...row.findings], served: row.facts }),
     );
   }
-  const swap = (item: PkiItem): PkiItem => items.get(item.id) ?? item;
   return {
-    ...inventory,
-    groups: inventory.groups.map((g) => ({ ca: swap(g.ca), children: g.children.map(swap) })),
-    unknownIssuer: inventory.unknownIssuer.map(swap),
-    keyPairs: inventory.keyPairs.map(swap),
-    kubeconfigs: inventory.kubeconfigs.map(swap),
-    backups: inventory.backups.map(swap),
-    kubelet: inventory.kubelet.map(swap),
+    ...withItems(inventory, items),
     servedChecks: loose,
     findings: [...inventory.findings, ...rows.flatMap((r) => r.findings)],
-    items,
   };
 }
