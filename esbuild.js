@@ -129,11 +129,31 @@ const withoutUrlFallback = {
   },
 };
 
-const shipped = { ...common, plugins: [lazyChunks, withoutUrlFallback], external: ['vscode'] };
+/**
+ * `import * as vscode from 'vscode'` in each of some thirty modules would each copy the whole API
+ * object into a namespace object of its own (esbuild's interop for an external CommonJS module), at
+ * require time. One ES module re-exports it instead, so a bundle copies it once.
+ */
+const vscodeOnce = {
+  name: 'vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-once'
+        ? { path: 'vscode', external: true }
+        : { path: 'vscode', namespace: 'vscode-once' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({
+      contents: "export * from 'vscode';",
+      loader: 'js',
+    }));
+  },
+};
+
+const shipped = { ...common, plugins: [lazyChunks, withoutUrlFallback, vscodeOnce], external: ['vscode'] };
 
 const chunkBuilds = CHUNK_FILES.map(({ file, chunks }) => ({
   ...shipped,
-  plugins: [lazyChunksIn(undefined, { shareStatic: true }), withoutUrlFallback],
+  plugins: [lazyChunksIn(undefined, { shareStatic: true }), withoutUrlFallback, vscodeOnce],
   outfile: `dist/${file}`,
   ...(chunks.some((c) => c.preferModule) ? { mainFields: ['module', 'main'] } : {}),
   ...(chunks.length > 1

@@ -145,13 +145,15 @@ const disposable = { dispose: () => undefined };
 function withFallback<T extends object>(name: string, real: T, names: readonly string[] = []): T {
   const fallback = inert(name) as Record<PropertyKey, unknown>;
   const keys = [...new Set([...Reflect.ownKeys(real), ...names])];
+  // The real API is a plain object: a property lookup does not scan a list.
+  const known = new Set(keys);
   return new Proxy(real, {
     get: (t, prop) => (prop in t ? (t as Record<PropertyKey, unknown>)[prop] : fallback[prop]),
     // Bundlers copy a CommonJS module's own keys into a namespace object: list the whole API.
     ownKeys: () => keys,
     getOwnPropertyDescriptor: (t, prop) =>
       Reflect.getOwnPropertyDescriptor(t, prop) ??
-      (keys.includes(prop)
+      (known.has(prop)
         ? { configurable: true, enumerable: true, writable: true, value: fallback[prop] }
         : undefined),
   });
