@@ -22,7 +22,7 @@ export function baselineBuild(): string | undefined {
     'sh',
     [
       '-c',
-      `git archive ${ACTIVATION_BASELINE} src test esbuild.js package.json tsconfig.json | tar -x -C "$0"`,
+      `git archive ${ACTIVATION_BASELINE} src test l10n esbuild.js package.json tsconfig.json | tar -x -C "$0"`,
       dir,
     ],
     { cwd: ROOT, encoding: 'utf8' },
