@@ -65,11 +65,11 @@ export function pkiFinding(
   file: string,
   params: FindingParams,
   extra: Partial<Finding> = {},
-): Finding[] {
-  return [makeFinding(code, { file, span: FILE_START }, params, extra)];
+): Finding {
+  return makeFinding(code, { file, span: FILE_START }, params, extra);
 }
 
-export function missingFinding(absolutePath: string, name: string): Finding[] {
+export function missingFinding(absolutePath: string, name: string): Finding {
   return pkiFinding('pki-missing', absolutePath, { path: absolutePath, name });
 }
 
@@ -90,7 +90,7 @@ export function missingItem(base: ItemBase, missing: Missing): PkiItem {
     externallyManaged: missing.externallyManaged ?? false,
     reason: missing.reason,
     missingFiles: missing.files,
-    findings: (missing.reported ?? missing.files).flatMap((file) => missingFinding(file, base.name)),
+    findings: (missing.reported ?? missing.files).map((file) => missingFinding(file, base.name)),
   });
 }
 
@@ -108,16 +108,16 @@ export function invalidItem(
       ? pkiReason('certificate-unreadable', { detail: pem.problems[0].message })
       : pkiReason('no-certificate'),
     missingFiles,
-    findings: pkiFinding('invalid-pem', base.absolutePath, { field: base.absolutePath }),
+    findings: [pkiFinding('invalid-pem', base.absolutePath, { field: base.absolutePath })],
   });
 }
 
 /** `pki-key-mismatch` when the key file holds private keys and none is the certificate's. */
-export function keyMismatchFindings(
+export function keyMismatchFinding(
   cert: Certificate,
   key: { readonly pem?: PemContent; readonly absolutePath: string },
   certAbsolutePath: string,
-): Finding[] | undefined {
+): Finding | undefined {
   const keys = key.pem?.privateKeys ?? [];
   if (!keys.length || keys.some((k) => keyMatchesCertificate(k, cert))) return undefined;
   return pkiFinding(

@@ -8,7 +8,7 @@ import {
   FILE_START,
   fileAt,
   invalidItem,
-  keyMismatchFindings,
+  keyMismatchFinding,
   missingItem,
   pkiFinding,
   type Builder,
@@ -57,11 +57,11 @@ export function caItem(b: Builder, options: CaItemOptions): PkiItem {
 
   const findings = certificateFindings(cert, { file: absolutePath, span: FILE_START, role: 'ca' }, b.ctx);
   const externallyManaged = !keyFile?.file;
-  const keyMismatch = keyFile?.file ? keyMismatchFindings(cert, keyFile, absolutePath) : undefined;
-  if (keyMismatch) findings.push(...keyMismatch);
+  const keyMismatch = keyFile?.file ? keyMismatchFinding(cert, keyFile, absolutePath) : undefined;
+  if (keyMismatch) findings.push(keyMismatch);
   if (externallyManaged && options.reportKeyMissing && keyFile) {
     findings.push(
-      ...pkiFinding(
+      pkiFinding(
         'pki-ca-key-missing',
         absolutePath,
         { name, path: keyFile.absolutePath },

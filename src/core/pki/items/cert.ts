@@ -9,7 +9,7 @@ import {
   FILE_START,
   fileAt,
   invalidItem,
-  keyMismatchFindings,
+  keyMismatchFinding,
   misSignedFindings,
   missingFinding,
   missingItem,
@@ -95,7 +95,7 @@ export function certItem(b: Builder, options: CertItemOptions): PkiItem {
   const misSigned = notVerifiedBy !== undefined;
   if (!ca && !misSigned && !cert.isSelfIssued) {
     findings.push(
-      ...pkiFinding(
+      pkiFinding(
         'pki-issuer-unknown',
         absolutePath,
         { subject: cert.subject.display, path: absolutePath, issuer: cert.issuer.display },
@@ -105,9 +105,9 @@ export function certItem(b: Builder, options: CertItemOptions): PkiItem {
   }
 
   const keyMissing = keyAbsent.length > 0;
-  if (keyMissing) findings.push(...missingFinding(keyAbsent[0], `${name} key`));
-  const keyMismatch = keyShown?.file ? keyMismatchFindings(cert, keyShown, absolutePath) : undefined;
-  if (keyMismatch) findings.push(...keyMismatch);
+  if (keyMissing) findings.push(missingFinding(keyAbsent[0], `${name} key`));
+  const keyMismatch = keyShown?.file ? keyMismatchFinding(cert, keyShown, absolutePath) : undefined;
+  if (keyMismatch) findings.push(keyMismatch);
   return finishItem({
     ...base,
     state: itemState({

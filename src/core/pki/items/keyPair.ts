@@ -42,7 +42,7 @@ export function serviceAccountItem(b: Builder): PkiItem {
   if (!publicSpkis.length) return finish('invalid', pkiReason('no-public-key', { file: publicPath }));
   if (!publicSpkis.some((p) => privateSpkis.some((k) => sameBytes(k, p)))) {
     findings.push(
-      ...pkiFinding('sa-key-mismatch', pub.absolutePath, {
+      pkiFinding('sa-key-mismatch', pub.absolutePath, {
         publicPath: pub.absolutePath,
         privatePath: priv.absolutePath,
       }),

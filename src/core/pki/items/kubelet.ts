@@ -12,7 +12,7 @@ import {
   FILE_START,
   fileAt,
   invalidItem,
-  keyMismatchFindings,
+  keyMismatchFinding,
   missingFinding,
   missingItem,
   pkiFinding,
@@ -104,12 +104,12 @@ export function kubeletItem(b: Builder, entry: KubeletCertEntry, config: Kubelet
 
   // The client's key is in the same .pem; the self-signed serving pair has its own .key.
   const keySource = keyFile?.file ? keyFile : { pem: certFile.pem, absolutePath: path };
-  const keyMismatch = keyMismatchFindings(cert, keySource, path);
-  if (keyMismatch) findings.push(...keyMismatch);
+  const keyMismatch = keyMismatchFinding(cert, keySource, path);
+  if (keyMismatch) findings.push(keyMismatch);
   const keyMissing = keyAbsent.length > 0;
-  if (keyMissing) findings.push(...missingFinding(keyAbsent[0], `${entry.name} key`));
+  if (keyMissing) findings.push(missingFinding(keyAbsent[0], `${entry.name} key`));
   if (!keyFile && !certFile.pem?.privateKeys.length)
-    findings.push(...pkiFinding('pki-missing', path, { path, name: `${entry.name} key` }));
+    findings.push(pkiFinding('pki-missing', path, { path, name: `${entry.name} key` }));
 
   return finishItem({
     ...base,
