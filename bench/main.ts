@@ -74,6 +74,13 @@ async function settle(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2000));
 }
 
+/** The 1, 5 and 15-minute load averages as printed. */
+const loadAverages = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
 function machine(): Record<string, string | number> {
   const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' }).stdout.trim();
   const kubectl = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
@@ -87,10 +94,7 @@ function machine(): Record<string, string | number> {
     node: process.version,
     openssl,
     kubectl: kubectlVersion,
-    loadAverage: os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' '),
+    loadAverage: loadAverages(),
   };
 }
 
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(CACHE, { recursive: true });
   await buildAll();
   if (!quick) await settle();
+  const startLoad = os.loadavg()[0];
   const facts = machine();
   const rows = [
     ...bulkAudit(sizes),
@@ -114,13 +119,10 @@ async function main(): Promise<void> {
     ...workspaceRows(sizes),
   ];
   const took = (Date.now() - started) / 1000;
-  const loadAtEnd = os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
+  const loadAtEnd = loadAverages();
   // The run itself keeps up to both cores busy, so only the load it started under tells whether
   // other processes took CPU time from the figures.
-  const loaded = Number(String(facts.loadAverage).split(' ')[0]) > QUIET_LOAD;
+  const loaded = startLoad > QUIET_LOAD;
   const factsLine = `Machine: ${facts.cpu}, ${facts.cores} cores, Node ${facts.node}, ${facts.openssl}, kubectl ${facts.kubectl}; load average (1, 5, 15 min) ${facts.loadAverage} at start, ${loadAtEnd} at end${loaded ? ': RUN UNDER LOAD, the figures are slower than on a quiet machine (ratios taken side by side hold better)' : ''}. ${quick ? 'Quick run' : 'Full run'} in ${took.toFixed(0)} s.`;
   process.stdout.write(`\n${formatTable(rows)}\n${factsLine}\n`);
   if (jsonFile) {
