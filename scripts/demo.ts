@@ -218,6 +218,13 @@ async function screenshot(server: CodeServer, workspace: string): Promise<void> 
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.activitybar [aria-label^="Kube Certs"]').first().click();
     await page.locator('.monaco-list-row', { hasText: 'Pending' }).first().waitFor({ timeout: 60_000 });
+    // The picture shows the verdicts, not the views still loading, and no tooltip over them.
+    await page.mouse.move(800, 400);
+    await page.waitForFunction(
+      () => !/scanning…|reviewing…/.test(document.querySelector('.sidebar')?.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
     const out = path.join(ROOT, 'test-results');
     fs.mkdirSync(out, { recursive: true });
     await page.screenshot({ path: path.join(out, 'demo-sidebar.png') });
